@@ -1,6 +1,6 @@
 // Diagnostics shared by every stage that reads user input (load, validate, inventory, plan).
 // Positions are data: a file and a character offset; line/column and the code frame are
-// computed only when printing (engine/report/diagnostics.ts).
+// computed only when printing (engine/source/format.ts).
 
 export type DiagnosticCode =
   | 'yaml-syntax'

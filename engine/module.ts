@@ -105,14 +105,58 @@ export interface ModuleDef<A = Record<string, unknown>> {
   checkMode: string;
   /** an example task for `tsplay modules NAME` */
   example?: string;
-  /** runs once per batch on the first host, like Ansible's BYPASS_HOST_LOOP (pause) */
-  bypassHostLoop?: boolean;
   /** arguments that must not be templated before the module sees them (assert.that) */
   rawArgs?: string[];
+  // Capabilities: where the engine treats an action differently, it asks these, never the name.
+  /** runs once per batch on the first host, like Ansible's BYPASS_HOST_LOOP (pause) */
+  bypassHostLoop?: boolean;
+  /** a language construct listed as a module (schema, docs) but carried out by the engine */
+  construct?: Construct;
+  /** the module of the implicit "Gathering Facts" task */
+  gathersFacts?: boolean;
+  /** where `ansible_facts` of its result go: host facts (default), host vars (set_fact), include_vars,
+   *  or nowhere (debug, whose result merely shows a variable of that name) */
+  factsAs?: 'facts' | 'hostvars' | 'include_vars' | 'none';
+  /** successful results may add hosts or groups to the inventory (add_host, group_by) */
+  changesInventory?: boolean;
+  /** the plain log prints its result without -v (debug; Ansible's _ansible_verbose_always) */
+  alwaysShowsResult?: boolean;
+  /** the result carries its diff even without --diff (file, an Ansible quirk) */
+  alwaysDiff?: boolean;
+  /** the shell text the action runs (command, shell, raw, script), for disruption detection */
+  shellText?: (args: A) => string | undefined;
+  /** the Kubernetes node the action acts on through the API rather than on its host (kubectl) */
+  apiNode?: (args: A) => string | undefined;
   /** marks modules that stop, drain or reboot a node (self-preemption and quorum checks) */
   disruptive?: (args: A) => string | undefined;
   probe?: (ctx: ProbeContext, args: A) => Promise<Probe>;
   action?: (ctx: ActionContext, args: A) => Promise<ModuleResult>;
+}
+
+/** language constructs that the engine carries out itself */
+export type Construct = 'meta' | 'include_tasks' | 'include_role' | 'import_tasks' | 'import_role';
+
+/** the modules a run can use, built by the CLI (modules/index.ts) and passed to every stage */
+export interface ModuleRegistry {
+  /** a module by name, alias or fully qualified name */
+  find(name: string): ModuleDef | undefined;
+  /** every module's own name, sorted */
+  names(): string[];
+  all(): readonly ModuleDef[];
+}
+
+// A registry over a list of modules (names and aliases).
+export function createRegistry(mods: readonly ModuleDef[]): ModuleRegistry {
+  const byName = new Map<string, ModuleDef>();
+  for (const m of mods) {
+    byName.set(m.name, m);
+    for (const a of m.aliases ?? []) byName.set(a, m);
+  }
+  return {
+    find: (name) => byName.get(name),
+    names: () => mods.map((m) => m.name).sort(),
+    all: () => mods,
+  };
 }
 
 // Declares a module (identity function that keeps the argument type).

@@ -5,6 +5,7 @@ import { defineModule } from '../engine/module.js';
 
 export const addHost = defineModule({
   name: 'add_host',
+  changesInventory: true,
   aliases: ['ansible.builtin.add_host', 'ansible.legacy.add_host'],
   summary: 'Add a host (and its groups and variables) to the inventory for later plays',
   schema: {
@@ -37,6 +38,7 @@ export const addHost = defineModule({
 
 export const groupBy = defineModule({
   name: 'group_by',
+  changesInventory: true,
   aliases: ['ansible.builtin.group_by', 'ansible.legacy.group_by'],
   summary: 'Put the current host in a group named by a key (for later plays)',
   schema: {

@@ -1,7 +1,7 @@
 // command: runs a program with arguments, without a shell (no pipes, globs or $VARS).
 import { quote, type ShellCommand } from '../engine/connection/command.js';
 import { defineModule } from '../engine/module.js';
-import { probeCommand, RUN_PROPERTIES, runSpec } from './lib/command-result.js';
+import { probeCommand, RUN_PROPERTIES, runSpec, stringArg } from './lib/command-result.js';
 import { shlexSplit } from '../engine/connection/shlex.js';
 
 export const schema = {
@@ -17,6 +17,7 @@ export const schema = {
 
 export default defineModule({
   name: 'command',
+  shellText: (a) => (Array.isArray(a['argv']) ? a['argv'].map(String).join(' ') : stringArg(a['cmd'] ?? a['_raw_params'])),
   aliases: ['ansible.builtin.command', 'ansible.legacy.command'],
   summary: 'Run a command on the host, without a shell',
   schema,

@@ -2,7 +2,7 @@
 // that none remain) so containerd keeps no stale sandbox state across the reboot.
 import type { FromSchema } from 'json-schema-to-ts';
 import { defineModule, type ModuleResult } from '../engine/module.js';
-import { parseDuration } from '../engine/validate/guards.js';
+import { parseDuration } from '../engine/shared/duration.js';
 import { drainSandboxes, listSandboxes, shortId, type CrictlTarget } from './lib/crictl-sandboxes.js';
 
 // The crictl arguments (validation, `tsplay modules crictl` and the argument type).

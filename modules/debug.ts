@@ -3,6 +3,8 @@ import { defineModule } from '../engine/module.js';
 
 export default defineModule({
   name: 'debug',
+  factsAs: 'none',
+  alwaysShowsResult: true,
   aliases: ['ansible.builtin.debug', 'ansible.legacy.debug'],
   summary: 'Print a message or the value of a variable or expression',
   schema: {

@@ -9,6 +9,7 @@ const STATES = ['file', 'directory', 'touch', 'absent', 'link', 'hard'] as const
 
 export default defineModule({
   name: 'file',
+  alwaysDiff: true,
   aliases: ['ansible.builtin.file', 'ansible.legacy.file'],
   summary: 'Create directories, touch files, make symlinks, remove paths, set attributes',
   schema: {

@@ -1,5 +1,5 @@
 // The module registry: every module tsplay knows, listed explicitly (no directory scan).
-import type { ModuleDef } from '../engine/module.js';
+import { createRegistry, type ModuleDef, type ModuleRegistry } from '../engine/module.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import find from './find.js';
@@ -40,18 +40,7 @@ export const MODULES: ModuleDef[] = [
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
 ] as ModuleDef[];
 
-const byName = new Map<string, ModuleDef>();
-for (const m of MODULES) {
-  byName.set(m.name, m);
-  for (const a of m.aliases ?? []) byName.set(a, m);
-}
-
-// Finds a module by name, alias or FQCN (ansible.builtin.X).
-export function findModule(name: string): ModuleDef | undefined {
-  return byName.get(name);
-}
-
-// Every module name (without aliases), sorted.
-export function moduleNames(): string[] {
-  return MODULES.map((m) => m.name).sort();
+// The registry the CLI passes to every stage of a run.
+export function builtinModules(): ModuleRegistry {
+  return createRegistry(MODULES);
 }

@@ -7,7 +7,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { KubeClient } from '../engine/kube/index.js';
 import { defineModule, type ApplyContext, type ModuleResult, type Probe, type ProbeContext } from '../engine/module.js';
-import { parseDuration } from '../engine/validate/guards.js';
+import { parseDuration } from '../engine/shared/duration.js';
 import { deleteProbe, getProbe, leaseProbe, removeObjects, restartProbe, restartWorkloads, type Selection } from './lib/kube-actions.js';
 import { kubeErrorText, withKube } from './lib/kube-connect.js';
 import { cordonProbe, ensureCordoned, readNode, releaseCordon, uncordonProbe } from './lib/kube-cordon.js';
@@ -127,6 +127,7 @@ async function probeObjects(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
 
 export default defineModule<KubectlArgs>({
   name: 'kubectl',
+  apiNode: (a) => (a.action === 'drain' || a.action === 'cordon' || a.action === 'uncordon' ? (a.node ?? a.name) : undefined),
   summary: 'Cordon, drain (eviction API, PDB-aware), wait, get, delete, rollout restart and lease holders through the Kubernetes API, from the controller',
   schema,
   freeForm: 'kv',

@@ -6,6 +6,7 @@ export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', '
 
 export default defineModule({
   name: 'meta',
+  construct: 'meta',
   aliases: ['ansible.builtin.meta', 'ansible.legacy.meta'],
   summary: 'Control the run: flush handlers, end the play/batch/host, clear host errors',
   schema: {

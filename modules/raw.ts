@@ -1,9 +1,10 @@
 // raw: sends a command line to the host's shell as is.
 import { defineModule } from '../engine/module.js';
-import { probeCommand } from './lib/command-result.js';
+import { probeCommand, stringArg } from './lib/command-result.js';
 
 export default defineModule({
   name: 'raw',
+  shellText: (a) => stringArg(a['_raw_params']),
   aliases: ['ansible.builtin.raw', 'ansible.legacy.raw'],
   summary: 'Run a raw command line on the host',
   schema: {

@@ -7,6 +7,7 @@ import { defineModule, type HostReader } from '../engine/module.js';
 import { findSource } from './copy.js';
 import { shlexSplit } from '../engine/connection/shlex.js';
 import { runScript } from './lib/script-run.js';
+import { stringArg } from './lib/command-result.js';
 
 // Arguments of script (free form: the script and its arguments).
 export const schema = {
@@ -30,6 +31,7 @@ async function exists(host: HostReader, path: string): Promise<boolean> {
 // The script module: creates/removes decide in the probe; apply copies and runs.
 export default defineModule({
   name: 'script',
+  shellText: (a) => stringArg(a['cmd'] ?? a['_raw_params']),
   aliases: ['ansible.builtin.script', 'ansible.legacy.script'],
   summary: 'Copy a local script to the host and run it',
   schema,

@@ -3,6 +3,7 @@ import { defineModule } from '../engine/module.js';
 
 export default defineModule({
   name: 'set_fact',
+  factsAs: 'hostvars',
   aliases: ['ansible.builtin.set_fact', 'ansible.legacy.set_fact'],
   summary: 'Set host variables for the rest of the run',
   schema: {

@@ -54,6 +54,7 @@ export function parseFacts(out: string): Record<string, unknown> {
 
 export default defineModule({
   name: 'setup',
+  gathersFacts: true,
   aliases: ['ansible.builtin.setup', 'ansible.legacy.setup', 'gather_facts', 'ansible.builtin.gather_facts'],
   summary: 'Gather facts: hostname, distribution, kernel, architecture, boot id (one command)',
   schema: {

@@ -1,7 +1,7 @@
 // shell: runs a command line through /bin/sh (pipes, redirects and variables work).
 import { raw, sh } from '../engine/connection/command.js';
 import { defineModule } from '../engine/module.js';
-import { probeCommand, RUN_PROPERTIES, runSpec } from './lib/command-result.js';
+import { probeCommand, RUN_PROPERTIES, runSpec, stringArg } from './lib/command-result.js';
 
 export const schema = {
   type: 'object',
@@ -16,6 +16,7 @@ export const schema = {
 
 export default defineModule({
   name: 'shell',
+  shellText: (a) => stringArg(a['cmd'] ?? a['_raw_params']),
   aliases: ['ansible.builtin.shell', 'ansible.legacy.shell'],
   summary: 'Run a command line through the shell on the host',
   schema,

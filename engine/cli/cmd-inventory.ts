@@ -1,7 +1,7 @@
 // `tsplay inventory`: --graph, --list and --host, formatted like ansible-inventory.
 import { dirname } from 'node:path';
 import { formatGraph, formatHost, formatList, loadInventory } from '../inventory/index.js';
-import { formatDiagnostics } from '../report/diagnostics.js';
+import { formatDiagnostics } from '../source/format.js';
 import { rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig } from './config.js';
 import { inventorySources } from './prepare.js';

@@ -1,5 +1,6 @@
 // `tsplay plan`: the execution plan (no host is contacted); --json for tools.
-import { formatDiagnostics } from '../report/diagnostics.js';
+import { builtinModules } from '../../modules/index.js';
+import { formatDiagnostics } from '../source/format.js';
 import { formatPlan } from '../report/plan.js';
 import { listFlag, rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
@@ -13,7 +14,7 @@ export async function cmdPlan(args: ParsedArgs, io: Io): Promise<number> {
   const extra = parseExtraVars(((args.flags['extra-vars'] as string[] | undefined) ?? []).map(String));
   const tags = { only: listFlag(args.flags['tags']), skip: listFlag(args.flags['skip-tags']) };
   const limit = typeof args.flags['limit'] === 'string' ? args.flags['limit'] : undefined;
-  const prep = prepare(pbPath, inventorySources(rawList(args.flags['inventory']), cfg), extra, cfg.rolesPath, { tags, ...(limit !== undefined ? { limit } : {}) });
+  const prep = prepare({ playbook: pbPath, sources: inventorySources(rawList(args.flags['inventory']), cfg), extraVars: extra, rolesPath: cfg.rolesPath, modules: builtinModules(), tags, ...(limit !== undefined ? { limit } : {}) });
   if (hasErrors(prep.diagnostics) || !prep.plan) {
     io.err(formatDiagnostics(prep.diagnostics, { color: io.isTTY && !io.env['NO_COLOR'] }));
     return validationExit(prep.diagnostics);

@@ -1,6 +1,7 @@
 // `tsplay run`: load, validate (nothing runs if anything is wrong), then execute with the
 // chosen reporter and return ansible-playbook's exit code.
-import { formatDiagnostics } from '../report/diagnostics.js';
+import { builtinModules } from '../../modules/index.js';
+import { formatDiagnostics } from '../source/format.js';
 import { limitHosts } from '../inventory/index.js';
 import { jsonReporter } from '../report/json.js';
 import { checkSummary } from '../report/check-summary.js';
@@ -60,6 +61,7 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   const f = args.flags;
   const verbosity = Array.isArray(f['verbose']) ? f['verbose'].length : f['verbose'] ? 1 : 0;
   const opts: RunOptions = {
+    modules: builtinModules(),
     check: f['check'] === true,
     diff: f['diff'] === true,
     forks,
@@ -93,7 +95,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   if (!options.privateKeyFile && cfg.privateKeyFile) options.privateKeyFile = cfg.privateKeyFile;
   const mode = outputMode(args.flags['output'], io);
   const sources = inventorySources(rawList(args.flags['inventory']), cfg);
-  const prep = prepare(pbPath, sources, options.extraVars, cfg.rolesPath, { tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  const prep = prepare({ playbook: pbPath, sources, extraVars: options.extraVars, rolesPath: cfg.rolesPath, modules: options.modules, tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
   if (hasErrors(prep.diagnostics) || !prep.playbook || !prep.inventory) {
     io.err(formatDiagnostics(prep.diagnostics, { color: io.isTTY && !io.env['NO_COLOR'] }));
     return validationExit(prep.diagnostics);

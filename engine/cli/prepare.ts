@@ -10,6 +10,8 @@ import { validatePlaybook } from '../validate/rules.js';
 import { buildPlan, type ExecutionPlan, type PlanOptions } from '../plan/plan.js';
 import { UsageError } from './args.js';
 import type { Config } from './config.js';
+import type { ModuleRegistry } from '../module.js';
+import { installLookups } from '../run/lookups.js';
 
 export interface Prepared {
   playbook?: Playbook;
@@ -32,12 +34,25 @@ export function inventorySources(flags: string[], cfg: Config, cwd = process.cwd
   throw new UsageError('no inventory given: pass -i INVENTORY, or start the rehearsal lab with `tsplay lab up`', 5);
 }
 
+export interface PrepareRequest {
+  playbook: string;
+  /** inventory sources (files, directories, host lists) */
+  sources: string[];
+  extraVars: Vars;
+  rolesPath: string[];
+  modules: ModuleRegistry;
+  tags?: PlanOptions['tags'];
+  limit?: string;
+}
+
 // Loads and validates; diagnostics hold every problem found (nothing is contacted).
-export function prepare(playbookPath: string, sources: string[], extraVars: Vars, rolesPath: string[], planOpts: Partial<PlanOptions> = {}): Prepared {
-  const file = resolve(playbookPath);
-  if (!existsSync(file)) throw new UsageError(`ERROR! the playbook: ${playbookPath} could not be found`, 1);
+export function prepare(req: PrepareRequest): Prepared {
+  const { sources, extraVars, modules } = req;
+  installLookups();
+  const file = resolve(req.playbook);
+  if (!existsSync(file)) throw new UsageError(`ERROR! the playbook: ${req.playbook} could not be found`, 1);
   const diagnostics: Diagnostic[] = [];
-  const pb = loadPlaybook(file, { extraVars, rolesPath });
+  const pb = loadPlaybook(file, { extraVars, rolesPath: req.rolesPath, modules });
   let playbook: Playbook | undefined;
   if (pb.ok) {
     playbook = pb.value;
@@ -55,7 +70,7 @@ export function prepare(playbookPath: string, sources: string[], extraVars: Vars
   if (playbook) out.playbook = playbook;
   if (inventory) out.inventory = inventory;
   if (playbook && inventory) {
-    out.plan = buildPlan(playbook, inventory, { tags: planOpts.tags ?? { only: [], skip: [] }, extraVars, ...(planOpts.limit !== undefined ? { limit: planOpts.limit } : {}) });
+    out.plan = buildPlan(playbook, inventory, { tags: req.tags ?? { only: [], skip: [] }, extraVars, ...(req.limit !== undefined ? { limit: req.limit } : {}) });
     diagnostics.push(...out.plan.diagnostics);
   }
   return out;

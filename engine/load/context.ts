@@ -3,9 +3,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { diag, type Diagnostic, type DiagnosticCode, type SourcePos } from '../diagnostics.js';
-import type { Vars } from './model.js';
+import type { ReadShape, Vars } from './model.js';
+import type { ModuleRegistry } from '../module.js';
 
 export interface LoadOptions {
+  /** the modules task actions resolve to */
+  modules: ModuleRegistry;
   /** extra vars (-e), used to resolve templated import paths and role names */
   extraVars?: Vars;
   /** additional role directories (ANSIBLE_ROLES_PATH, ansible.cfg roles_path) */
@@ -15,10 +18,16 @@ export interface LoadOptions {
 export class LoadContext {
   readonly diagnostics: Diagnostic[] = [];
   readonly importStack: string[] = [];
+  /** every file read as a playbook or task list, for the validator's envelope schema pass */
+  readonly shapes: ReadShape[] = [];
   constructor(
     readonly playbookFile: string,
-    readonly options: LoadOptions = {},
+    readonly options: LoadOptions,
   ) {}
+
+  get modules(): ModuleRegistry {
+    return this.options.modules;
+  }
 
   get playbookDir(): string {
     return dirname(this.playbookFile);

@@ -5,7 +5,6 @@ import type { LoadContext } from './context.js';
 import type { Node, Task } from './model.js';
 import { loadNodeList, type TaskLoadOptions } from './task.js';
 import { posAt, readYaml } from './yaml-file.js';
-import { checkShape } from '../validate/envelope.js';
 
 // Directories searched for a task file named by `task`.
 export function taskSearchDirs(ctx: LoadContext, task: Task): string[] {
@@ -36,7 +35,7 @@ export function loadIncludeFile(ctx: LoadContext, name: string, task: Task, opts
   if (!file || diagnostics.length > 0) return undefined;
   ctx.importStack.push(path);
   try {
-    ctx.diagnostics.push(...checkShape(file, file.value, [], 'tasks'));
+    ctx.shapes.push({ file, def: 'tasks' });
     return loadNodeList(ctx, file, [], file.value, opts);
   } finally {
     ctx.importStack.pop();

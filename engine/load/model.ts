@@ -2,6 +2,7 @@
 // Values are kept raw (templates are rendered at run time); shorthands are already
 // normalised (free-form args, with_*, local_action, static imports expanded).
 import type { SourcePos } from '../diagnostics.js';
+import type { ModuleDef } from '../module.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
 
 /** where a node came from, to point diagnostics at any of its keys later */
@@ -57,6 +58,8 @@ export interface Task {
   /** module name as written (may be an FQCN); `resolved` is the registry name */
   action: string;
   resolved: string;
+  /** the module the action resolved to (its schema and capabilities) */
+  mod: ModuleDef;
   args: Vars;
   kw: Keywords;
   register?: string;
@@ -150,6 +153,14 @@ export interface Playbook {
   file: string;
   dir: string;
   plays: Play[];
+  /** the files read as a playbook or a task list, checked by validate/envelope.ts */
+  shapes: ReadShape[];
+}
+
+/** a file read by the loader, with the schema definition its content must match (root = playbook) */
+export interface ReadShape {
+  file: import('./yaml-file.js').YamlFile;
+  def?: string;
 }
 
 let nextId = 1;

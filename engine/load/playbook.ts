@@ -10,17 +10,16 @@ import { flattenHandlers, loadRole, roleKey } from './roles.js';
 import { asTags, loadNodeList, readKeywords, type TaskLoadOptions } from './task.js';
 import { posAt, readYaml, type YamlFile, type YamlPath } from './yaml-file.js';
 import { loadIncludeFile, taskSearchDirs } from './include.js';
-import { checkShape } from '../validate/envelope.js';
 
 // Loads and normalises a playbook; returns every diagnostic found if anything is wrong.
-export function loadPlaybook(path: string, options: LoadOptions = {}): Result<Playbook> & { partial?: Playbook } {
+export function loadPlaybook(path: string, options: LoadOptions): Result<Playbook> & { partial?: Playbook } {
   const file = resolve(path);
   const ctx = new LoadContext(file, options);
   const plays: Play[] = [];
   loadPlaybookFile(ctx, file, plays, {});
   const errors = ctx.diagnostics.filter((d) => d.severity !== 'warning');
   const warnings = ctx.diagnostics.filter((d) => d.severity === 'warning');
-  const value = { file, dir: dirname(file), plays };
+  const value = { file, dir: dirname(file), plays, shapes: ctx.shapes };
   if (errors.length > 0) return { ok: false, diagnostics: ctx.diagnostics, partial: value };
   return { ok: true, value, warnings };
 }
@@ -37,7 +36,7 @@ function loadPlaybookFile(ctx: LoadContext, path: string, plays: Play[], inherit
     ctx.error('schema', 'a playbook must be a list of plays', posAt(file, []));
     return;
   }
-  ctx.diagnostics.push(...checkShape(file, file.value));
+  ctx.shapes.push({ file });
   ctx.importStack.push(path);
   file.value.forEach((entry, i) => {
     if (entry && typeof entry === 'object' && !Array.isArray(entry) && 'import_playbook' in entry) {
@@ -182,7 +181,7 @@ function roleLoaders(ctx: LoadContext, staticVars: Vars, play: Play, handlers: T
 // Expands import_tasks / import_role into an implicit block carrying the import's keywords.
 export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, play: Play, handlers: Task[], handler = false): Node | undefined {
   const kw = { ...task.kw };
-  if (task.resolved === 'import_role') {
+  if (task.mod.construct === 'import_role') {
     const name = renderStatic(String(task.args['name'] ?? ''), staticVars);
     const req = {
       name,
@@ -225,11 +224,11 @@ function checkIncludes(ctx: LoadContext, nodes: Node[], staticVars: Vars, play: 
       checkIncludes(ctx, [...n.block, ...n.rescue, ...n.always], staticVars, play);
       continue;
     }
-    if (n.resolved === 'include_tasks') {
+    if (n.mod.construct === 'include_tasks') {
       const name = String(n.args['_raw_params'] ?? n.args['file'] ?? '');
       if (name.includes('{{') || name.includes('{%')) continue;
       loadIncludeFile(ctx, name, n, { handler: n.handler, ...(n.role ? { role: n.role } : {}), expandImport: (t) => expandImport(ctx, t, staticVars, play, []) });
-    } else if (n.resolved === 'include_role') {
+    } else if (n.mod.construct === 'include_role') {
       const name = String(n.args['name'] ?? '');
       if (name.includes('{{')) continue;
       loadRole(ctx, { name, params: {}, kw: {}, pos: n.pos, src: n.src }, roleLoaders(ctx, staticVars, play, []));

@@ -1,7 +1,6 @@
 // Turns one YAML task mapping into a Task or Block: finds the action among the keys,
 // parses free-form arguments, normalises with_*/local_action/args, and reports unknown
 // keywords, unknown modules and conflicting actions with positions.
-import { findModule, moduleNames } from '../../modules/index.js';
 import { KvSyntaxError, parseKv } from './kv.js';
 import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, suggest, TASK_KEYWORDS, UNSUPPORTED, WITH_LOOKUPS } from './keywords.js';
 import { newId, type Block, type Keywords, type LoopSpec, type Node, type Parent, type RoleScope, type Task, type Vars } from './model.js';
@@ -71,7 +70,7 @@ export function loadNodeList(ctx: LoadContext, file: YamlFile, path: YamlPath, r
   raw.forEach((item, i) => {
     const node = loadNode(ctx, file, [...path, i], item, opts);
     if (!node) return;
-    if (node.kind === 'task' && (node.resolved === 'import_tasks' || node.resolved === 'import_role') && opts.expandImport) {
+    if (node.kind === 'task' && (node.mod.construct === 'import_tasks' || node.mod.construct === 'import_role') && opts.expandImport) {
       const expanded = opts.expandImport(node);
       if (expanded) out.push(expanded);
       return;
@@ -126,7 +125,7 @@ function findAction(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Recor
   const unknown: string[] = [];
   for (const [key, value] of Object.entries(obj)) {
     if (keywords.has(key) || key.startsWith('with_')) continue;
-    if (findModule(key)) found.push({ name: key, args: value, key });
+    if (ctx.modules.find(key)) found.push({ name: key, args: value, key });
     else unknown.push(key);
   }
   for (const key of ['action', 'local_action']) {
@@ -142,7 +141,7 @@ function findAction(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Recor
       ctx.error('schema', `'${key}' must be a string "module args" or a mapping with 'module'`, posAt(file, [...path, key]));
     }
   }
-  const modules = moduleNames();
+  const modules = ctx.modules.names();
   for (const key of unknown) {
     const kwHint = suggest(key, keywords);
     const modHint = suggest(key, modules);
@@ -163,7 +162,7 @@ function findAction(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Recor
   if (found.length === 1) {
     const f = found[0] as ActionFound;
     if (f.key === 'action' || f.key === 'local_action') {
-      if (!findModule(f.name)) {
+      if (!ctx.modules.find(f.name)) {
         const hint = suggest(f.name, modules);
         ctx.error('unknown-module', `couldn't resolve module/action '${f.name}'`, posAt(file, [...path, f.key]), hint && `did you mean '${hint}'?`);
         return undefined;
@@ -176,7 +175,7 @@ function findAction(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Recor
 
 // Builds the argument mapping from the action's value and the `args` keyword.
 function parseArgs(ctx: LoadContext, file: YamlFile, path: YamlPath, action: ActionFound, extra: unknown): Vars | undefined {
-  const def = findModule(action.name);
+  const def = ctx.modules.find(action.name);
   const base: Vars = extra && typeof extra === 'object' && !Array.isArray(extra) ? { ...(extra as Vars) } : {};
   const v = action.args;
   if (v === null || v === undefined) return base;
@@ -223,7 +222,7 @@ function loadTask(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Record<
   reportUnsupported(ctx, file, path, obj);
   const action = findAction(ctx, file, path, obj, keywords);
   if (!action) return undefined;
-  const def = findModule(action.name);
+  const def = ctx.modules.find(action.name);
   if (!def) return undefined;
   const args = parseArgs(ctx, file, path, action, obj['args']);
   if (!args) return undefined;
@@ -234,6 +233,7 @@ function loadTask(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Record<
     id: newId(),
     action: action.name,
     resolved: def.name,
+    mod: def,
     args,
     kw,
     handler: opts.handler,

@@ -5,6 +5,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Tags } from 'yaml';
 import { ansibleYamlTags } from '../inventory/py-yaml.js';
+import { rememberSource } from '../source/text.js';
 
 // Ansible's `!unsafe` marks text that must never be templated: keep it literal by wrapping
 // any template markers in {% raw %}.
@@ -43,6 +44,7 @@ export function parseYaml(path: string, text: string): { file: YamlFile; diagnos
   }
   const file = { path, text, doc, value };
   cache.set(path, file);
+  rememberSource(path, text);
   return { file, diagnostics };
 }
 
@@ -59,16 +61,6 @@ export function readYaml(path: string, from?: SourcePos): { file?: YamlFile; dia
   return parseYaml(path, text);
 }
 
-// Returns the source text of an already read file (for code frames).
-export function sourceText(path: string): string | undefined {
-  const hit = cache.get(path);
-  if (hit) return hit.text;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 function child(node: unknown, seg: string | number): { key?: Node; value?: Node } | undefined {
   if (isMap(node)) {

@@ -6,10 +6,10 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import { limitHosts, resolvePattern, type Inventory } from '../inventory/index.js';
 import type { Node, Play, Playbook, Task, Vars } from '../load/model.js';
 import { renderStatic } from '../load/static-vars.js';
-import { findModule } from '../../modules/index.js';
-import { allTags, displayName } from '../run/inherit.js';
-import { shouldRun, type TagFilter } from '../run/tags.js';
-import { makeBatches, SerialError } from './batches.js';
+import { allTags, displayName } from '../load/inherit.js';
+import { shouldRun, type TagFilter } from './tags.js';
+import { makeBatches } from './batches.js';
+import { SerialError } from '../load/serial.js';
 import { checkBatches, quorumGroups, type QuorumGroup } from './quorum.js';
 
 export interface PlannedTask {
@@ -59,15 +59,14 @@ function staticTags(t: Node): string[] {
 }
 
 function plannedTask(t: Task): PlannedTask {
-  const mod = findModule(t.action);
   const p: PlannedTask = { name: displayName(t), action: t.action, tags: staticTags(t) };
   const when = t.kw.when?.map(String);
   if (when?.length) p.when = when.join(' and ');
   if (t.guard) p.guard = Object.keys(t.guard.raw).filter((k) => k !== 'wait' && k !== 'interval');
-  const reason = mod?.disruptive?.(t.args);
+  const reason = t.mod.disruptive?.(t.args);
   if (reason) p.disruptive = reason;
   if (t.role) p.role = t.role.name;
-  if (t.resolved === 'include_tasks' || t.resolved === 'include_role') p.include = true;
+  if (t.mod.construct === 'include_tasks' || t.mod.construct === 'include_role') p.include = true;
   return p;
 }
 

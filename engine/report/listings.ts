@@ -4,8 +4,8 @@
 // effective tags, and the union of the task tags.
 import type { Node, Playbook } from '../load/model.js';
 import type { ExecutionPlan } from '../plan/plan.js';
-import { allTags, displayName } from '../run/inherit.js';
-import { shouldRun, type TagFilter } from '../run/tags.js';
+import { allTags, displayName } from '../load/inherit.js';
+import { shouldRun, type TagFilter } from '../plan/tags.js';
 
 export interface ListFlags {
   hosts: boolean;

@@ -22,8 +22,6 @@ export function banner(msg: string, columns = 80): string {
   return `\n${msg} ${'*'.repeat(stars)}`;
 }
 
-const VERBOSE_ALWAYS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
-
 // Creates an event listener that prints the plain log.
 export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
   const c = new Chalk({ level: o.color ? 1 : 0 });
@@ -71,7 +69,7 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
         return o.out(c.red(`FAILED - RETRYING: [${e.host}]: ${e.task} (${e.retries - (e.attempts ?? 0)} retries left).`));
       case 'result':
       case 'item': {
-        if (e.type === 'result' && (e.action === 'include_tasks' || e.action === 'include_role' || e.action?.endsWith('.include_tasks') || e.action?.endsWith('.include_role')) && e.status === 'ok') return;
+        if (e.type === 'result' && e.include === true && e.status === 'ok') return;
         if (e.type === 'result' && Array.isArray(e.result?.['results']) && e.status !== 'skipped') {
           if (e.status === 'ignored') o.out(c.cyan('...ignoring'));
           return;
@@ -80,8 +78,8 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
         const item = e.type === 'item' ? ` (item=${labelOf(e.item)})` : '';
         const label = hostLabel(e.host, e.delegated_to);
         const r = e.result ?? {};
-        const verbose = VERBOSE_ALWAYS.has(e.action ?? '') || r['_ansible_verbose_always'] === true || (o.verbosity ?? 0) > 0;
-        const body = verbose ? ` => ${pyJson(verboseView(r, e.action), 4)}` : '';
+        const verbose = e.verbose_always === true || r['_ansible_verbose_always'] === true || (o.verbosity ?? 0) > 0;
+        const body = verbose ? ` => ${pyJson(verboseView(r, e.verbose_always === true), 4)}` : '';
         switch (e.status) {
           case 'ok':
             return o.out(c.green(`ok: ${label}${item ? ' =>' + item : ''}${body}`));
@@ -135,8 +133,8 @@ function labelOf(item: unknown): string {
 
 // What the default callback shows of a result: never `failed`/`skipped`/`diff`; for debug
 // only the message or variable.
-function verboseView(r: Record<string, unknown>, action?: string): Record<string, unknown> {
-  const hide = action && VERBOSE_ALWAYS.has(action) ? DEBUG_HIDDEN : HIDDEN;
+function verboseView(r: Record<string, unknown>, shownAlways = false): Record<string, unknown> {
+  const hide = shownAlways ? DEBUG_HIDDEN : HIDDEN;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!hide.has(k)) out[k] = v;
   return out;

@@ -49,7 +49,7 @@ export async function runAction(ctx: RunContext, req: ActionRequest): Promise<Mo
     return req.mod.action(actx, req.args);
   }
   if (!req.mod.probe) return { failed: true, changed: false, msg: `module '${req.mod.name}' cannot be run as a task here` };
-  const wanted = req.diffMode || req.mod.name === 'file';
+  const wanted = req.diffMode || req.mod.alwaysDiff === true;
   let conn = ctx.pool.get(req.spec());
   const env: ModuleEnv = {
     host: req.host,

@@ -10,9 +10,9 @@ import type { Block, Node, Task, Vars } from '../load/model.js';
 import type { RunContext } from './context.js';
 import type { Status } from './events.js';
 import { HostState } from './host-state.js';
-import { allTags, displayName, enclosingSections, inherited } from './inherit.js';
+import { allTags, displayName, enclosingSections, inherited } from '../load/inherit.js';
 import type { VarScope } from './scope.js';
-import { shouldRun } from './tags.js';
+import { shouldRun } from '../plan/tags.js';
 import { runTaskOnHost, type HostOutcome } from './task-host.js';
 import { renderTaskName, sourceOf, truthy, type BeforeActionRequest, type TaskEnv } from './task-env.js';
 import { QuorumTracker } from './safety.js';
@@ -21,8 +21,6 @@ import type { PlayRuntime, VarsBuilder } from './vars.js';
 import { runMeta } from './meta.js';
 import { runInclude } from './include.js';
 import { flushHandlers, notify } from './handlers.js';
-import './lookups.js';
-import { findModule } from '../../modules/index.js';
 import { applyInventoryChange } from './inventory-changes.js';
 
 /** stops the batch (meta end_batch) */
@@ -116,12 +114,12 @@ export class BatchRunner implements TaskEnv {
     const first = hosts[0] as HostState;
     const scope0 = this.vars.scope(this.rt, first.name, task);
     if (!handler && !shouldRun(this.tagsOf(task, scope0), this.ctx.options.tags)) return;
-    if (task.resolved === 'meta') return runMeta(this, task, hosts, handler);
+    if (task.mod.construct === 'meta') return runMeta(this, task, hosts, handler);
     const name = displayName(task, renderTaskName(task, scope0));
     if (!(await this.askBefore(task, name, scope0))) return;
-    if (task.resolved === 'include_tasks' || task.resolved === 'include_role') return runInclude(this, task, hosts, name, handler);
+    if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') return runInclude(this, task, hosts, name, handler);
     const runOnce = truthy(inherited(task, 'run_once'), scope0);
-    const bypass = findModule(task.action)?.bypassHostLoop === true;
+    const bypass = task.mod.bypassHostLoop === true;
     const targets = runOnce || bypass ? [first] : hosts;
     this.ctx.emit({ type: 'task', play: this.playNo, batch: this.batchNo, name, handler, action: task.action, hosts: targets.map((h) => h.name), source: sourceOf(task) });
     const outcomes = await this.runOnHosts(task, targets, scope0);
@@ -169,7 +167,7 @@ export class BatchRunner implements TaskEnv {
       for (const r of receivers) r.hostVars[task.register] = value;
     }
     this.applyFacts(task, o, receivers);
-    if (!o.result['failed'] && o.status !== 'skipped') this.applyInventory(o);
+    if (task.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.applyInventory(o);
     if (o.notify && task.kw.notify !== undefined) for (const r of runOnce ? receivers.filter((x) => x.live) : [h]) notify(this, task, r, o.host);
     if (o.unreachable) {
       h.unreachable = true;
@@ -197,11 +195,11 @@ export class BatchRunner implements TaskEnv {
 
   private applyFacts(task: Task, o: HostOutcome, receivers: HostState[]): void {
     const facts = o.result['ansible_facts'];
-    if (!facts || typeof facts !== 'object' || o.result['failed'] === true || o.status === 'skipped') return;
+    if (!facts || typeof facts !== 'object' || o.result['failed'] === true || o.status === 'skipped' || task.mod.factsAs === 'none') return;
     for (const r of receivers) {
       const target = o.delegatedTo && truthy(inherited(task, 'delegate_facts'), this.vars.scope(this.rt, r.name)) ? this.ctx.host(o.delegatedTo) : r;
-      if (task.resolved === 'set_fact') Object.assign(target.hostVars, facts);
-      else if (task.resolved === 'include_vars') Object.assign(target.includeVars, facts);
+      if (task.mod.factsAs === 'hostvars') Object.assign(target.hostVars, facts);
+      else if (task.mod.factsAs === 'include_vars') Object.assign(target.includeVars, facts);
       else for (const [k, v] of Object.entries(facts as Record<string, unknown>)) target.facts[k.startsWith('ansible_') ? k.slice(8) : k] = v;
     }
   }
@@ -302,7 +300,9 @@ function withoutInternalKeys(r: Vars): Vars {
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
-export function fillResultFields(ev: { rc?: number; attempts?: number; msg?: unknown; skip_reason?: string; error?: string; diff?: import('../module.js').DiffEntry[]; result?: Vars }, task: Task, r: Vars, status: Status, noLog = false): void {
+export function fillResultFields(ev: { rc?: number; attempts?: number; msg?: unknown; skip_reason?: string; error?: string; diff?: import('../module.js').DiffEntry[]; result?: Vars; verbose_always?: boolean; include?: boolean }, task: Task, r: Vars, status: Status, noLog = false): void {
+  if (task.mod.alwaysShowsResult) ev.verbose_always = true;
+  if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') ev.include = true;
   if (noLog) {
     ev.result = { censored: CENSORED, changed: r['changed'] === true, ...(r['failed'] ? { failed: true } : {}), ...(r['skipped'] ? { skipped: true } : {}) };
     if (typeof r['attempts'] === 'number') ev.attempts = r['attempts'];
@@ -311,7 +311,7 @@ export function fillResultFields(ev: { rc?: number; attempts?: number; msg?: unk
   }
   if (typeof r['rc'] === 'number') ev.rc = r['rc'];
   if (typeof r['attempts'] === 'number') ev.attempts = r['attempts'];
-  if ((task.resolved === 'debug') && r['msg'] !== undefined) ev.msg = r['msg'];
+  if (task.mod.alwaysShowsResult && r['msg'] !== undefined) ev.msg = r['msg'];
   if (typeof r['skip_reason'] === 'string') ev.skip_reason = r['skip_reason'];
   if ((status === 'failed' || status === 'ignored' || status === 'unreachable') && r['msg'] !== undefined) ev.error = String(r['msg']);
   if (Array.isArray(r['diff'])) ev.diff = r['diff'] as import('../module.js').DiffEntry[];

@@ -11,15 +11,16 @@ import { targetSpec, type BeforeActionRequest } from './task-env.js';
 // Returns the refused result (msg and details) or undefined when the action may run.
 export async function checkBeforeAction(br: BatchRunner, tracker: QuorumTracker, req: BeforeActionRequest): Promise<Vars | undefined> {
   const { task, host, target, args, scope } = req;
-  const reason = disruptionOf(req.mod, task, args);
+  const reason = disruptionOf(req.mod, args);
   if (reason) {
     const node = br.ctx.options.selfNode ?? selfNodeName();
-    const drain = req.mod.name === 'kubectl' ? selfDrainRefusal(args, node) : undefined;
+    const apiNode = req.mod.apiNode?.(args);
+    const drain = apiNode !== undefined ? selfDrainRefusal(apiNode, reason, node) : undefined;
     if (drain) return { msg: drain, refused: 'self-preemption' };
     if (touchesKubelet(reason) && isSelfTarget(targetSpec(br, target, host, scope), target, node)) {
       return { msg: `self-preemption guard: refusing ${reason} on '${target}': it is the node tsplay runs on (${node}); run tsplay from another machine`, refused: 'self-preemption' };
     }
-    const affected = req.mod.name === 'kubectl' ? String(args['node'] ?? args['name'] ?? target) : target;
+    const affected = apiNode ?? target;
     const quorum = tracker.admit(affected, reason);
     if (quorum) return { msg: quorum, refused: 'quorum-serial' };
   }

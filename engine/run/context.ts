@@ -6,10 +6,13 @@ import { ConnectionPool, type Transport } from '../connection/pool.js';
 import { EventBus, type RunEvent } from './events.js';
 import { HostState } from './host-state.js';
 import { Stats } from './stats.js';
-import type { TagFilter } from './tags.js';
+import type { TagFilter } from '../plan/tags.js';
 import type { QuorumGroup } from '../plan/quorum.js';
+import type { ModuleRegistry } from '../module.js';
 
 export interface RunOptions {
+  /** the modules tasks resolved to (and runtime includes resolve to) */
+  modules: ModuleRegistry;
   check: boolean;
   diff: boolean;
   forks: number;

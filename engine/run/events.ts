@@ -37,6 +37,10 @@ interface ResultFields {
   result?: Record<string, unknown>;
   /** run_once: the hosts the result was applied to */
   run_once?: boolean;
+  /** the plain log shows this result without -v (debug) */
+  verbose_always?: boolean;
+  /** the result of an include_tasks/include_role (the plain log prints `included:` instead) */
+  include?: boolean;
 }
 
 export type RunEvent =

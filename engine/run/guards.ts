@@ -7,9 +7,9 @@ import { evaluateCondition, isUndefined, templateValue } from '../expr/index.js'
 import { shellLine, sh } from '../connection/command.js';
 import type { ExecOptions, ExecResult } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
-import { parseDuration } from '../validate/guards.js';
+import { parseDuration } from '../shared/duration.js';
 import type { VarScope } from './scope.js';
-import { readJournal } from '../../modules/journal.js';
+import { readJournal } from '../cluster/journal.js';
 import { checkAlerts, checkNodesReady, checkQuorumPeers, type PeerCheck } from './guard-cluster.js';
 
 export interface GuardVerdict {

@@ -3,31 +3,9 @@
 // the same flush).
 import { templateValue } from '../expr/index.js';
 import type { Task } from '../load/model.js';
+import { resolveHandlers } from '../load/handlers.js';
 import { RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
-
-// The handlers a notify name reaches: by name (last handler list wins, first within a
-// list), plus every handler listening on the topic.
-export function resolveHandlers(handlers: Task[], name: string): Task[] {
-  const found: Task[] = [];
-  const groups = new Map<unknown, Task[]>();
-  for (const h of handlers) {
-    const key = h.role ?? 'play';
-    const list = groups.get(key) ?? [];
-    list.push(h);
-    groups.set(key, list);
-  }
-  const lists = [...groups.values()];
-  for (let i = lists.length - 1; i >= 0; i--) {
-    const hit = (lists[i] as Task[]).find((h) => h.name === name || (h.role && `${h.role.name} : ${h.name}` === name));
-    if (hit) {
-      found.push(hit);
-      break;
-    }
-  }
-  for (const h of handlers) if (h.listen?.includes(name) && !found.includes(h)) found.push(h);
-  return found;
-}
 
 // Records the notifications of a changed task for one host.
 export function notify(br: BatchRunner, task: Task, host: HostState, forHost: string): void {

@@ -9,7 +9,8 @@ import { expandImport } from '../load/playbook.js';
 import { loadRole } from '../load/roles.js';
 import { loadNodeList } from '../load/task.js';
 import { newId, type Block, type Node, type Task } from '../load/model.js';
-import { formatDiagnostics } from '../report/diagnostics.js';
+import { formatDiagnostics } from '../source/format.js';
+import { checkShapes } from '../validate/envelope.js';
 import type { BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
 import { sourceOf } from './task-env.js';
@@ -35,7 +36,7 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
     if (o.status !== 'ok' || !o.includes) continue;
     const h = br.ctx.host(o.host);
     for (const inc of o.includes) {
-      if (task.resolved === 'include_tasks') br.ctx.stats.ok(o.host);
+      if (task.mod.construct === 'include_tasks') br.ctx.stats.ok(o.host);
       const key = inc.file + (inc.loopVars ? toPyRepr(inc.loopVars) : '');
       let g = groups.find((x) => x.file + (x.loopVars ? toPyRepr(x.loopVars) : '') === key);
       if (!g) {
@@ -63,13 +64,13 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
 }
 
 function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined {
-  const ctx = new LoadContext(br.ctx.playbook.file, { extraVars: br.ctx.options.extraVars });
+  const ctx = new LoadContext(br.ctx.playbook.file, { extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
   const wrapper: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: { ...(task.apply ?? {}), ...applyKeywords(task) }, implicit: 'include', pos: task.pos, src: task.src };
   if (task.parent) wrapper.parent = task.parent;
   if (task.role) wrapper.role = task.role;
   if (g.loopVars || task.kw.vars) wrapper.kw.vars = { ...(task.kw.vars ?? {}), ...(g.loopVars ?? {}) };
   let nodes: Node[] | undefined;
-  if (task.resolved === 'include_role') {
+  if (task.mod.construct === 'include_role') {
     const loaded = loadRole(ctx, { name: g.file, params: { ...(task.kw.vars ?? {}) }, kw: {}, pos: task.pos, src: task.src, parent: wrapper, ...(typeof task.args['tasks_from'] === 'string' ? { tasksFrom: task.args['tasks_from'] } : {}) }, {
       loadTasks: (file, value, role, parent, handler) => loadNodeList(ctx, file, [], value, { handler, role, parent, expandImport: (t) => expandImport(ctx, t, { ...br.rt.play.vars, ...br.ctx.options.extraVars }, br.rt.play, br.rt.play.handlers, handler) }),
     });
@@ -82,6 +83,7 @@ function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined
     const staticVars = { ...br.rt.play.vars, ...br.ctx.options.extraVars };
     nodes = loadIncludeFile(ctx, g.file, task, { handler: task.handler, ...(task.role ? { role: task.role } : {}), parent: wrapper, expandImport: (t) => expandImport(ctx, t, staticVars, br.rt.play, br.rt.play.handlers, task.handler) });
   }
+  ctx.diagnostics.push(...checkShapes(ctx.shapes));
   const errors = ctx.diagnostics.filter((d) => d.severity !== 'warning');
   if (errors.length > 0 || !nodes) {
     br.ctx.emit({ type: 'error', msg: formatDiagnostics(errors.length ? errors : ctx.diagnostics, { color: false }) || `could not load ${resolve(g.file)}` });

@@ -139,5 +139,3 @@ export function installLookups(): void {
   registerGlobal('query', query);
   registerGlobal('q', query);
 }
-
-installLookups();

@@ -4,7 +4,7 @@ import { evaluateCondition } from '../expr/index.js';
 import type { Task } from '../load/model.js';
 import { AbortRun, EndBatch, EndPlay, RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
-import { allWhen, displayName } from './inherit.js';
+import { allWhen, displayName } from '../load/inherit.js';
 import { errorMessage } from './task-host.js';
 import { renderTaskName, sourceOf } from './task-env.js';
 

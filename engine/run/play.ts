@@ -11,7 +11,7 @@ import { readYaml } from '../load/yaml-file.js';
 import { makeBatches } from '../plan/batches.js';
 import { AbortRun, BatchRunner, EndBatch, EndPlay } from './batch.js';
 import type { RunContext } from './context.js';
-import { shouldRun } from './tags.js';
+import { shouldRun } from '../plan/tags.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 
 export type PlayEnd = 'continue' | 'stop';
@@ -72,9 +72,12 @@ function loadVarsFiles(ctx: RunContext, vars: VarsBuilder, play: Play): Vars {
   return out;
 }
 
-function factsTask(play: Play): Task {
+// The implicit "Gathering Facts" task, run by the module that declares it gathers facts.
+function factsTask(ctx: RunContext, play: Play): Task | undefined {
+  const mod = ctx.options.modules.all().find((m) => m.gathersFacts);
+  if (!mod) return undefined;
   return {
-    kind: 'task', id: newId(), name: 'Gathering Facts', action: 'gather_facts', resolved: 'setup', args: {},
+    kind: 'task', id: newId(), name: 'Gathering Facts', action: 'gather_facts', resolved: mod.name, mod, args: {},
     kw: { tags: play.scope.kw.tags ? [] : ['always'] }, handler: false, pos: play.pos, src: play.src, file: play.file, parent: play.scope,
   };
 }
@@ -117,8 +120,8 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
     const before = new Map(states.map((s) => [s.name, s.failed || s.unreachable]));
     try {
       if (play.gather_facts) {
-        const ft = factsTask(play);
-        if (shouldRun(br.tagsOf(ft, vars.scope(rt, batch[0] as string)), ctx.options.tags)) await br.runSection([ft]);
+        const ft = factsTask(ctx, play);
+        if (ft && shouldRun(br.tagsOf(ft, vars.scope(rt, batch[0] as string)), ctx.options.tags)) await br.runSection([ft]);
       }
       await br.runSection(play.pre_tasks);
       await br.flush();

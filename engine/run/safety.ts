@@ -4,7 +4,7 @@
 // included: no more than max_unavailable members of a quorum group disrupted per batch).
 import { hostname, networkInterfaces } from 'node:os';
 import type { ConnectionSpec } from '../connection/types.js';
-import type { Task, Vars } from '../load/model.js';
+import type { Vars } from '../load/model.js';
 import type { ModuleDef } from '../module.js';
 import { groupsOfHost, type QuorumGroup } from '../plan/quorum.js';
 
@@ -18,14 +18,11 @@ const COMMAND_PATTERNS: [RegExp, string][] = [
 ];
 
 // Why an action disrupts the node it runs on (undefined when it does not).
-export function disruptionOf(mod: ModuleDef | undefined, task: Task, args: Vars): string | undefined {
-  const declared = mod?.disruptive?.(args);
+export function disruptionOf(mod: ModuleDef, args: Vars): string | undefined {
+  const declared = mod.disruptive?.(args);
   if (declared) return declared;
-  if (['command', 'shell', 'raw', 'script'].includes(mod?.name ?? '')) {
-    const line = Array.isArray(args['argv']) ? (args['argv'] as unknown[]).join(' ') : String(args['cmd'] ?? args['_raw_params'] ?? '');
-    for (const [re, why] of COMMAND_PATTERNS) if (re.test(line)) return why;
-  }
-  void task;
+  const line = mod.shellText?.(args);
+  if (line) for (const [re, why] of COMMAND_PATTERNS) if (re.test(line)) return why;
   return undefined;
 }
 
@@ -55,13 +52,10 @@ export function isSelfTarget(spec: ConnectionSpec, inventoryName: string, node =
   return (addr === 'localhost' || addr === '::1' || addr.startsWith('127.')) && spec.port === 22;
 }
 
-// Refusal message when a drain/cordon names the node tsplay runs on.
-export function selfDrainRefusal(args: Vars, node = selfNodeName()): string | undefined {
-  const action = String(args['action'] ?? '');
-  if (!['drain', 'cordon'].includes(action)) return undefined;
-  const target = String(args['node'] ?? args['name'] ?? '');
+// Refusal message when an API action (drain, cordon) names the node tsplay runs on.
+export function selfDrainRefusal(target: string, reason: string, node = selfNodeName()): string | undefined {
   if (target && target.split('.')[0]?.toLowerCase() === node.split('.')[0]?.toLowerCase()) {
-    return `self-preemption guard: refusing to ${action} node '${target}': it is the node tsplay runs on (set TSPLAY_NODE_NAME if this is wrong, or run tsplay from another machine)`;
+    return `self-preemption guard: refusing to ${reason.split(' ')[0]} node '${target}': it is the node tsplay runs on (set TSPLAY_NODE_NAME if this is wrong, or run tsplay from another machine)`;
   }
   return undefined;
 }

@@ -5,10 +5,10 @@ import { compileTemplate, hasTemplate, isTruthy, isUndefined, renderToString, te
 import type { BecomeSpec, ConnectionSpec, ExecOptions } from '../connection/types.js';
 import { connectionSpec } from '../connection/pool.js';
 import type { Task, Vars } from '../load/model.js';
-import { formatPos } from '../report/position.js';
+import { formatPos } from '../source/position.js';
 import type { BeforeAction, RunContext } from './context.js';
 import type { Status } from './events.js';
-import { inherited, parents } from './inherit.js';
+import { inherited, parents } from '../load/inherit.js';
 import type { VarScope } from './scope.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 

@@ -6,10 +6,9 @@ import { dirname } from 'node:path';
 import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError, evaluate, compileExpression, evaluateCondition, isUndefined, templateValue, toPyStr } from '../expr/index.js';
 import { ConnectionError } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
-import { findModule } from '../../modules/index.js';
-import type { ModuleResult } from '../module.js';
+import type { ModuleDef, ModuleResult } from '../module.js';
 import { runAction } from './action.js';
-import { allWhen, displayName, inherited } from './inherit.js';
+import { allWhen, displayName, inherited } from '../load/inherit.js';
 import { LoopError, loopItems, loopVars } from './loops.js';
 import type { VarScope } from './scope.js';
 import type { TaskEnv } from './task-env.js';
@@ -104,13 +103,13 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
     if (!task.loop || loopErr !== undefined) {
       if (!whenHolds(task, scope)) return out('skipped', { ...SKIPPED });
       if (loopErr !== undefined) return out(failedStatus(), { failed: true, changed: false, msg: errorMessage(loopErr, task) });
-      if (task.resolved === 'include_tasks' || task.resolved === 'include_role') return includeOutcome(out, task, scope, [undefined]);
+      if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') return includeOutcome(out, task, scope, [undefined]);
       const r = await execute(env, task, host, scope, searchPaths, name);
       return finish(out, r, ignoreErrors, env, task, host, scope);
     }
     const list = items ?? [];
     if (list.length === 0) return out('skipped', { results: [], skipped: true, changed: false, skipped_reason: 'No items in the list' });
-    if (task.resolved === 'include_tasks' || task.resolved === 'include_role') {
+    if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') {
       const vars = list.map((_, i) => loopVars(list, i, task.loop_control));
       const active = vars.filter((v) => whenHolds(task, scope.with({ name: 'loop', vars: v })));
       if (active.length === 0) return out('skipped', { ...SKIPPED });
@@ -194,8 +193,7 @@ async function runLoop(env: TaskEnv, task: Task, host: string, scope: VarScope, 
 
 // One execution with until/retries; changed_when/failed_when see the registered result.
 async function execute(env: TaskEnv, task: Task, host: string, scope: VarScope, searchPaths: string[], name: string): Promise<Vars> {
-  const mod = findModule(task.action);
-  if (!mod) throw new TaskError(`couldn't resolve module/action '${task.action}'`);
+  const mod = task.mod;
   const until = task.until;
   let retries = 1;
   if (until) {
@@ -209,7 +207,7 @@ async function execute(env: TaskEnv, task: Task, host: string, scope: VarScope, 
     if (result['unreachable'] === true) return result;
     const view = task.register ? scope.with({ name: 'register', vars: { [task.register]: result } }) : scope;
     const facts = result['ansible_facts'];
-    const condScope = facts && typeof facts === 'object' && task.resolved !== 'debug' ? view.with({ name: 'facts', vars: facts as Vars }) : view;
+    const condScope = facts && typeof facts === 'object' && task.mod.factsAs !== 'none' ? view.with({ name: 'facts', vars: facts as Vars }) : view;
     if (result['failed'] === undefined) result['failed'] = result['rc'] !== undefined && result['rc'] !== 0 && result['rc'] !== '0';
     if (until) result['attempts'] = attempt;
     if (result['changed'] === undefined) result['changed'] = false;
@@ -245,7 +243,7 @@ function applyChangedFailedWhen(task: Task, result: Vars, scope: VarScope): void
 }
 
 // Templates the args, resolves delegation/become/environment and runs the module once.
-async function runOnce(env: TaskEnv, task: Task, host: string, scope: VarScope, searchPaths: string[], mod: NonNullable<ReturnType<typeof findModule>>): Promise<ModuleResult> {
+async function runOnce(env: TaskEnv, task: Task, host: string, scope: VarScope, searchPaths: string[], mod: ModuleDef): Promise<ModuleResult> {
   const raw = new Set(mod.rawArgs ?? []);
   const args: Vars = {};
   try {

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { groupNamesOf, groupsMagicVar, hostVars } from '../inventory/index.js';
 import type { Play, RoleScope, Task, Vars } from '../load/model.js';
-import { nestedVars } from './inherit.js';
+import { nestedVars } from '../load/inherit.js';
 import { scopeObject, VarScope, type Layer } from './scope.js';
 import type { RunContext } from './context.js';
 

@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajvInstance, precompiledValidator } from './ajv.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { posAt, type YamlFile, type YamlPath } from '../load/yaml-file.js';
+import type { ReadShape } from '../load/model.js';
 
 const SCHEMA_ID = 'https://tsplay.dev/playbook.schema.json';
 
@@ -48,6 +49,11 @@ function describe(errs: ErrorObject[]): string {
   }
   const parts = [...(types.size ? [[...types].join(' or ')] : []), ...other];
   return parts.join('; ');
+}
+
+// The envelope pass over every file the loader read (playbooks and task lists).
+export function checkShapes(shapes: readonly ReadShape[]): Diagnostic[] {
+  return shapes.flatMap((s) => checkShape(s.file, s.file.value, [], s.def));
 }
 
 // Checks `value` (at `base` in `file`) against the schema (root or a named definition).

@@ -2,6 +2,7 @@
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Task } from '../load/model.js';
 import { posAt } from '../load/yaml-file.js';
+import { parseDuration } from '../shared/duration.js';
 
 export const GUARD_CONDITIONS = ['journal', 'alerts', 'nodes_ready', 'quorum', 'command', 'that'] as const;
 const GUARD_KEYS = new Set<string>([...GUARD_CONDITIONS, 'wait', 'interval']);
@@ -19,21 +20,4 @@ export function checkGuard(t: Task): Diagnostic[] {
     if (v !== undefined && !(typeof v === 'string' && v.includes('{{')) && parseDuration(v) === undefined) out.push(diag('bad-value', `guard.${k} must be a duration like 30s, 5m, 1h`, posAt(t.src.file, [...t.src.path, 'guard', k])));
   }
   return out;
-}
-
-// Parses 90, "90s", "5m", "1h", "2h30m" into seconds.
-export function parseDuration(v: unknown): number | undefined {
-  if (typeof v === 'number') return v >= 0 ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  const s = v.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const re = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/g;
-  let total = 0;
-  let matched = '';
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    const n = Number(m[1]);
-    total += m[2] === 'ms' ? n / 1000 : m[2] === 's' ? n : m[2] === 'm' ? n * 60 : m[2] === 'h' ? n * 3600 : n * 86400;
-    matched += m[0];
-  }
-  return matched.replace(/\s/g, '') === s.replace(/\s/g, '') && matched ? total : undefined;
 }

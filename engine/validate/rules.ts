@@ -5,19 +5,17 @@ import { compileCondition, compileTemplate, ExprSyntaxError, hasTemplate } from 
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Node, Play, Playbook, Task } from '../load/model.js';
 import { posAt, scalarValueOffset, type YamlPath } from '../load/yaml-file.js';
-import { findModule } from '../../modules/index.js';
-import { META_ACTIONS } from '../../modules/meta.js';
-import { serialEntries, serialEntrySize, SerialError } from '../plan/batches.js';
-import { resolveHandlers } from '../run/handlers.js';
+import { serialEntries, serialEntrySize, SerialError } from '../load/serial.js';
+import { resolveHandlers } from '../load/handlers.js';
 import { checkModuleArgs } from './module-args.js';
 import { checkGuard } from './guards.js';
-import '../run/lookups.js';
+import { checkShapes } from './envelope.js';
 
 const ORDERS = new Set(['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle']);
 
 // Runs every rule over a loaded playbook.
 export function validatePlaybook(pb: Playbook): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = checkShapes(pb.shapes);
   for (const play of pb.plays) validatePlay(play, out);
   return out;
 }
@@ -54,13 +52,19 @@ function validatePlay(play: Play, out: Diagnostic[]): void {
   for (const t of playTasks(play)) validateTask(play, t, out);
 }
 
+// The meta actions its schema allows (the enum of its free-form argument).
+function metaActions(schema: Record<string, unknown>): string[] {
+  const props = schema['properties'] as Record<string, { enum?: unknown[] }> | undefined;
+  return (props?.['_raw_params']?.enum ?? []).map(String);
+}
+
 function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
-  const mod = findModule(t.action);
-  if (!mod) return;
+  const mod = t.mod;
   const keyPos = (k: string) => posAt(t.src.file, [...t.src.path, k], true);
-  if (t.resolved === 'meta') {
+  if (mod.construct === 'meta') {
     const a = String(t.args['_raw_params'] ?? '');
-    if (!(META_ACTIONS as readonly string[]).includes(a)) out.push(diag('module-args', `invalid meta action requested: ${a}`, keyPos(t.action), `one of: ${META_ACTIONS.join(', ')}`));
+    const actions = metaActions(mod.schema);
+    if (!actions.includes(a)) out.push(diag('module-args', `invalid meta action requested: ${a}`, keyPos(t.action), `one of: ${actions.join(', ')}`));
   } else {
     for (const e of checkModuleArgs(mod, t.args, { skipTemplates: true })) {
       out.push(diag('module-args', e.message, argPos(t, e.arg, !e.message.includes('unsupported parameter'))));

@@ -111,3 +111,8 @@ export async function probeCommand(host: HostReader, spec: CommandSpec, checkMod
   else checkResult['changed'] = true;
   return { changed: true, apply, checkResult };
 }
+
+// A shell-text argument as a string (undefined when absent), for the shellText capability.
+export function stringArg(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}

@@ -1,6 +1,7 @@
 // Serial batching as ansible-core cuts it (semantics doc §1; conformance s01–s03).
 import { describe, expect, it } from 'vitest';
-import { makeBatches, serialEntrySize, SerialError } from '../../engine/plan/batches.js';
+import { makeBatches } from '../../engine/plan/batches.js';
+import { serialEntrySize, SerialError } from '../../engine/load/serial.js';
 
 const H = ['h1', 'h2', 'h3', 'h4', 'h5'];
 

@@ -7,15 +7,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepare } from '../../engine/cli/prepare.js';
+import { builtinModules } from '../../modules/index.js';
 import { main } from '../../engine/cli/app.js';
-import { lineCol } from '../../engine/report/position.js';
+import { lineCol } from '../../engine/source/position.js';
 import type { Diagnostic } from '../../engine/diagnostics.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const INV = join(FIX, 'inventory.ini');
 
 function diagnose(name: string): Diagnostic[] {
-  return prepare(join(FIX, name), [INV], {}, []).diagnostics.filter((d) => d.severity !== 'warning');
+  return prepare({ playbook: join(FIX, name), sources: [INV], extraVars: {}, rolesPath: [], modules: builtinModules() }).diagnostics.filter((d) => d.severity !== 'warning');
 }
 
 function where(d: Diagnostic): string {

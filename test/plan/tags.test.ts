@@ -1,6 +1,6 @@
 // Tag selection (semantics doc §4, conformance g01/g02).
 import { describe, expect, it } from 'vitest';
-import { shouldRun } from '../../engine/run/tags.js';
+import { shouldRun } from '../../engine/plan/tags.js';
 
 const TASKS: Record<string, string[]> = {
   untagged: [],

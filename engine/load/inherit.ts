@@ -1,7 +1,7 @@
 // Keyword inheritance through the node tree: a task sees the nearest value of a keyword
 // set on itself, its blocks, its role entry or its play; `when` conditions and `tags`
 // accumulate from the outermost parent inwards.
-import type { Block, Keywords, Node, Parent, Play, Task, Vars } from '../load/model.js';
+import type { Block, Keywords, Node, Parent, Play, Task, Vars } from './model.js';
 
 // Parents of a node, innermost first (blocks, role blocks, the play scope).
 export function parents(node: Node | Parent): Parent[] {

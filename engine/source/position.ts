@@ -1,6 +1,6 @@
 // Turns a source offset into line:column and a code frame with a caret.
 import { relative } from 'node:path';
-import { sourceText } from '../load/yaml-file.js';
+import { sourceText } from './text.js';
 import type { SourcePos } from '../diagnostics.js';
 
 const lineStarts = new Map<string, number[]>();
