@@ -48,8 +48,6 @@ export interface RunOptions {
   /** asks the operator (--step, confirm:); resolves true for yes */
   confirm?: (question: string, kind: 'step' | 'confirm') => Promise<'yes' | 'no' | 'continue'>;
   step?: boolean;
-  /** hook called before each task runs on a host (guards, self-preemption) */
-  beforeAction?: BeforeAction;
   /** take over a run lock left by a crashed run */
   breakLock?: boolean;
 }
@@ -63,8 +61,6 @@ export interface ResumePlan {
   /** `play/batch` → host → handlers it was notified of and had not run when that run stopped */
   pendingHandlers?: Map<string, Map<string, string[]>>;
 }
-
-export type BeforeAction = (info: { host: string; task: import('../load/model.js').Task; args: Vars; play: import('../load/model.js').Play }) => Promise<string | undefined>;
 
 // A new run id: UTC timestamp plus a random suffix (sortable, unique enough).
 export function newRunId(): string {

@@ -30,9 +30,9 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
     for (const inc of o.status === 'ok' ? (o.includes ?? []) : []) {
       if (!inc.loopVars) continue;
       const item = inc.loopVars[String(inc.loopVars['ansible_loop_var'] ?? 'item')];
-      br.emitItem(o.host, o.name, task, 'ok', { changed: false, item, ansible_loop_var: inc.loopVars['ansible_loop_var'] }, item);
+      br.record.item(o.host, o.name, task, 'ok', { changed: false, item, ansible_loop_var: inc.loopVars['ansible_loop_var'] }, item);
     }
-    br.handleOutcome(task, o, handler, false, o.status !== 'ok');
+    br.record.outcome(task, o, { handler, counted: o.status !== 'ok' });
     if (o.status !== 'ok' || !o.includes) continue;
     const h = br.ctx.host(o.host);
     for (const inc of o.includes) {

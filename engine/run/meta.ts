@@ -30,7 +30,7 @@ export async function runMeta(br: BatchRunner, task: Task, hosts: HostState[], h
     try {
       return allWhen(task).every((c) => evaluateCondition(c, br.vars.scope(br.rt, h.name, task)));
     } catch (e) {
-      br.handleOutcome(task, { host: h.name, status: 'failed', result: { failed: true, changed: false, msg: errorMessage(e, task, 'when', allWhen(task)[0]) }, changed: false, failed: true, unreachable: false, ignoredUnreachable: false, notify: false, name }, handler);
+      br.record.outcome(task, { host: h.name, status: 'failed', result: { failed: true, changed: false, msg: errorMessage(e, task, 'when', allWhen(task)[0]) }, changed: false, failed: true, unreachable: false, ignoredUnreachable: false, notify: false, name }, { handler });
       return 'error';
     }
   };
@@ -43,7 +43,7 @@ export async function runMeta(br: BatchRunner, task: Task, hosts: HostState[], h
       continue;
     }
     const skip_reason = `${action} conditional evaluated to False${SKIP_SUFFIX[action]?.(h.name) ?? ''}`;
-    br.handleOutcome(task, { host: h.name, status: 'skipped', result: { msg: action, skipped: true, skip_reason }, changed: false, failed: false, unreachable: false, ignoredUnreachable: false, notify: false, name }, handler, false, false);
+    br.record.outcome(task, { host: h.name, status: 'skipped', result: { msg: action, skipped: true, skip_reason }, changed: false, failed: false, unreachable: false, ignoredUnreachable: false, notify: false, name }, { handler, counted: false });
   }
   if (passed.length === 0) return;
   switch (action) {

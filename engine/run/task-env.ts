@@ -6,8 +6,8 @@ import type { BecomeSpec, ConnectionSpec, ExecOptions } from '../connection/type
 import { connectionSpec } from '../connection/pool.js';
 import type { Task, Vars } from '../load/model.js';
 import { formatPos } from '../source/position.js';
-import type { BeforeAction, RunContext } from './context.js';
-import type { Status } from './events.js';
+import type { RunContext } from './context.js';
+import type { BatchRecord } from './record.js';
 import { inherited, parents } from '../load/inherit.js';
 import type { VarScope } from './scope.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
@@ -17,11 +17,8 @@ export interface TaskEnv {
   vars: VarsBuilder;
   rt: PlayRuntime;
   signal: AbortSignal;
-  beforeAction?: BeforeAction;
-  emitItem(host: string, name: string, task: Task, status: Status, result: Vars, label: unknown, opts?: { noLog?: boolean; delegatedTo?: string }): void;
-  emitRetry(host: string, name: string, task: Task, result: Vars, attempt: number, retries: number): void;
-  emitProgress(host: string, task: Task, msg: string, data?: Record<string, unknown>): void;
-  renderFile(path: string, scope: VarScope): Promise<string>;
+  /** events of loop items, retries and progress */
+  record: Pick<BatchRecord, 'item' | 'retry' | 'progress'>;
   /** safety checks right before an action: self-preemption, quorum limit, guard; a result refuses it */
   checkBeforeAction(req: BeforeActionRequest): Promise<Vars | undefined>;
 }

@@ -6,8 +6,9 @@ import { dirname } from 'node:path';
 import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError, evaluate, compileExpression, evaluateCondition, isUndefined, templateValue, toPyStr } from '../expr/index.js';
 import { ConnectionError } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
-import type { ModuleDef, ModuleResult } from '../module.js';
+import type { ModuleResult } from '../module.js';
 import { runAction } from './action.js';
+import { renderTemplateFile } from './render.js';
 import { allWhen, displayName, inherited } from '../load/inherit.js';
 import { LoopError, loopItems, loopVars } from './loops.js';
 import type { VarScope } from './scope.js';
@@ -67,6 +68,21 @@ function whenHolds(task: Task, scope: VarScope): boolean {
 
 class TaskError extends Error {}
 
+/** one task on one host: what every step of its execution needs */
+interface HostTask {
+  env: TaskEnv;
+  task: Task;
+  host: string;
+  /** the host's variables for the task (loop items add a layer) */
+  scope: VarScope;
+  searchPaths: string[];
+  /** the rendered task name */
+  name: string;
+  noLog: boolean;
+  ignoreErrors: boolean;
+  out: (status: Status, result: Vars, extra?: Partial<HostOutcome>) => HostOutcome;
+}
+
 // Runs `task` for `host` and returns its outcome (item/retry events are emitted here).
 export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Promise<HostOutcome> {
   const scope = env.vars.scope(env.rt, host, task);
@@ -89,6 +105,7 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
   const ignoreErrors = truthy(inherited(task, 'ignore_errors'), scope);
   const failedStatus = (): Status => (ignoreErrors ? 'ignored' : 'failed');
   const searchPaths = [...(task.role ? [task.role.path] : []), dirname(task.file), env.ctx.playbook.dir];
+  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, ignoreErrors, out };
   let items: unknown[] | undefined;
   let loopErr: unknown;
   if (task.loop) {
@@ -104,8 +121,7 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
       if (!whenHolds(task, scope)) return out('skipped', { ...SKIPPED });
       if (loopErr !== undefined) return out(failedStatus(), { failed: true, changed: false, msg: errorMessage(loopErr, task) });
       if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') return includeOutcome(out, task, scope, [undefined]);
-      const r = await execute(env, task, host, scope, searchPaths, name);
-      return finish(out, r, ignoreErrors, env, task, host, scope);
+      return finish(ht, await execute(ht, scope));
     }
     const list = items ?? [];
     if (list.length === 0) return out('skipped', { results: [], skipped: true, changed: false, skipped_reason: 'No items in the list' });
@@ -115,7 +131,7 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
       if (active.length === 0) return out('skipped', { ...SKIPPED });
       return includeOutcome(out, task, scope, active);
     }
-    return await runLoop(env, task, host, scope, list, searchPaths, name, out, ignoreErrors, noLog);
+    return await runLoop(ht, list);
   } catch (e) {
     if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
     if (e instanceof TaskError || isExprError(e)) return out(failedStatus(), { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
@@ -137,19 +153,19 @@ function includeOutcome(out: (s: Status, r: Vars, x?: Partial<HostOutcome>) => H
 }
 
 // Applies ignore_errors/unreachable rules and builds the outcome of a finished execution.
-function finish(out: (s: Status, r: Vars, x?: Partial<HostOutcome>) => HostOutcome, r: Vars, ignoreErrors: boolean, env: TaskEnv, task: Task, host: string, scope: VarScope): HostOutcome {
+function finish({ out, ignoreErrors, task, scope }: HostTask, r: Vars): HostOutcome {
   const delegated = r['_delegated_to'] as string | undefined;
   delete r['_delegated_to'];
   const extra: Partial<HostOutcome> = delegated ? { delegatedTo: delegated } : {};
   if (r['unreachable'] === true) return out('unreachable', r, { ...extra, ...ignoreUnreachable(task, scope) });
   if (r['failed'] === true) return out(ignoreErrors ? 'ignored' : 'failed', r, extra);
   if (r['skipped'] === true) return out('skipped', r, extra);
-  void env;
-  void host;
   return out(r['changed'] === true ? 'changed' : 'ok', r, extra);
 }
 
-async function runLoop(env: TaskEnv, task: Task, host: string, scope: VarScope, list: unknown[], searchPaths: string[], name: string, out: (s: Status, r: Vars, x?: Partial<HostOutcome>) => HostOutcome, ignoreErrors: boolean, noLog: boolean): Promise<HostOutcome> {
+// Runs the task once per loop item and builds Ansible's loop result (results, msg, skipped).
+async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
+  const { env, task, host, scope, name, out, ignoreErrors, noLog } = ht;
   const results: Vars[] = [];
   const pause = Number(task.loop_control?.['pause'] ?? 0);
   for (let i = 0; i < list.length; i++) {
@@ -159,7 +175,7 @@ async function runLoop(env: TaskEnv, task: Task, host: string, scope: VarScope, 
     const label = task.loop_control?.['label'] !== undefined ? templateValue(task.loop_control['label'], iscope) : list[i];
     let r: Vars;
     try {
-      r = whenHolds(task, iscope) ? await execute(env, task, host, iscope, searchPaths, name) : { ...SKIPPED };
+      r = whenHolds(task, iscope) ? await execute(ht, iscope) : { ...SKIPPED };
     } catch (e) {
       if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
       if (!(e instanceof TaskError) && !isExprError(e)) throw e;
@@ -176,7 +192,7 @@ async function runLoop(env: TaskEnv, task: Task, host: string, scope: VarScope, 
     }
     results.push(item);
     const status: Status = r['failed'] === true ? 'failed' : r['skipped'] === true ? 'skipped' : r['changed'] === true ? 'changed' : 'ok';
-    env.emitItem(host, name, task, status, item, label, { noLog, ...(delegated ? { delegatedTo: delegated } : {}) });
+    env.record.item(host, name, task, status, item, label, { noLog, ...(delegated ? { delegatedTo: delegated } : {}) });
   }
   const res: Vars = { results, changed: results.some((r) => r['changed'] === true) };
   const failed = results.some((r) => r['failed'] === true);
@@ -192,8 +208,8 @@ async function runLoop(env: TaskEnv, task: Task, host: string, scope: VarScope, 
 }
 
 // One execution with until/retries; changed_when/failed_when see the registered result.
-async function execute(env: TaskEnv, task: Task, host: string, scope: VarScope, searchPaths: string[], name: string): Promise<Vars> {
-  const mod = task.mod;
+async function execute(ht: HostTask, scope: VarScope): Promise<Vars> {
+  const { env, task, host, name } = ht;
   const until = task.until;
   let retries = 1;
   if (until) {
@@ -203,7 +219,7 @@ async function execute(env: TaskEnv, task: Task, host: string, scope: VarScope, 
   const delay = task.delay === undefined ? 5 : Number(templateValue(task.delay, scope));
   let result: Vars = {};
   for (let attempt = 1; attempt <= retries; attempt++) {
-    result = await runOnce(env, task, host, scope, searchPaths, mod);
+    result = await runOnce(ht, scope);
     if (result['unreachable'] === true) return result;
     const view = task.register ? scope.with({ name: 'register', vars: { [task.register]: result } }) : scope;
     const facts = result['ansible_facts'];
@@ -215,7 +231,7 @@ async function execute(env: TaskEnv, task: Task, host: string, scope: VarScope, 
     if (retries > 1 && until) {
       if (evaluateCondition(until, condScope)) break;
       if (attempt < retries) {
-        env.emitRetry(host, name, task, result, attempt, retries);
+        env.record.retry(host, name, task, result, attempt, retries);
         if (delay > 0) await sleep(delay * 1000, undefined, { signal: env.signal });
         continue;
       }
@@ -243,7 +259,8 @@ function applyChangedFailedWhen(task: Task, result: Vars, scope: VarScope): void
 }
 
 // Templates the args, resolves delegation/become/environment and runs the module once.
-async function runOnce(env: TaskEnv, task: Task, host: string, scope: VarScope, searchPaths: string[], mod: ModuleDef): Promise<ModuleResult> {
+async function runOnce({ env, task, host, searchPaths }: HostTask, scope: VarScope): Promise<ModuleResult> {
+  const mod = task.mod;
   const raw = new Set(mod.rawArgs ?? []);
   const args: Vars = {};
   try {
@@ -265,8 +282,6 @@ async function runOnce(env: TaskEnv, task: Task, host: string, scope: VarScope, 
   const checkMode = check === undefined || check === null ? env.ctx.options.check : truthy(check, scope);
   const refusal = await env.checkBeforeAction({ task, mod, host, target, args, scope, exec, checkMode });
   if (refusal) return { failed: true, changed: false, ...refusal };
-  const hookError = env.beforeAction ? await env.beforeAction({ host, task, args, play: env.rt.play }) : undefined;
-  if (hookError) return { failed: true, changed: false, msg: hookError };
   const res = await runAction(env.ctx, {
     task, mod, host, target, args, exec, searchPaths,
     checkMode,
@@ -282,8 +297,8 @@ async function runOnce(env: TaskEnv, task: Task, host: string, scope: VarScope, 
       return v;
     },
     condition: (c) => evaluateCondition(c, scope),
-    renderTemplate: (path) => env.renderFile(path, scope),
-    progress: (msg, data) => env.emitProgress(host, task, msg, data),
+    renderTemplate: (path) => renderTemplateFile(path, scope),
+    progress: (msg, data) => env.record.progress(host, task, msg, data),
     signal: env.signal,
   });
   if (target !== host) res['_delegated_to'] = target;

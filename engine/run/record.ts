@@ -1,0 +1,152 @@
+// The bookkeeping of a batch, apart from its strategy: every host outcome is emitted as an event,
+// counted in the stats, registered, turned into facts and inventory changes, and its
+// notifications recorded; a failure is marked on the host for the strategy to route.
+import type { Task, Vars } from '../load/model.js';
+import type { DiffEntry } from '../module.js';
+import { enclosingSections, inherited } from '../load/inherit.js';
+import type { RunContext } from './context.js';
+import type { RunEvent, Status } from './events.js';
+import type { HostState } from './host-state.js';
+import { applyInventoryChange } from './inventory-changes.js';
+import type { HostOutcome } from './task-host.js';
+import { sourceOf, truthy } from './task-env.js';
+import type { PlayRuntime, VarsBuilder } from './vars.js';
+
+export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+/** where a batch's events go and how its hosts are looked up */
+export interface RecordScope {
+  ctx: RunContext;
+  vars: VarsBuilder;
+  rt: PlayRuntime;
+  playNo: number;
+  batchNo: number;
+  /** the batch's hosts (a run_once result is applied to all of them) */
+  hosts: HostState[];
+  /** marks a host failed for the rest of the run */
+  failHost(h: HostState): void;
+  /** records a notification of a changed task for a host */
+  notify(task: Task, receiver: HostState, forHost: string): void;
+}
+
+/** what the recorder needs to know about an outcome beyond the outcome itself */
+export interface RecordOptions {
+  handler: boolean;
+  runOnce?: boolean;
+  /** false: the outcome is emitted but not counted (an include's failed evaluation is counted later) */
+  counted?: boolean;
+}
+
+export class BatchRecord {
+  constructor(private readonly b: RecordScope) {}
+
+  // Emits, counts, registers and notifies for one host's outcome; marks a failure on the host.
+  outcome(task: Task, o: HostOutcome, opts: RecordOptions): void {
+    const { ctx } = this.b;
+    const h = ctx.host(o.host);
+    const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
+    this.result(task, o, opts.handler);
+    if (opts.counted !== false) {
+      if (o.ignoredUnreachable) ctx.stats.countIgnoredUnreachable(o.host);
+      else if (o.failed && handled) ctx.stats.rescued(o.host);
+      else ctx.stats.count(o.host, o.status, o.changed);
+    }
+    const receivers = opts.runOnce ? this.b.hosts.filter((x) => !x.unreachable) : [h];
+    if (task.register) {
+      const value = withoutInternalKeys(o.result);
+      for (const r of receivers) r.hostVars[task.register] = value;
+    }
+    this.facts(task, o, receivers);
+    if (task.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
+    if (o.notify && task.kw.notify !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host);
+    if (o.unreachable) {
+      h.unreachable = true;
+      h.notified.clear();
+      ctx.anyUnreachable = true;
+      return;
+    }
+    if (!o.failed) return;
+    if (opts.runOnce) {
+      for (const x of this.b.hosts) if (!x.unreachable) this.b.failHost(x);
+      return;
+    }
+    h.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
+    if (!handled && !enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0)) this.b.failHost(h);
+  }
+
+  // add_host / group_by results (also those of loop items) change the inventory.
+  private inventory(o: HostOutcome): void {
+    const results = Array.isArray(o.result['results']) ? (o.result['results'] as Vars[]) : [o.result];
+    let changed = false;
+    for (const r of results) if (!r['failed'] && !r['skipped']) changed = applyInventoryChange(this.b.ctx.inventory, o.host, r) || changed;
+    if (changed) this.b.vars.inventoryChanged();
+  }
+
+  // `ansible_facts` of a result become host facts, host vars (set_fact) or include_vars.
+  private facts(task: Task, o: HostOutcome, receivers: HostState[]): void {
+    const facts = o.result['ansible_facts'];
+    if (!facts || typeof facts !== 'object' || o.result['failed'] === true || o.status === 'skipped' || task.mod.factsAs === 'none') return;
+    for (const r of receivers) {
+      const target = o.delegatedTo && truthy(inherited(task, 'delegate_facts'), this.b.vars.scope(this.b.rt, r.name)) ? this.b.ctx.host(o.delegatedTo) : r;
+      if (task.mod.factsAs === 'hostvars') Object.assign(target.hostVars, facts);
+      else if (task.mod.factsAs === 'include_vars') Object.assign(target.includeVars, facts);
+      else for (const [k, v] of Object.entries(facts as Record<string, unknown>)) target.facts[k.startsWith('ansible_') ? k.slice(8) : k] = v;
+    }
+  }
+
+  // The result event of one host's outcome.
+  result(task: Task, o: HostOutcome, handler: boolean): void {
+    const r = o.result;
+    const ev: Extract<RunEvent, { type: 'result' }> = {
+      type: 'result', play: this.b.playNo, batch: this.b.batchNo, host: o.host, task: o.name, handler, status: o.status, action: task.action, source: sourceOf(task), result: r,
+    };
+    fillResultFields(ev, task, r, o.status, o.noLog === true);
+    if (o.delegatedTo) ev.delegated_to = o.delegatedTo;
+    this.b.ctx.emit(ev);
+  }
+
+  // The event of one loop item.
+  item(host: string, name: string, task: Task, status: Status, result: Vars, label: unknown, opts: { noLog?: boolean; delegatedTo?: string } = {}): void {
+    const ev: Extract<RunEvent, { type: 'item' }> = { type: 'item', play: this.b.playNo, batch: this.b.batchNo, host, task: name, handler: task.handler, status, item: opts.noLog ? null : label, action: task.action, result };
+    fillResultFields(ev, task, result, status, opts.noLog === true);
+    if (opts.delegatedTo) ev.delegated_to = opts.delegatedTo;
+    this.b.ctx.emit(ev);
+  }
+
+  // The event of one failed until-attempt.
+  retry(host: string, name: string, task: Task, result: Vars, attempt: number, retries: number): void {
+    this.b.ctx.emit({ type: 'retry', play: this.b.playNo, batch: this.b.batchNo, host, task: name, handler: task.handler, status: 'failed', attempts: attempt, retries, action: task.action, result });
+  }
+
+  // A progress line of a long action (drain, reboot) for the live views.
+  progress(host: string, task: Task, msg: string, data?: Record<string, unknown>): void {
+    this.b.ctx.emit({ type: 'progress', play: this.b.playNo, batch: this.b.batchNo, host, task: task.name ?? task.action, msg, ...(data ? { data } : {}) });
+  }
+}
+
+// A result as registered: Ansible's internal `_ansible_*` keys removed.
+function withoutInternalKeys(r: Vars): Vars {
+  if (!Object.keys(r).some((k) => k.startsWith('_ansible_'))) return r;
+  return Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_ansible_')));
+}
+
+type ResultEventFields = { rc?: number; attempts?: number; msg?: unknown; skip_reason?: string; error?: string; diff?: DiffEntry[]; result?: Vars; verbose_always?: boolean; include?: boolean };
+
+// Copies the result fields the event stream carries (rc, attempts, debug msg, skip_reason, error);
+// under no_log only a censored stub.
+export function fillResultFields(ev: ResultEventFields, task: Task, r: Vars, status: Status, noLog = false): void {
+  if (task.mod.alwaysShowsResult) ev.verbose_always = true;
+  if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') ev.include = true;
+  if (noLog) {
+    ev.result = { censored: CENSORED, changed: r['changed'] === true, ...(r['failed'] ? { failed: true } : {}), ...(r['skipped'] ? { skipped: true } : {}) };
+    if (typeof r['attempts'] === 'number') ev.attempts = r['attempts'];
+    if (status === 'failed' || status === 'ignored' || status === 'unreachable') ev.error = CENSORED;
+    return;
+  }
+  if (typeof r['rc'] === 'number') ev.rc = r['rc'];
+  if (typeof r['attempts'] === 'number') ev.attempts = r['attempts'];
+  if (task.mod.alwaysShowsResult && r['msg'] !== undefined) ev.msg = r['msg'];
+  if (typeof r['skip_reason'] === 'string') ev.skip_reason = r['skip_reason'];
+  if ((status === 'failed' || status === 'ignored' || status === 'unreachable') && r['msg'] !== undefined) ev.error = String(r['msg']);
+  if (Array.isArray(r['diff'])) ev.diff = r['diff'] as DiffEntry[];
+}

@@ -1,0 +1,26 @@
+// Rendering with a host's variables outside module arguments: plain text (task names, confirm
+// questions) and the template module's files.
+import { readFile, stat } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { compileTemplate, hasTemplate, renderToString } from '../expr/index.js';
+import type { VarScope } from './scope.js';
+
+// A string with its {{ }} rendered (as is when it has none).
+export function renderText(s: string, scope: VarScope): string {
+  return hasTemplate(s) ? renderToString(compileTemplate(s), scope) : s;
+}
+
+// The template module's file: handlebars (the template module's own format); a `.j2` file —
+// Ansible's convention for Jinja2 templates — renders as Jinja2 like Ansible does, with its
+// template_* variables, so existing roles work unchanged.
+export async function renderTemplateFile(path: string, scope: VarScope): Promise<string> {
+  const source = await readFile(path, 'utf8');
+  if (!/\.(j2|jinja2?)$/.test(path)) {
+    const { renderHandlebars } = await import('../template/handlebars.js');
+    return renderHandlebars(source, scope.toObject(['inventory_hostname', 'group_names', 'groups', 'ansible_facts', 'ansible_play_hosts', 'ansible_play_batch', 'playbook_dir', 'ansible_check_mode']), path);
+  }
+  const st = await stat(path);
+  const withVars = scope.with({ name: 'template', vars: { template_path: path, template_fullpath: resolvePath(path), template_host: hostname(), template_uid: userInfo().username, template_mtime: st.mtime.toISOString(), template_run_date: new Date().toISOString(), ansible_managed: 'Ansible managed' } });
+  return hasTemplate(source) ? renderToString(compileTemplate(source), withVars) : source;
+}
