@@ -4,6 +4,7 @@
 // set_fact, assert, ...) implement `action` instead and never touch a host.
 import type { Connection, ExecOptions, ExecResult } from './connection/types.js';
 import type { ShellCommand } from './connection/command.js';
+import { lineDisruptions, type Disruption } from './cluster/disruption.js';
 
 export type ModuleResult = Record<string, unknown>;
 
@@ -125,10 +126,10 @@ export interface ModuleDef<A = Record<string, unknown>> {
   alwaysDiff?: boolean;
   /** the shell text the action runs (command, shell, raw, script), for disruption detection */
   shellText?: (args: A) => string | undefined;
-  /** the Kubernetes node the action acts on through the API rather than on its host (kubectl) */
-  apiNode?: (args: A) => string | undefined;
-  /** marks modules that stop, drain or reboot a node (self-preemption and quorum checks) */
-  disruptive?: (args: A) => string | undefined;
+  /** the API an action that acts through Kubernetes uses (kubectl's kubeconfig/context arguments) */
+  apiCluster?: (args: A) => { kubeconfig?: string; context?: string };
+  /** what the action does to a cluster node when it stops, drains or reboots it (safety checks) */
+  disruptive?: (args: A) => Disruption | undefined;
   probe?: (ctx: ProbeContext, args: A) => Promise<Probe>;
   action?: (ctx: ActionContext, args: A) => Promise<ModuleResult>;
 }
@@ -162,4 +163,15 @@ export function createRegistry(mods: readonly ModuleDef[]): ModuleRegistry {
 // Declares a module (identity function that keeps the argument type).
 export function defineModule<A = Record<string, unknown>>(def: ModuleDef<A>): ModuleDef<A> {
   return def;
+}
+
+// Every disruption an action would cause: what its module declares (systemd, reboot, kubectl,
+// crictl, apt) and what its shell line (command, shell, raw, script) would do.
+export function disruptionsOf(mod: ModuleDef, args: Record<string, unknown>): Disruption[] {
+  const out: Disruption[] = [];
+  const declared = mod.disruptive?.(args);
+  if (declared) out.push(declared);
+  const line = mod.shellText?.(args);
+  if (line) out.push(...lineDisruptions(line));
+  return out;
 }

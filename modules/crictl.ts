@@ -38,7 +38,7 @@ export default defineModule<CrictlArgs>({
   checkMode: 'lists the sandboxes that would be stopped and removed; runs no stopp/rmp',
   example: '- crictl:\n    action: drain\n    runtime_endpoint: unix:///var/snap/microk8s/common/run/containerd.sock\n    timeout: 90s',
   disruptive(args) {
-    return args.action === 'drain' ? 'crictl drain (stops every pod sandbox on the node)' : undefined;
+    return args.action === 'drain' ? { kind: 'sandboxes', what: 'crictl drain (stops every pod sandbox on the node)', datastore: false } : undefined;
   },
   async probe(ctx, args) {
     const t = target(args);

@@ -127,15 +127,16 @@ async function probeObjects(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
 
 export default defineModule<KubectlArgs>({
   name: 'kubectl',
-  apiNode: (a) => (a.action === 'drain' || a.action === 'cordon' || a.action === 'uncordon' ? (a.node ?? a.name) : undefined),
   summary: 'Cordon, drain (eviction API, PDB-aware), wait, get, delete, rollout restart and lease holders through the Kubernetes API, from the controller',
   schema,
   freeForm: 'kv',
   checkMode: 'only GETs: reports what would be cordoned, evicted (and which PodDisruptionBudgets would block), deleted or restarted; waits report "would wait"; nothing is patched',
   example: '- kubectl:\n    action: drain\n    node: "{{ inventory_hostname }}"\n    ignore_daemonsets: true\n    delete_emptydir_data: true\n    timeout: 10m\n  delegate_to: localhost',
   disruptive(args) {
-    return args.action === 'drain' ? 'drain' : undefined;
+    const node = args.node ?? args.name;
+    return (args.action === 'drain' || args.action === 'cordon') && node ? { kind: args.action, what: `${args.action} of node ${node}`, datastore: false, apiNode: node } : undefined;
   },
+  apiCluster: (args) => ({ ...(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {}), ...(args.context ? { context: args.context } : {}) }),
   async probe(ctx, args) {
     try {
       if (args.action === 'cordon' || args.action === 'uncordon' || args.action === 'drain') return await probeNode(ctx, args);

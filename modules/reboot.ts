@@ -108,7 +108,7 @@ export default defineModule({
   freeForm: 'kv',
   checkMode: 'reports changed (rebooted: true) without rebooting',
   example: '- reboot:\n    reboot_timeout: 900\n    test_command: systemctl is-system-running --wait',
-  disruptive: () => 'reboot',
+  disruptive: () => ({ kind: 'reboot', what: 'reboot', datastore: true }),
   async probe(_ctx, args) {
     return { changed: true, checkResult: { changed: true, elapsed: 0, rebooted: true }, apply: (ctx) => reboot(ctx, args as Record<string, unknown>) };
   },

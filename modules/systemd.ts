@@ -3,7 +3,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { sh, type ShellCommand } from '../engine/connection/command.js';
 import { defineModule, type ApplyContext, type ModuleResult } from '../engine/module.js';
-import { describeUnit, isEnabled, isMasked, isRunning, readUnit, unitRole, type UnitStatus } from './lib/systemd-unit.js';
+import { describeUnit, isEnabled, isMasked, isRunning, readUnit, type UnitStatus } from './lib/systemd-unit.js';
+import { unitRole } from '../engine/cluster/units.js';
 
 // The systemd arguments (validation, `tsplay modules systemd` and the argument type).
 export const schema = {
@@ -62,7 +63,7 @@ export default defineModule<SystemdArgs>({
     const name = unitName(args);
     if (!name || (args.state !== 'stopped' && args.state !== 'restarted')) return undefined;
     const role = unitRole(name);
-    return role ? `${args.state === 'stopped' ? 'stop' : 'restart'} of ${name} (${role === 'datastore' ? 'datastore member' : 'node service'})` : undefined;
+    return role ? { kind: 'service', what: `${args.state === 'stopped' ? 'stop' : 'restart'} of ${name}`, datastore: role === 'datastore' } : undefined;
   },
   async probe(ctx, args) {
     const name = unitName(args);

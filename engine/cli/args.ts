@@ -32,6 +32,7 @@ export const RUN_OPTIONS = {
   'become-method': { type: 'string' },
   'private-key': { type: 'string' },
   'break-lock': { type: 'boolean' },
+  'allow-unsafe': { type: 'string', multiple: true },
   'syntax-check': { type: 'boolean' },
   'list-hosts': { type: 'boolean' },
   'list-tasks': { type: 'boolean' },

@@ -19,6 +19,7 @@ import { openJournal } from '../run/journal.js';
 import { newRunId } from '../run/context.js';
 import { formatPlan } from '../report/plan.js';
 import { resumePlan } from './resume.js';
+import { UNSAFE_RULES } from '../run/safety/index.js';
 import type { TuiReporter } from '../ui/reporter.js';
 
 // Answers --step and confirm: questions: --yes says yes; a terminal asks; otherwise no.
@@ -43,7 +44,7 @@ function confirmer(args: ParsedArgs, io: Io): NonNullable<RunOptions['confirm']>
 
 // The options worth recording in the run journal (no secrets from -e).
 function journalOptions(o: RunOptions): Record<string, unknown> {
-  return { check: o.check, diff: o.diff, forks: o.forks, tags: o.tags, limit: o.limit, extra_vars: Object.keys(o.extraVars) };
+  return { check: o.check, diff: o.diff, forks: o.forks, tags: o.tags, limit: o.limit, extra_vars: Object.keys(o.extraVars), ...(o.allowUnsafe ? { allow_unsafe: o.allowUnsafe } : {}) };
 }
 
 export type OutputMode = 'plain' | 'tui' | 'json';
@@ -78,6 +79,9 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   if (typeof f['become-user'] === 'string') opts.becomeUser = f['become-user'];
   if (typeof f['become-method'] === 'string') opts.becomeMethod = f['become-method'];
   if (f['break-lock'] === true) opts.breakLock = true;
+  const unsafe = listFlag(f['allow-unsafe']);
+  for (const r of unsafe) if (!(UNSAFE_RULES as readonly string[]).includes(r)) throw new UsageError(`argument --allow-unsafe: invalid choice '${r}' (choose from ${UNSAFE_RULES.join(', ')})`, 5);
+  if (unsafe.length > 0) opts.allowUnsafe = unsafe;
   if (f['step'] === true) opts.step = true;
   if (typeof f['timeout'] === 'string') opts.connectTimeoutMs = intFlag(f['timeout'], 'timeout', 10) * 1000;
   return opts;

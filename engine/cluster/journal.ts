@@ -1,7 +1,12 @@
 // Reads a unit's journal on a host: how many lines match a pattern over a time window, and the
 // last few of them as evidence. Shared by the journal module and the engine's guards.
 import { raw, sh, type ShellCommand } from '../connection/command.js';
-import type { HostReader } from '../module.js';
+import type { ExecOptions, ExecResult } from '../connection/types.js';
+
+/** read-only access to a host (the module contract's HostReader has this shape) */
+export interface HostReader {
+  query(cmd: ShellCommand, opts?: ExecOptions): Promise<ExecResult>;
+}
 import { parseDuration } from '../shared/duration.js';
 
 // What to count.

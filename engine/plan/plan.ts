@@ -6,6 +6,7 @@ import { diag, type Diagnostic } from '../diagnostics.js';
 import { limitHosts, resolvePattern, type Inventory } from '../inventory/index.js';
 import type { Node, Play, Playbook, Task, Vars } from '../load/model.js';
 import { renderStatic } from '../load/static-vars.js';
+import { disruptionsOf } from '../module.js';
 import { allTags, displayName } from '../load/inherit.js';
 import { shouldRun, type TagFilter } from './tags.js';
 import { makeBatches } from './batches.js';
@@ -63,7 +64,7 @@ function plannedTask(t: Task): PlannedTask {
   const when = t.kw.when?.map(String);
   if (when?.length) p.when = when.join(' and ');
   if (t.guard) p.guard = Object.keys(t.guard.raw).filter((k) => k !== 'wait' && k !== 'interval');
-  const reason = t.mod.disruptive?.(t.args);
+  const reason = disruptionsOf(t.mod, t.args).map((d) => d.what).join(', ');
   if (reason) p.disruptive = reason;
   if (t.role) p.role = t.role.name;
   if (t.mod.construct === 'include_tasks' || t.mod.construct === 'include_role') p.include = true;

@@ -51,6 +51,11 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
         return;
       case 'lock':
         return o.err(c.dim(`[tsplay] run lock ${e.status}: ${e.where}`));
+      case 'safety':
+        if (e.status === 'refused') return o.err(c.red(`[SAFETY] ${e.check}${e.host ? ` ${e.host}` : ''}: ${e.msg}`));
+        if (e.status === 'waiting') return o.err(c.yellow(`[SAFETY] ${e.check}${e.host ? ` ${e.host}` : ''}: waiting (${e.remaining_s ?? 0}s left): ${e.msg}`));
+        if (e.status === 'info' || (o.verbosity ?? 0) > 0) return o.err(c.dim(`[SAFETY] ${e.check}: ${e.msg}`));
+        return;
       case 'play':
         playName = e.name;
         batchCount = 0;

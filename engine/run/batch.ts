@@ -12,8 +12,8 @@ import type { VarScope } from './scope.js';
 import { shouldRun } from '../plan/tags.js';
 import { runTaskOnHost, type HostOutcome } from './task-host.js';
 import { renderTaskName, sourceOf, truthy, type BeforeActionRequest, type TaskEnv } from './task-env.js';
-import { QuorumTracker } from './safety.js';
-import { checkBeforeAction } from './before-action.js';
+import { QuorumTracker } from './disruptions.js';
+import { checkBeforeAction, recordAfterAction } from './before-action.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 import { runMeta } from './meta.js';
 import { runInclude } from './include.js';
@@ -179,6 +179,11 @@ export class BatchRunner implements TaskEnv, RecordScope {
   // TaskEnv: safety checks before an action (self-preemption, quorum limit, guard).
   checkBeforeAction(req: BeforeActionRequest): Promise<Vars | undefined> {
     return checkBeforeAction(this, this.tracker, req);
+  }
+
+  // TaskEnv: what the safety of the run remembers of an action that ran.
+  afterAction(req: BeforeActionRequest, result: Vars): Promise<void> {
+    return recordAfterAction(this, req, result);
   }
 
   // RecordScope: a changed task notifies its handlers for a host.

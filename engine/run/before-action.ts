@@ -1,29 +1,73 @@
-// The checks made right before every action: the self-preemption guard, the run-time
-// quorum limit, and the task's guard conditions (reported as guard events).
+// The checks made right before every action: the declared quorum groups' per-batch limit, the
+// task's own guard conditions (reported as guard events), then the identity-based safety of the
+// run (self-preemption, reboot without drain, the disruption budget, the datastore guard).
 import { shellLine } from '../connection/command.js';
+import type { Disruption } from '../cluster/disruption.js';
 import type { Vars } from '../load/model.js';
 import { groupsOfHost } from '../plan/quorum.js';
+import { parseDuration } from '../shared/duration.js';
 import type { BatchRunner } from './batch.js';
+import type { QuorumTracker } from './disruptions.js';
+import { disruptionsOf } from '../module.js';
 import { evaluateGuard } from './guards.js';
-import { disruptionOf, isSelfTarget, selfDrainRefusal, selfNodeName, touchesKubelet, type QuorumTracker } from './safety.js';
+import type { AdmitRequest } from './safety/index.js';
 import { targetSpec, type BeforeActionRequest } from './task-env.js';
+import type { VarScope } from './scope.js';
 
 // Returns the refused result (msg and details) or undefined when the action may run.
 export async function checkBeforeAction(br: BatchRunner, tracker: QuorumTracker, req: BeforeActionRequest): Promise<Vars | undefined> {
-  const { task, host, target, args, scope } = req;
-  const reason = disruptionOf(req.mod, args);
-  if (reason) {
-    const node = br.ctx.options.selfNode ?? selfNodeName();
-    const apiNode = req.mod.apiNode?.(args);
-    const drain = apiNode !== undefined ? selfDrainRefusal(apiNode, reason, node) : undefined;
-    if (drain) return { msg: drain, refused: 'self-preemption' };
-    if (touchesKubelet(reason) && isSelfTarget(targetSpec(br, target, host, scope), target, node)) {
-      return { msg: `self-preemption guard: refusing ${reason} on '${target}': it is the node tsplay runs on (${node}); run tsplay from another machine`, refused: 'self-preemption' };
-    }
-    const affected = apiNode ?? target;
-    const quorum = tracker.admit(affected, reason);
+  const disruptions = disruptionsOf(req.mod, req.args);
+  for (const d of disruptions) {
+    const quorum = tracker.admit(d.apiNode ?? req.target, d.what);
     if (quorum) return { msg: quorum, refused: 'quorum-serial' };
   }
+  const tripped = await checkGuard(br, req);
+  if (tripped) return tripped;
+  for (const d of disruptions) {
+    const refusal = await br.ctx.safety.admit(admitRequest(br, req, d));
+    if (refusal) {
+      br.ctx.guardTripped = true;
+      return refusal;
+    }
+  }
+  return undefined;
+}
+
+// After the action: what the safety of the run must remember (a drain that succeeded).
+export async function recordAfterAction(br: BatchRunner, req: BeforeActionRequest, result: Vars): Promise<void> {
+  for (const d of disruptionsOf(req.mod, req.args)) await br.ctx.safety.record(admitRequest(br, req, d), result);
+}
+
+function seconds(scope: VarScope, name: string, dflt: number): number {
+  const v = scope.get(name);
+  const s = parseDuration(v);
+  return s === undefined ? dflt : s;
+}
+
+function admitRequest(br: BatchRunner, req: BeforeActionRequest, d: Disruption): AdmitRequest {
+  const spec = targetSpec(br, req.target, req.host, req.scope);
+  const api = d.apiNode !== undefined ? req.mod.apiCluster?.(req.args) : undefined;
+  const kc = req.scope.get('tsplay_kubeconfig');
+  const cx = req.scope.get('tsplay_kube_context');
+  const apiRef = { ...(typeof kc === 'string' && kc ? { kubeconfig: kc } : {}), ...(typeof cx === 'string' && cx ? { context: cx } : {}), ...api };
+  return {
+    host: req.host,
+    target: req.target,
+    localTarget: spec.transport === 'local',
+    disruption: d,
+    apiRef,
+    batch: `${br.playNo}/${br.batchNo}`,
+    checkMode: req.checkMode,
+    signal: br.signal,
+    budgetWaitS: seconds(req.scope, 'tsplay_budget_wait', 300),
+    guardWaitS: seconds(req.scope, 'tsplay_datastore_guard_wait', 120),
+    windowS: seconds(req.scope, 'tsplay_datastore_window', 300),
+  };
+}
+
+// The task's `guard:` conditions; a tripped guard fails the host with the evidence.
+async function checkGuard(br: BatchRunner, req: BeforeActionRequest): Promise<Vars | undefined> {
+  const { task, host, target, scope } = req;
   if (!task.guard) return undefined;
   const name = task.name ?? task.action;
   const conn = () => br.ctx.pool.get(targetSpec(br, target, host, scope));

@@ -9,6 +9,7 @@ import { Stats } from './stats.js';
 import type { TagFilter } from '../plan/tags.js';
 import type { QuorumGroup } from '../plan/quorum.js';
 import type { ModuleRegistry } from '../module.js';
+import type { SafetyRun } from './safety/index.js';
 
 export interface RunOptions {
   /** the modules tasks resolved to (and runtime includes resolve to) */
@@ -50,6 +51,8 @@ export interface RunOptions {
   step?: boolean;
   /** take over a run lock left by a crashed run */
   breakLock?: boolean;
+  /** built-in protections relaxed by --allow-unsafe RULE (datastore-guard, reboot-undrained) */
+  allowUnsafe?: string[];
 }
 
 export interface ResumePlan {
@@ -88,6 +91,8 @@ export class RunContext {
   guardTripped = false;
   /** quorum groups of the inventory (plan-time and run-time limits) */
   quorumGroups: QuorumGroup[] = [];
+  /** the run's identity-based safety (set by runPlaybook) */
+  safety!: SafetyRun;
 
   constructor(
     readonly playbook: Playbook,

@@ -12,7 +12,7 @@ import type { RunContext } from './context.js';
 import { targetSpec } from './task-env.js';
 import type { TaskEnv } from './task-env.js';
 
-type LockEnv = Pick<TaskEnv, 'ctx' | 'vars' | 'rt'>;
+type LockEnv = { ctx: TaskEnv['ctx']; vars: TaskEnv['vars']; rt?: TaskEnv['rt'] };
 
 export const LEASE_NAME = 'tsplay-run-lock';
 const TTL_S = 120;
@@ -49,7 +49,8 @@ function microTime(d = new Date()): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-async function leaseLock(ctx: RunContext, client: KubeClient, breakLock: boolean): Promise<HeldLock> {
+// Takes the Lease lock on a cluster's API.
+export async function leaseLock(ctx: RunContext, client: KubeClient, breakLock: boolean): Promise<HeldLock> {
   const path = `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${LEASE_NAME}`;
   const info = me(ctx);
   const body = (existing?: Record<string, unknown>) => ({

@@ -12,6 +12,8 @@ import { makeBatches } from '../plan/batches.js';
 import { AbortRun, BatchRunner, EndBatch, EndPlay } from './batch.js';
 import type { RunContext } from './context.js';
 import { shouldRun } from '../plan/tags.js';
+import { parseDuration } from '../shared/duration.js';
+import type { VarScope } from './scope.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 
 export type PlayEnd = 'continue' | 'stop';
@@ -130,7 +132,10 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
       await br.runSection(play.post_tasks);
       await br.flush();
     } catch (e) {
-      if (e instanceof EndBatch) continue;
+      if (e instanceof EndBatch) {
+        if (await gateFailed(ctx, vars.scope(rt, batch[0] as string), playNo, b + 1)) return finishPlay(ctx, hosts, 'stop');
+        continue;
+      }
       if (e instanceof EndPlay) return finishPlay(ctx, hosts, 'continue');
       if (e instanceof AbortRun) {
         finishPlay(ctx, hosts, 'stop');
@@ -138,6 +143,7 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
       }
       throw e;
     }
+    if (await gateFailed(ctx, vars.scope(rt, batch[0] as string), playNo, b + 1)) return finishPlay(ctx, hosts, 'stop');
     if (ctx.guardTripped) {
       ctx.stopped = 'guard-tripped';
       ctx.emit({ type: 'no_hosts_remaining', play: playNo, batch: b + 1, reason: 'a guard tripped: no further batch starts' });
@@ -150,6 +156,18 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
     }
   }
   return finishPlay(ctx, hosts, 'continue');
+}
+
+// The health gate after a batch: what it disrupted must be healthy before anything else starts.
+async function gateFailed(ctx: RunContext, scope: VarScope, playNo: number, batchNo: number): Promise<boolean> {
+  const timeoutS = parseDuration(scope.get('tsplay_health_timeout')) ?? 600;
+  const err = await ctx.safety.gate(`${playNo}/${batchNo}`, { timeoutS, signal: ctx.options.signal ?? new AbortController().signal, checkMode: ctx.options.check });
+  if (!err) return false;
+  ctx.stopped = 'guard-tripped';
+  ctx.breakAbort = true;
+  ctx.emit({ type: 'safety', check: 'health-gate', status: 'refused', msg: err });
+  ctx.emit({ type: 'no_hosts_remaining', play: playNo, batch: batchNo, reason: err });
+  return true;
 }
 
 function finishPlay(ctx: RunContext, hosts: string[], end: PlayEnd): PlayEnd {

@@ -6,7 +6,9 @@ import { AbortRun, RunError } from './batch.js';
 import { RunContext, type RunOptions } from './context.js';
 import type { Listener } from './events.js';
 import { playHosts, runPlay } from './play.js';
-import { acquireRunLock, LockError, type HeldLock } from './lock.js';
+import { acquireRunLock, leaseLock, LockError, type HeldLock } from './lock.js';
+import { createSafety } from './safety/wire.js';
+import { clusterRefOf } from './safety/clusters.js';
 import { VarsBuilder } from './vars.js';
 import { quorumGroups } from '../plan/quorum.js';
 
@@ -46,16 +48,45 @@ async function takeLock(ctx: RunContext, vars: VarsBuilder): Promise<HeldLock | 
   return undefined;
 }
 
+// Resolves, before the first task, every play host that belongs to a cluster the inventory
+// names (tsplay_kubeconfig) or to a declared quorum group; others resolve when first disrupted.
+async function resolveIdentities(ctx: RunContext, vars: VarsBuilder): Promise<void> {
+  const hosts = new Set<string>();
+  for (const play of ctx.playbook.plays) {
+    let list: string[];
+    try {
+      list = playHosts(ctx, vars, play).hosts;
+    } catch {
+      continue;
+    }
+    for (const h of list) if (clusterRefOf(vars.scope(undefined, h)) || ctx.quorumGroups.some((g) => g.members.includes(h))) hosts.add(h);
+  }
+  if (hosts.size === 0) return;
+  await ctx.safety.resolveAll([...hosts]);
+  for (const h of hosts) {
+    const id = await ctx.safety.identities.resolve(h);
+    const msg = id.node ? `${h} is node ${id.node} of ${id.cluster?.name} (${id.via})` : id.unknownMember ?? `${h} is not a cluster node`;
+    ctx.emit({ type: 'safety', check: 'identity', status: 'ok', host: h, ...(id.node ? { node: id.node } : {}), msg });
+  }
+}
+
 // Runs the playbook against the inventory, sending every event to the listeners.
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions, listeners: Listener[] = []): Promise<RunSummary> {
   const ctx = new RunContext(playbook, inventory, options);
   for (const l of listeners) ctx.bus.on(l);
   const vars = new VarsBuilder(ctx);
   ctx.quorumGroups = quorumGroups(inventory, playbook.dir);
-  ctx.emit({ type: 'start', run: ctx.runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: inventory.sources, ...(options.resume ? { resumed_from: options.resume.from } : {}), ...(options.planSummary ? { plan: options.planSummary } : {}) });
   let lock: HeldLock | undefined;
+  ctx.safety = createSafety(ctx, vars, async (c) => {
+    if (lock || ctx.options.check) return;
+    lock = await leaseLock(ctx, c.client, ctx.options.breakLock === true);
+    ctx.emit({ type: 'lock', status: 'taken', where: lock.where, run: ctx.runId });
+  });
+  ctx.emit({ type: 'start', run: ctx.runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: inventory.sources, ...(options.resume ? { resumed_from: options.resume.from } : {}), ...(options.planSummary ? { plan: options.planSummary } : {}) });
+  for (const rule of options.allowUnsafe ?? []) ctx.emit({ type: 'safety', check: 'allow-unsafe', status: 'info', msg: `--allow-unsafe ${rule}: this built-in protection is OFF for this run` });
   try {
     lock = await takeLock(ctx, vars);
+    await resolveIdentities(ctx, vars);
     for (let i = 0; i < playbook.plays.length; i++) {
       if (ctx.aborted) {
         ctx.stopped = 'interrupted';

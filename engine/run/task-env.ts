@@ -21,6 +21,8 @@ export interface TaskEnv {
   record: Pick<BatchRecord, 'item' | 'retry' | 'progress'>;
   /** safety checks right before an action: self-preemption, quorum limit, guard; a result refuses it */
   checkBeforeAction(req: BeforeActionRequest): Promise<Vars | undefined>;
+  /** what the run's safety must remember of an action that ran (a drain) */
+  afterAction(req: BeforeActionRequest, result: Vars): Promise<void>;
 }
 
 export interface BeforeActionRequest {
@@ -102,7 +104,7 @@ export function taskExecOptions(env: TaskEnv, task: Task, scope: VarScope): Exec
 }
 
 // Connection settings for the host a task runs on (its own or the delegate's variables).
-export function targetSpec(env: Pick<TaskEnv, 'ctx' | 'vars' | 'rt'>, target: string, host: string, scope: VarScope): ConnectionSpec {
+export function targetSpec(env: { ctx: RunContext; vars: VarsBuilder; rt?: PlayRuntime }, target: string, host: string, scope: VarScope): ConnectionSpec {
   const o = env.ctx.options;
   const defaults = { ...(o.user ? { user: o.user } : {}), ...(o.privateKeyFile ? { privateKeyFile: o.privateKeyFile } : {}), ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}), ...(o.connection ? { connection: o.connection } : {}), ...(o.hostKeyChecking !== undefined ? { hostKeyChecking: o.hostKeyChecking } : {}) };
   const s = target === host ? scope : env.vars.scope(env.rt, target);

@@ -280,7 +280,8 @@ async function runOnce({ env, task, host, searchPaths }: HostTask, scope: VarSco
   const check = inherited(task, 'check_mode');
   const diff = inherited(task, 'diff');
   const checkMode = check === undefined || check === null ? env.ctx.options.check : truthy(check, scope);
-  const refusal = await env.checkBeforeAction({ task, mod, host, target, args, scope, exec, checkMode });
+  const before = { task, mod, host, target, args, scope, exec, checkMode };
+  const refusal = await env.checkBeforeAction(before);
   if (refusal) return { failed: true, changed: false, ...refusal };
   const res = await runAction(env.ctx, {
     task, mod, host, target, args, exec, searchPaths,
@@ -301,6 +302,7 @@ async function runOnce({ env, task, host, searchPaths }: HostTask, scope: VarSco
     progress: (msg, data) => env.record.progress(host, task, msg, data),
     signal: env.signal,
   });
+  await env.afterAction(before, res);
   if (target !== host) res['_delegated_to'] = target;
   return res;
 }

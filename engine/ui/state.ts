@@ -107,6 +107,8 @@ export function reduce(s: UiState, e: RunEvent, at: number): UiState {
       return { ...addMessage(s, `no more hosts left: ${e.reason}`, 'error'), stopped: e.reason };
     case 'lock':
       return addMessage(s, `run lock ${e.status}: ${e.where}`);
+    case 'safety':
+      return e.status === 'ok' ? s : addMessage(s, `[SAFETY] ${e.check}${e.host ? ` ${e.host}` : ''}: ${e.msg}${e.remaining_s !== undefined ? ` (${e.remaining_s}s left)` : ''}`, e.status === 'refused' ? 'error' : 'warning');
     case 'notify':
       return e.resumed ? addMessage(s, `${e.host} still owes handler(s) from the run being resumed: ${e.handlers.join(', ')}`) : s;
     case 'warning':

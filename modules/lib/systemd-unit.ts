@@ -49,17 +49,3 @@ export function isMasked(st: UnitStatus): boolean {
 export function describeUnit(st: UnitStatus): string {
   return `${st['ActiveState'] ?? '?'} (${st['SubState'] ?? '?'}), ${st['UnitFileState'] || 'no unit file state'}`;
 }
-
-// What a unit is to the cluster: a datastore member, a node component, or neither.
-export type UnitRole = 'datastore' | 'node';
-
-const UNIT_ROLES: [RegExp, UnitRole][] = [
-  [/^(?:snap\.microk8s\.daemon-)?(?:k8s-dqlite|etcd)(?:\.service)?$/, 'datastore'],
-  [/^(?:snap\.microk8s\.daemon-)?(?:kubelet|kubelite|containerd|kube-apiserver|apiserver|crio|docker|cri-docker)(?:\.service)?$/, 'node'],
-];
-
-// The cluster role of a unit name (with or without `.service` and the microk8s snap prefix).
-export function unitRole(name: string): UnitRole | undefined {
-  for (const [re, role] of UNIT_ROLES) if (re.test(name)) return role;
-  return undefined;
-}

@@ -19,8 +19,8 @@ export const LAYERS = [
   'engine/connection', // ssh and local connections; command building and quoting
   'engine/kube', // the Kubernetes API client
   'engine/inventory', // inventories, groups, patterns, host variables
+  'engine/cluster', // what hosts and the cluster are: identity, disruptions, datastore membership, journals, budget
   'engine/module', // the module contract and registry type (engine/module.ts)
-  'engine/cluster', // what hosts and the cluster are: identity, datastore membership, journals, health
   'engine/load', // YAML → the playbook model
   'engine/validate', // schemas and rules → diagnostics
   'engine/plan', // plays → batches → steps; quorum checks
