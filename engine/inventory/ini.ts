@@ -9,7 +9,7 @@ import { addChild, addGroup, addHost, setEntityVar, setGroupVar } from './model.
 import type { Inventory } from './model.js';
 import { parseIniValue } from './py-literal.js';
 import { expandHostPattern } from './ranges.js';
-import { shlexSplit } from './shlex.js';
+import { shlexTokens } from '../py/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
@@ -130,7 +130,7 @@ function parseHostLine(inv: Inventory, line: string, offset: number, group: stri
   };
   let tokens;
   try {
-    tokens = shlexSplit(line);
+    tokens = shlexTokens(line, { comments: true });
   } catch (e) {
     err(`Error parsing host definition '${line}': ${(e as Error).message}`, offset, line.length);
     return;

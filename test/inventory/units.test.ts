@@ -1,8 +1,7 @@
-// The small pure pieces: host ranges and addresses, Python literals, shlex.
+// The small pure pieces: host ranges and addresses, Python literals (shlex: test/py).
 import { describe, expect, it } from 'vitest';
 import { parseIniValue, pyLiteralEval } from '../../engine/inventory/py-literal.js';
 import { expandHostnameRange, expandHostPattern, parseAddress } from '../../engine/inventory/ranges.js';
-import { shlexSplit } from '../../engine/inventory/shlex.js';
 
 describe('host ranges (expand_hostname_range)', () => {
   it.each([
@@ -69,29 +68,4 @@ describe('Python literals (ast.literal_eval)', () => {
       expect(parseIniValue(text)).toBe(text);
     },
   );
-});
-
-describe('shlex.split(comments=True)', () => {
-  const words = (line: string): string[] => shlexSplit(line).map((t) => t.value);
-  it.each([
-    ['h1 a=1 b="x y"', ['h1', 'a=1', 'b=x y']],
-    ["a='x \"y\"' b=\"it's\"", ['a=x "y"', "b=it's"]],
-    ['a="\\"q\\" \\n"', ['a="q" \\n']],
-    ['a=x\\ y', ['a=x y']],
-    ['a=b#c d', ['a=b']],
-    ['a # c', ['a']],
-    ['a "" b', ['a', '', 'b']],
-    ["a='#' b", ['a=#', 'b']],
-  ])('%s', (line, expected) => {
-    expect(words(line)).toEqual(expected);
-  });
-
-  it('knows where each word starts', () => {
-    expect(shlexSplit('h1   x="1 2"').map((t) => t.start)).toEqual([0, 5]);
-  });
-
-  it('fails on unclosed quotes and a trailing escape', () => {
-    expect(() => shlexSplit('a="x')).toThrow('No closing quotation');
-    expect(() => shlexSplit('a\\')).toThrow('No escaped character');
-  });
 });
