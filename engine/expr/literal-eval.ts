@@ -1,7 +1,7 @@
 // Python's ast.literal_eval for the text of a rendered template (with Ansible's Json2Python:
 // true/false/null are accepted too). Tuples and sets become arrays, dict keys strings.
 import { ExprSyntaxError } from './errors.js';
-import { decodeEscapes } from './tokenizer.js';
+import { decodeEscapes, PyEscapeError } from '../py/escapes.js';
 import { makeTuple, toPyStr } from './python-values.js';
 import { PyFloat, pyFloat } from './pyfloat.js';
 
@@ -29,7 +29,7 @@ class LiteralParser {
       if (j >= this.src.length) throw new Fail();
       this.pos = j + quote.length;
       const body = this.src.slice(start, j);
-      return { kind: 'str', value: raw ? body : decodeEscapes(body, 0), prefix };
+      return { kind: 'str', value: raw ? body : decodeEscapes(body), prefix };
     }
     this.pos += all.length;
     if (num !== undefined) return { kind: 'num', value: num, prefix };
@@ -153,7 +153,7 @@ export function literalEval(text: string): { ok: true; value: unknown } | { ok: 
     if (p.token().kind !== 'eof') return { ok: false };
     return { ok: true, value };
   } catch (e) {
-    if (e instanceof Fail || e instanceof ExprSyntaxError) return { ok: false };
+    if (e instanceof Fail || e instanceof ExprSyntaxError || e instanceof PyEscapeError) return { ok: false };
     throw e;
   }
 }
