@@ -3,7 +3,8 @@
 import { ExprRuntimeError } from './errors.js';
 import { bindArgs } from './args.js';
 import { registerFilter, registerTest } from './registry.js';
-import { isTruthy, makeTuple, toPyStr } from './python-values.js';
+import { isTruthy, toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
 import { compileRegex, regexSub } from './regex.js';
 import type { RegexFlags } from './regex.js';
 

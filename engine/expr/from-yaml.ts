@@ -6,7 +6,7 @@ import type { ScalarTag, Tags } from 'yaml';
 import { ansibleYamlTags } from '../inventory/py-yaml.js';
 import { ExprRuntimeError } from './errors.js';
 import { registerFilter } from './registry.js';
-import { pyFloat } from './pyfloat.js';
+import { pyFloat } from '../py/float.js';
 import { PyDateTime } from './pydatetime.js';
 
 const FLOAT_TAG = 'tag:yaml.org,2002:float';

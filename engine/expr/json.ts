@@ -2,8 +2,9 @@
 import { ExprRuntimeError } from './errors.js';
 import { Undefined } from './undefined.js';
 import { PyObject } from './objects.js';
-import { formatNumber, isMapping, pyTypeName } from './python-values.js';
-import { PyFloat, floatRepr, pyFloat } from './pyfloat.js';
+import { isMapping, pyTypeName } from './python-values.js';
+import { formatNumber } from '../py/repr.js';
+import { PyFloat, floatRepr, pyFloat } from '../py/float.js';
 import { PyDateTime } from './pydatetime.js';
 
 export interface JsonOptions {

@@ -2,8 +2,9 @@
 // true/false/null are accepted too). Tuples and sets become arrays, dict keys strings.
 import { ExprSyntaxError } from './errors.js';
 import { decodeEscapes, PyEscapeError } from '../py/escapes.js';
-import { makeTuple, toPyStr } from './python-values.js';
-import { PyFloat, pyFloat } from './pyfloat.js';
+import { toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
+import { PyFloat, pyFloat } from '../py/float.js';
 
 class Fail extends Error {}
 

@@ -9,12 +9,13 @@ import type { Expr, Stmt } from './ast.js';
 import { Frame, evalExpr, newContext } from './evaluate.js';
 import type { Scope } from './evaluate.js';
 import { renderStatements, setBlockConcat } from './render.js';
-import { isMapping, isTuple, toPyStr } from './python-values.js';
+import { isMapping, toPyStr } from './python-values.js';
+import { isTuple } from '../py/tuple.js';
 import { literalEval } from './literal-eval.js';
 import { UndefinedVariableError } from './errors.js';
 import { Undefined } from './undefined.js';
 import { normalizeName } from './registry.js';
-import { PyFloat } from './pyfloat.js';
+import { PyFloat } from '../py/float.js';
 
 /** a compiled template (opaque outside engine/expr) */
 export interface Template {
