@@ -21,4 +21,4 @@ export { registerFilter, registerTest, registerGlobal, listNames } from './regis
 export type { FilterFn, TestFn, GlobalFn, CallContext } from './registry.js';
 export { Kwargs } from './objects.js';
 export { referencedNames } from './names.js';
-export { literalEval } from './literal-eval.js';
+export { literalEval } from './template.js';

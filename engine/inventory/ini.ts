@@ -7,8 +7,8 @@ import { diag } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { addChild, addGroup, addHost, setEntityVar, setGroupVar } from './model.js';
 import type { Inventory } from './model.js';
-import { parseIniValue } from './py-literal.js';
 import { expandHostPattern } from './ranges.js';
+import { literalEval } from '../py/literal-eval.js';
 import { shlexTokens } from '../py/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$/u;
@@ -175,4 +175,11 @@ function parseHostLine(inv: Inventory, line: string, offset: number, group: stri
       if (bad) err(bad, at, pattern.length);
     }
   }
+}
+
+// An INI value: ast.literal_eval of the text when it is a literal, else the text itself (ansible's
+// _parse_value; bytes become text, and json.dumps later writes None keys as null).
+export function parseIniValue(text: string): unknown {
+  const r = literalEval(text, { plainFloats: true, jsonKeys: true });
+  return r.ok ? r.value : text;
 }
