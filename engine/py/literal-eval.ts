@@ -2,7 +2,7 @@
 // (as text), True/False/None, lists, tuples, dicts, sets and set(); anything else is not a literal.
 // Used for INI inventory values and for Ansible's templating of text that looks like a literal.
 import { PyFloat, floatRepr, pyFloat } from './float.js';
-import { LiteralLexer, NotLiteral, indentError, notLiteral, type LiteralToken } from './literal-tokens.js';
+import { LiteralLexer, NotLiteral, isIndentError, notLiteral, type LiteralToken } from './literal-tokens.js';
 import { formatNumber } from './repr.js';
 import { isTuple, makeTuple } from './tuple.js';
 
@@ -204,14 +204,14 @@ function hashOf(v: unknown): string {
   return notLiteral();
 }
 
-function plainFloats(v: unknown): unknown {
+function unboxFloats(v: unknown): unknown {
   if (v instanceof PyFloat) return v.value;
   if (Array.isArray(v)) {
-    const items = v.map(plainFloats);
+    const items = v.map(unboxFloats);
     return isTuple(v) ? makeTuple(items) : items;
   }
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainFloats(x)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unboxFloats(x)]));
   }
   return v;
 }
@@ -223,8 +223,8 @@ export function literalEval(text: string, opts: LiteralEvalOptions = {}): Litera
   const lex = new LiteralLexer(src);
   try {
     const value = new LiteralParser(lex, opts).top();
-    if (indentError(src, lex.firstStart)) return { ok: false };
-    return { ok: true, value: opts.plainFloats ? plainFloats(value) : value };
+    if (isIndentError(src, lex.firstStart)) return { ok: false };
+    return { ok: true, value: opts.plainFloats ? unboxFloats(value) : value };
   } catch (e) {
     if (e instanceof NotLiteral) return { ok: false };
     throw e;

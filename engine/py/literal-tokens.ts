@@ -109,7 +109,7 @@ export class LiteralLexer {
 
 // True when Python's tokenizer would raise IndentationError: the first token's logical line is
 // indented (continuation lines included), or the text ends in a line of only spaces and tabs.
-export function indentError(src: string, firstStart: number): boolean {
+export function isIndentError(src: string, firstStart: number): boolean {
   if (/\n[ \t]+$/.test(src)) return true;
   for (let i = firstStart - 1; i >= 0; i--) {
     const c = src[i];

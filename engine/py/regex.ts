@@ -9,7 +9,7 @@ const LEAD = /\(\?([aiLmsux]+)\)/y;
 
 // The flags a pattern sets with leading (?aimsux) groups (Python allows them only at the start),
 // and the pattern after them.
-export function inlineFlags(pattern: string, verbose = false): { flags: PyReFlags; body: string } {
+export function splitInlineFlags(pattern: string, verbose = false): { flags: PyReFlags; body: string } {
   const flags: PyReFlags = {};
   let letters = '';
   let i = 0;
@@ -47,7 +47,7 @@ export function compilePyRe(pattern: string, flags: PyReFlags = {}, jsFlags = ''
   const key = `${flags.ignorecase ? 'i' : ''}${flags.multiline ? 'm' : ''}${flags.dotall ? 's' : ''}${flags.ascii ? 'a' : ''}${flags.verbose ? 'x' : ''}/${jsFlags}/${pattern}`;
   let re = cache.get(key);
   if (!re) {
-    const lead = inlineFlags(pattern, flags.verbose);
+    const lead = splitInlineFlags(pattern, flags.verbose);
     const f: PyReFlags = { ...flags };
     for (const [k, v] of Object.entries(lead.flags)) if (v) f[k as keyof PyReFlags] = true;
     const source = translatePyRe(lead.body, f);

@@ -1,6 +1,6 @@
 // The pure text edit behind blockinfile (Ansible 2.14's rules: markers found by exact
 // line, otherwise inserted after/before the last line matching a regexp, EOF by default).
-import { compilePyRe, inlineFlags } from '../../engine/py/regex.js';
+import { compilePyRe, splitInlineFlags } from '../../engine/py/regex.js';
 import { pySearch } from '../../engine/py/regex-sub.js';
 
 // The blockinfile arguments the edit needs.
@@ -70,7 +70,7 @@ export function editBlock(original: string | null, e: BlockEdit): BlockResult {
 function insertAt(lines: string[], original: string | null, pattern: string, after: boolean): number {
   const re = compilePyRe(pattern, { ascii: true }, 'g');
   let n0: number | undefined;
-  if (inlineFlags(pattern).flags.multiline) {
+  if (splitInlineFlags(pattern).flags.multiline) {
     const m = original === null ? null : pySearch(re, original);
     if (m) n0 = countNewlines(original ?? '', after ? m.index + m[0].length : m.index);
   } else {

@@ -1,7 +1,7 @@
 // Python `re` on JS RegExp: patterns, flags and replacement templates against recorded Python 3.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compilePyRe, inlineFlags, PyReError, reEscape, type PyReFlags } from '../../engine/py/regex.js';
+import { compilePyRe, splitInlineFlags, PyReError, reEscape, type PyReFlags } from '../../engine/py/regex.js';
 import { expandTemplate, pySubn } from '../../engine/py/regex-sub.js';
 
 interface FindCase {
@@ -52,8 +52,8 @@ describe('patterns as Python 3 matches them (re.finditer)', () => {
   });
 
   it('reads the leading inline flags', () => {
-    expect(inlineFlags('(?im)(?#c)(?s)x')).toEqual({ flags: { ignorecase: true, multiline: true, dotall: true }, body: 'x' });
-    expect(inlineFlags('x(?m)').flags).toEqual({});
+    expect(splitInlineFlags('(?im)(?#c)(?s)x')).toEqual({ flags: { ignorecase: true, multiline: true, dotall: true }, body: 'x' });
+    expect(splitInlineFlags('x(?m)').flags).toEqual({});
   });
 
   it('re.escape escapes what Python 3.7+ escapes', () => {
