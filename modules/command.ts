@@ -2,7 +2,7 @@
 import { quote, type ShellCommand } from '../engine/connection/command.js';
 import { defineModule } from '../engine/module.js';
 import { probeCommand, RUN_PROPERTIES, runSpec, stringArg } from './lib/command-result.js';
-import { shlexSplit } from '../engine/connection/shlex.js';
+import { shlexSplit } from '../engine/py/shlex.js';
 
 export const schema = {
   type: 'object',

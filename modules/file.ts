@@ -3,7 +3,7 @@ import { joinCommands, sh, type ShellCommand } from '../engine/connection/comman
 import { defineModule, type DiffEntry, type Probe } from '../engine/module.js';
 import { attrChanges, attrCommand, attrResult, attrsOf } from './lib/file-attrs.js';
 import { readPath } from './lib/remote-file.js';
-import { pyJson } from '../engine/report/pyjson.js';
+import { jsonDumps } from '../engine/py/json.js';
 
 const STATES = ['file', 'directory', 'touch', 'absent', 'link', 'hard'] as const;
 
@@ -75,7 +75,7 @@ export default defineModule({
     const attrCmd = state === 'absent' || state === 'link' ? undefined : attrCommand(path, attrs, a['recurse'] === true);
     const cmds = [main, attrCmd].filter((c): c is ShellCommand => c !== undefined);
     const changed = cmds.length > 0 && !(state === 'touch' && false);
-    const diff: DiffEntry[] = [{ before: `${pyJson({ path, state: before }, 4)}\n`, after: `${pyJson({ path, state: after }, 4)}\n` }];
+    const diff: DiffEntry[] = [{ before: `${jsonDumps({ path, state: before }, { indent: 4, sortKeys: true })}\n`, after: `${jsonDumps({ path, state: after }, { indent: 4, sortKeys: true })}\n` }];
     const probe: Probe = { changed, result: { path, ...(st.type !== 'absent' ? attrResult(st) : {}), state: after }, diff };
     if (changed) {
       probe.apply = async (actx) => {

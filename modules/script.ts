@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { sh } from '../engine/connection/command.js';
 import { defineModule, type HostReader } from '../engine/module.js';
 import { findSource } from './copy.js';
-import { shlexSplit } from '../engine/connection/shlex.js';
+import { shlexSplit } from '../engine/py/shlex.js';
 import { runScript } from './lib/script-run.js';
 import { stringArg } from './lib/command-result.js';
 

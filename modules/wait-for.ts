@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sh, type ShellCommand } from '../engine/connection/command.js';
 import { defineModule, type HostReader } from '../engine/module.js';
-import { toJsRegExp } from './lib/py-regex.js';
+import { compilePyRe } from '../engine/py/regex.js';
 
 type State = 'started' | 'present' | 'stopped' | 'absent' | 'drained';
 
@@ -41,7 +41,7 @@ export default defineModule({
     const wantUp = state === 'started' || state === 'present';
     const check = buildCheck(a, host);
     if (!check) return { changed: false, result: { changed: false, elapsed: elapsed() } };
-    const re = a['search_regex'] !== undefined ? toJsRegExp(String(a['search_regex']), 'm') : undefined;
+    const re = a['search_regex'] !== undefined ? compilePyRe(String(a['search_regex']), { multiline: true, ascii: true }) : undefined;
     for (let attempt = 0; ; attempt++) {
       const up = await isUp(ctx.host_, check, re);
       if (up.ok === wantUp) {

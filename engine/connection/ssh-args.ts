@@ -1,7 +1,7 @@
 // Parses the OpenSSH command-line options operators put in ansible_ssh_common_args and
 // ansible_ssh_extra_args (`-o Key=Value`, `-J`, `-i`, `-p`, `-l`, ...) into ordered settings.
 // Anything tsplay cannot honour is reported by name, never silently dropped.
-import { shlexSplit } from './shlex.js';
+import { shlexSplit } from '../py/shlex.js';
 
 /** One option as OpenSSH would see it: a lower-cased keyword and its value. */
 export interface SshOption {
@@ -14,7 +14,7 @@ export interface SshOption {
 // An option in ansible_ssh_*_args that cannot be parsed or honoured (named in the message).
 export class SshArgsError extends Error {}
 
-// Splits a command line into words like a POSIX shell (quotes, backslashes; no expansion).
+// Splits an argument string into words like Python's shlex.split, as ansible's ssh plugin does.
 export function splitShellWords(s: string): string[] {
   try {
     return shlexSplit(s);

@@ -3,10 +3,11 @@
 import { ExprRuntimeError } from './errors.js';
 import { Undefined, assertDefined, isLenientUndefined } from './undefined.js';
 import { PyObject } from './objects.js';
-import { dictGet, isMapping, isTuple, makeTuple, pyTypeName, toPyRepr } from './python-values.js';
+import { dictGet, isMapping, pyTypeName, toPyRepr } from './python-values.js';
+import { isTuple, makeTuple } from '../py/tuple.js';
 import { numeric } from './python-ops.js';
 import { methodOf, setFormatAttrGetter } from './methods.js';
-import { PyFloat, isFloat } from './pyfloat.js';
+import { PyFloat, isFloat } from '../py/float.js';
 
 function typeRepr(obj: unknown): string {
   return obj === null || obj === undefined ? 'None' : `${pyTypeName(obj)} object`;

@@ -4,10 +4,11 @@ import { ExprRuntimeError } from './errors.js';
 import { Undefined, undefinedName } from './undefined.js';
 import { Kwargs as KwargsBox, PyCallable } from './objects.js';
 import type { CompareOp, Expr } from './ast.js';
-import { isTruthy, makeTuple, pyTypeName, toPyStr } from './python-values.js';
+import { isTruthy, pyTypeName, toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
 import { pyArith, pyCompare, pyConcat, pyContains, pyEquals, pyNegate } from './python-ops.js';
 import { getAttr, getItem, getSlice } from './access.js';
-import { PyFloat } from './pyfloat.js';
+import { PyFloat } from '../py/float.js';
 import { applyFilter, applyTest, findGlobal } from './registry.js';
 import type { CallContext } from './registry.js';
 

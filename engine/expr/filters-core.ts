@@ -5,13 +5,14 @@ import { Undefined } from './undefined.js';
 import { bindArgs } from './args.js';
 import { registerFilter } from './registry.js';
 import type { FilterFn } from './registry.js';
-import { isMapping, isTruthy, makeTuple, pyTypeName, toPyStr } from './python-values.js';
+import { isMapping, isTruthy, pyTypeName, toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
 import { numeric, pyEquals } from './python-ops.js';
 import { missingAttr, pyIter, pyLen } from './access.js';
 import { PyObject } from './objects.js';
 import { methodOf } from './methods.js';
 import { pyRound } from './number-format.js';
-import { PyFloat, isFloat, pyFloat } from './pyfloat.js';
+import { PyFloat, isFloat, pyFloat } from '../py/float.js';
 
 // Python int(str, base) (None when not parseable).
 export function parseIntPy(s: string, base: number): number | null {

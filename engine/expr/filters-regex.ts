@@ -3,23 +3,32 @@
 import { ExprRuntimeError } from './errors.js';
 import { bindArgs } from './args.js';
 import { registerFilter, registerTest } from './registry.js';
-import { isTruthy, makeTuple, toPyStr } from './python-values.js';
-import { compileRegex, regexSub } from './regex.js';
-import type { RegexFlags } from './regex.js';
+import { isTruthy, toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
+import { compilePyRe, PyReError, reEscape, type PyReFlags } from '../py/regex.js';
+import { pySubn } from '../py/regex-sub.js';
 
-const flagsOf = (ignorecase: unknown, multiline: unknown): RegexFlags => ({
+const flagsOf = (ignorecase: unknown, multiline: unknown): PyReFlags => ({
   ignorecase: isTruthy(ignorecase ?? false),
   multiline: isTruthy(multiline ?? false),
 });
 
-// Python re.escape (3.7+: only regex-special characters are escaped).
-export function reEscape(s: string): string {
-  return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => `\\${c}`);
+// Runs Python `re` work; re.error becomes a template error with Python's message.
+function withPyRe<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (e) {
+    if (e instanceof PyReError) throw new ExprRuntimeError(e.message);
+    throw e;
+  }
 }
+
+const compileRegex = (pattern: string, flags: PyReFlags, jsFlags = ''): RegExp => withPyRe(() => compilePyRe(pattern, flags, jsFlags));
 
 registerFilter('regex_replace', (v, a, k) => {
   const [pattern, replacement, ignorecase, multiline] = bindArgs('regex_replace', a, k, ['pattern?', 'replacement?', 'ignorecase?', 'multiline?']);
-  return regexSub(toPyStr(v), toPyStr(pattern ?? ''), toPyStr(replacement ?? ''), flagsOf(ignorecase, multiline));
+  const re = compileRegex(toPyStr(pattern ?? ''), flagsOf(ignorecase, multiline), 'g');
+  return withPyRe(() => pySubn(re, toPyStr(replacement ?? ''), toPyStr(v)).text);
 });
 
 registerFilter('regex_findall', (v, a, k) => {

@@ -1,12 +1,12 @@
 // from_yaml / from_yaml_all: YAML read like PyYAML's SafeLoader (Ansible's yaml_load): the
-// YAML 1.1 resolvers of engine/inventory/py-yaml.ts, floats kept as Python floats (2.0), and
+// YAML 1.1 resolvers of engine/py/yaml-tags.ts, floats kept as Python floats (2.0), and
 // timestamps as datetime.date / naive datetime.datetime values.
 import YAML from 'yaml';
 import type { ScalarTag, Tags } from 'yaml';
-import { ansibleYamlTags } from '../inventory/py-yaml.js';
+import { ansibleYamlTags } from '../py/yaml-tags.js';
 import { ExprRuntimeError } from './errors.js';
 import { registerFilter } from './registry.js';
-import { pyFloat } from './pyfloat.js';
+import { pyFloat } from '../py/float.js';
 import { PyDateTime } from './pydatetime.js';
 
 const FLOAT_TAG = 'tag:yaml.org,2002:float';

@@ -5,7 +5,7 @@ import { Undefined } from './undefined.js';
 import { Kwargs, Namespace } from './objects.js';
 import { registerGlobal } from './registry.js';
 import { isMapping, pyTypeName, toPyStr } from './python-values.js';
-import { isFloat } from './pyfloat.js';
+import { isFloat } from '../py/float.js';
 import { numeric } from './python-ops.js';
 import { pyIter } from './access.js';
 

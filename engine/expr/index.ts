@@ -16,9 +16,9 @@ export {
 export { evaluateCondition, compileCondition, conditionalErrorMessage } from './condition.js';
 export type { Condition } from './condition.js';
 export { toPyStr, toPyRepr, isTruthy, toPlainData } from './python-values.js';
-export { PyFloat, pyFloat, isFloat } from './pyfloat.js';
+export { PyFloat, pyFloat, isFloat } from '../py/float.js';
 export { registerFilter, registerTest, registerGlobal, listNames } from './registry.js';
 export type { FilterFn, TestFn, GlobalFn, CallContext } from './registry.js';
 export { Kwargs } from './objects.js';
 export { referencedNames } from './names.js';
-export { literalEval } from './literal-eval.js';
+export { literalEval } from './template.js';

@@ -4,12 +4,13 @@ import { ExprRuntimeError } from './errors.js';
 import { PyCallable } from './objects.js';
 import { bindArgs, noKwargs } from './args.js';
 import type { KwArgs } from './args.js';
-import { dictGet, isMapping, makeTuple, pyTypeName, toPyStr } from './python-values.js';
+import { dictGet, isMapping, pyTypeName, toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
 import type { Dict } from './python-values.js';
 import { pyEquals } from './python-ops.js';
 import { strFormat } from './pyformat.js';
 import { STR_METHODS } from './str-methods.js';
-import { PyFloat } from './pyfloat.js';
+import { PyFloat } from '../py/float.js';
 
 type Method<T> = (self: T, args: unknown[], kwargs: KwArgs) => unknown;
 

@@ -2,7 +2,7 @@
 // cond-expr < or < and < not < compare < + - < ~ < * / // % < ** < unary < postfix/filters.
 import type { CompareOp, Expr } from './ast.js';
 import { CallParser } from './parser-calls.js';
-import { pyFloat } from './pyfloat.js';
+import { pyFloat } from '../py/float.js';
 
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 

@@ -1,5 +1,7 @@
 // Python's pprint.pformat(value) (width 80, indent 1, dicts sorted) for Jinja's pprint filter.
-import { isMapping, isTuple, reprString, toPyRepr } from './python-values.js';
+import { isMapping, toPyRepr } from './python-values.js';
+import { isTuple } from '../py/tuple.js';
+import { reprString } from '../py/repr.js';
 import { splitLines } from './str-methods.js';
 
 const WIDTH = 80;

@@ -3,7 +3,7 @@
 import { ExprRuntimeError } from './errors.js';
 import { PyCallable, PyObject } from './objects.js';
 import { bindArgs } from './args.js';
-import { pyFloat } from './pyfloat.js';
+import { pyFloat } from '../py/float.js';
 import { strftime } from './filters-time.js';
 
 const DAY_US = 86_400_000_000;

@@ -1,9 +1,10 @@
 // Python string formatting: printf-style `'%s-%d' % (a, b)` and str.format / the format spec
 // mini-language.
 import { ExprRuntimeError } from './errors.js';
-import { dictGet, isMapping, isTuple, pyTypeName, toPyRepr, toPyStr } from './python-values.js';
+import { dictGet, isMapping, pyTypeName, toPyRepr, toPyStr } from './python-values.js';
+import { isTuple } from '../py/tuple.js';
 import { toExpPy, toFixedPy, toGeneralPy } from './number-format.js';
-import { PyFloat, isFloat, pyFloat } from './pyfloat.js';
+import { PyFloat, isFloat, pyFloat } from '../py/float.js';
 
 function asNumber(v: unknown, conv: string, intOnly: boolean): number {
   if (typeof v === 'boolean') return v ? 1 : 0;

@@ -1,9 +1,10 @@
 // Python operator semantics on JS values: equality, ordering, arithmetic and membership.
 import { ExprRuntimeError } from './errors.js';
 import { assertDefined, isLenientUndefined } from './undefined.js';
-import { hasKey, isMapping, isTuple, makeTuple, pyTypeName, toPyStr } from './python-values.js';
+import { hasKey, isMapping, pyTypeName, toPyStr } from './python-values.js';
+import { isTuple, makeTuple } from '../py/tuple.js';
 import { printf } from './pyformat.js';
-import { PyFloat, isFloat, pyFloat } from './pyfloat.js';
+import { PyFloat, isFloat, pyFloat } from '../py/float.js';
 import { PyObject } from './objects.js';
 
 // A type's name as Python's operator errors print it ('datetime.datetime').

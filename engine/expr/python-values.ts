@@ -1,23 +1,12 @@
-// How JS values stand for Python values: type names, tuples, dict access, truthiness, and
-// Python's str() / repr() text forms.
+// How JS values stand for Python values in the expression language: type names, dict access,
+// truthiness, and Python's str() / repr() of whole values (scalars and tuples: engine/py).
 import { Undefined, assertDefined, isLenientUndefined } from './undefined.js';
 import { Kwargs, PyObject } from './objects.js';
-import { PyFloat, floatRepr } from './pyfloat.js';
+import { PyFloat, floatRepr } from '../py/float.js';
+import { formatNumber, reprString } from '../py/repr.js';
+import { isTuple } from '../py/tuple.js';
 
 export type Dict = Record<string, unknown>;
-
-const tuples = new WeakSet<unknown[]>();
-
-// Marks an array as a Python tuple (affects repr only: "(1, 2)").
-export function makeTuple<T>(items: T[]): T[] {
-  tuples.add(items);
-  return items;
-}
-
-// True when the array was created as a tuple.
-export function isTuple(v: unknown): boolean {
-  return Array.isArray(v) && tuples.has(v);
-}
 
 // True for values that behave as Python dicts (plain objects, proxies, class instances).
 export function isMapping(v: unknown): v is Dict {
@@ -76,35 +65,6 @@ export function isTruthy(v: unknown): boolean {
   assertDefined(v);
   if (v instanceof PyObject || v instanceof Kwargs) return true;
   return Object.keys(v as object).length > 0;
-}
-
-// Python's str() of a JS number: an int when integral below 1e21 (all digits of the exact value,
-// as for 2 ** 60), else a float.
-export function formatNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return Math.abs(n) < 2 ** 53 ? String(n) : BigInt(n).toString();
-  return floatRepr(n);
-}
-
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
-
-// Python's repr() of a str: quote choice and escapes like CPython.
-export function reprString(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === quote || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code > 0x7f && code !== 0x20 && NON_PRINTABLE.test(ch)) {
-      if (code < 0x100) out += `\\x${code.toString(16).padStart(2, '0')}`;
-      else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
-      else out += `\\U${code.toString(16).padStart(8, '0')}`;
-    } else out += ch;
-  }
-  return out + quote;
 }
 
 // Python repr(): strings quoted, containers recursively, True/False/None.

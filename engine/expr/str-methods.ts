@@ -2,7 +2,8 @@
 import { ExprRuntimeError } from './errors.js';
 import { bindArgs } from './args.js';
 import type { KwArgs } from './args.js';
-import { makeTuple, pyTypeName, toPyStr } from './python-values.js';
+import { pyTypeName, toPyStr } from './python-values.js';
+import { makeTuple } from '../py/tuple.js';
 import { pyIter } from './access.js';
 
 type StrMethod = (s: string, args: unknown[], kwargs: KwArgs) => unknown;

@@ -4,7 +4,8 @@ import { ExprRuntimeError } from './errors.js';
 import { bindArgs } from './args.js';
 import { registerFilter, registerGlobal } from './registry.js';
 import { Kwargs } from './objects.js';
-import { isTruthy, reprString, toPyStr } from './python-values.js';
+import { isTruthy, toPyStr } from './python-values.js';
+import { reprString } from '../py/repr.js';
 import { PyDateTime, daysFromCivil, nowDateTime } from './pydatetime.js';
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];

@@ -9,12 +9,13 @@ import type { Expr, Stmt } from './ast.js';
 import { Frame, evalExpr, newContext } from './evaluate.js';
 import type { Scope } from './evaluate.js';
 import { renderStatements, setBlockConcat } from './render.js';
-import { isMapping, isTuple, toPyStr } from './python-values.js';
-import { literalEval } from './literal-eval.js';
+import { isMapping, toPyStr } from './python-values.js';
+import { isTuple } from '../py/tuple.js';
+import { literalEval as pyLiteralEval, type LiteralResult } from '../py/literal-eval.js';
 import { UndefinedVariableError } from './errors.js';
 import { Undefined } from './undefined.js';
 import { normalizeName } from './registry.js';
-import { PyFloat } from './pyfloat.js';
+import { PyFloat } from '../py/float.js';
 
 /** a compiled template (opaque outside engine/expr) */
 export interface Template {
@@ -138,6 +139,11 @@ function plainCopy(v: unknown): unknown {
     out[k] = c;
   }
   return out;
+}
+
+// ast.literal_eval(ast.parse(text)) after Ansible's Json2Python (true/false/null are names too).
+export function literalEval(text: string): LiteralResult {
+  return pyLiteralEval(text, { json: true, keepIndent: true });
 }
 
 // Ansible's ansible_eval_concat: join as text; literal_eval text that looks like a list/dict/bool.

@@ -10,7 +10,7 @@ import { dictGet, isMapping, isTruthy, pyTypeName, toPyStr } from './python-valu
 import { pyArith, pyCompare, pyContains, pyEquals } from './python-ops.js';
 import { pyIter } from './access.js';
 import { versionCompare } from './version.js';
-import { PyFloat, isFloat, isInt } from './pyfloat.js';
+import { PyFloat, isFloat, isInt } from '../py/float.js';
 
 const isNumber = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
 const one = (name: string, a: unknown[], k: Record<string, unknown>): unknown => bindArgs(name, a, k, ['other'])[0];

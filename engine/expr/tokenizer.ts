@@ -1,6 +1,7 @@
 // Tokenizer for Jinja expressions: names, numbers, strings, operators. It stops at the end
 // delimiter of a `{{ }}` / `{% %}` tag when one is expected (outside brackets).
 import { ExprSyntaxError } from './errors.js';
+import { decodeEscapes, PyEscapeError } from '../py/escapes.js';
 
 export type TokenType = 'name' | 'string' | 'number' | 'op' | 'end' | 'eof';
 
@@ -30,19 +31,15 @@ const OPS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '~', '
 const NAME = /[A-Za-z_\p{L}][\w\p{L}\p{N}]*/uy;
 const INT = /0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*/y;
 const FLOAT = /\d+(?:_\d+)*(?:\.\d+(?:_\d+)*(?:[eE][+-]?\d+(?:_\d+)*)?|[eE][+-]?\d+(?:_\d+)*)/y;
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
 
 // Decodes Python/Jinja string escapes (\n, \x41, \u00e9, \101); unknown escapes are kept.
-export function decodeEscapes(raw: string, offset: number): string {
-  if (!raw.includes('\\')) return raw;
-  return raw.replace(/\\(x[\da-fA-F]{2}|u[\da-fA-F]{4}|U[\da-fA-F]{8}|[0-7]{1,3}|[xuUN]|[\s\S])/g, (m, e: string) => {
-    const simple = SIMPLE_ESCAPES[e];
-    if (simple !== undefined) return simple;
-    if (/^[0-7]/.test(e)) return String.fromCodePoint(parseInt(e, 8));
-    if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if ('xuUN'.includes(e)) throw new ExprSyntaxError(`unsupported or truncated \\${e} escape in string literal`, offset);
-    return m;
-  });
+function decodeStringEscapes(raw: string, offset: number): string {
+  try {
+    return decodeEscapes(raw);
+  } catch (e) {
+    if (e instanceof PyEscapeError) throw new ExprSyntaxError(`${e.message} in string literal`, offset);
+    throw e;
+  }
 }
 
 function numberValue(text: string): number {
@@ -87,7 +84,7 @@ export function tokenize(src: string, start: number, closer: Closer, rawStrings 
       while (j < src.length && src[j] !== ch) j += !rawStrings && src[j] === '\\' ? 2 : 1;
       if (j >= src.length) throw new ExprSyntaxError('unterminated string literal', i, src.length - i);
       const raw = src.slice(i + 1, j).replace(/\r\n?/g, '\n');
-      push('string', rawStrings ? raw : decodeEscapes(raw, i), i, j + 1);
+      push('string', rawStrings ? raw : decodeStringEscapes(raw, i), i, j + 1);
       i = j + 1;
       continue;
     }

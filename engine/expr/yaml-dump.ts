@@ -4,8 +4,9 @@
 // choice (plain, 'single', "double") and line wrapping at 80 columns.
 import { ExprRuntimeError } from './errors.js';
 import { Undefined } from './undefined.js';
-import { formatNumber, isMapping, pyTypeName } from './python-values.js';
-import { PyFloat, floatRepr } from './pyfloat.js';
+import { isMapping, pyTypeName } from './python-values.js';
+import { formatNumber } from '../py/repr.js';
+import { PyFloat, floatRepr } from '../py/float.js';
 import { PyDateTime } from './pydatetime.js';
 
 export interface YamlOptions {

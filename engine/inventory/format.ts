@@ -4,6 +4,7 @@
 import { hostVars } from './layers.js';
 import { ensureHost } from './model.js';
 import type { Inventory } from './model.js';
+import { jsonDumps } from '../py/json.js';
 
 // Variables ansible-inventory never prints (its INTERNAL_VARS).
 const INTERNAL_VARS = new Set([
@@ -13,27 +14,9 @@ const INTERNAL_VARS = new Set([
   'groups', 'group_names', 'omit', 'playbook_dir',
 ]);
 
-// Python's json.dumps(value, sort_keys=True, indent=4, ensure_ascii=False).
-export function pyJsonDumps(value: unknown, indent = ''): string {
-  const inner = indent + '    ';
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-    return String(value);
-  }
-  if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => inner + pyJsonDumps(v, inner)).join(',\n')}\n${indent}]`;
-  }
-  if (typeof value === 'object') {
-    const keys = Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (keys.length === 0) return '{}';
-    const obj = value as Record<string, unknown>;
-    return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${pyJsonDumps(obj[k], inner)}`).join(',\n')}\n${indent}}`;
-  }
-  return JSON.stringify(String(value));
+// ansible-inventory's json.dumps(value, sort_keys=True, indent=4, ensure_ascii=False).
+export function pyJsonDumps(value: unknown): string {
+  return jsonDumps(value, { indent: 4, sortKeys: true, ensureAscii: false });
 }
 
 function withoutInternal(vars: Record<string, unknown>): Record<string, unknown> {

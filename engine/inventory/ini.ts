@@ -7,9 +7,9 @@ import { diag } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { addChild, addGroup, addHost, setEntityVar, setGroupVar } from './model.js';
 import type { Inventory } from './model.js';
-import { parseIniValue } from './py-literal.js';
 import { expandHostPattern } from './ranges.js';
-import { shlexSplit } from './shlex.js';
+import { literalEval } from '../py/literal-eval.js';
+import { shlexTokens } from '../py/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
@@ -130,7 +130,7 @@ function parseHostLine(inv: Inventory, line: string, offset: number, group: stri
   };
   let tokens;
   try {
-    tokens = shlexSplit(line);
+    tokens = shlexTokens(line, { comments: true });
   } catch (e) {
     err(`Error parsing host definition '${line}': ${(e as Error).message}`, offset, line.length);
     return;
@@ -175,4 +175,11 @@ function parseHostLine(inv: Inventory, line: string, offset: number, group: stri
       if (bad) err(bad, at, pattern.length);
     }
   }
+}
+
+// An INI value: ast.literal_eval of the text when it is a literal, else the text itself (ansible's
+// _parse_value; bytes become text, and json.dumps later writes None keys as null).
+export function parseIniValue(text: string): unknown {
+  const r = literalEval(text, { plainFloats: true, jsonKeys: true });
+  return r.ok ? r.value : text;
 }

@@ -2,6 +2,8 @@
 // `command: echo hi creates=/tmp/x`. Splits on spaces outside quotes and Jinja blocks,
 // decodes backslash escapes, strips quotes from values; leftovers become `_raw_params`.
 
+import { decodeEscapes } from '../py/escapes.js';
+
 /** options that command/shell accept inline next to the command line */
 export const COMMAND_INLINE_OPTIONS = new Set([
   'creates', 'removes', 'chdir', 'executable', 'warn', 'stdin', 'stdin_add_newline', 'strip_empty_ends',
@@ -56,16 +58,6 @@ export function splitArgs(src: string): string[] {
   return tokens;
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v' };
-
-// Decodes Python-style backslash escapes (\n, \t, \xNN, \uNNNN, ...).
-export function decodeEscapes(s: string): string {
-  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g, (_m, e: string) => {
-    if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    return ESCAPES[e] ?? e;
-  });
-}
-
 // Strips one pair of matching surrounding quotes.
 export function unquote(s: string): string {
   if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) return s.slice(1, -1);
@@ -78,7 +70,7 @@ export function parseKv(src: string, checkRaw = false): Record<string, string> {
   const out: Record<string, string> = {};
   const raw: string[] = [];
   for (const orig of splitArgs(src)) {
-    const x = decodeEscapes(orig);
+    const x = decodeEscapes(orig, 'kv');
     const eq = findUnescapedEquals(x);
     if (eq < 0) {
       raw.push(x.includes('\\=') ? x.replace(/\\=/g, '=') : orig);

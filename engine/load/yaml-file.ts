@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Tags } from 'yaml';
-import { ansibleYamlTags } from '../inventory/py-yaml.js';
+import { ansibleYamlTags } from '../py/yaml-tags.js';
 import { rememberSource } from '../source/text.js';
 
 // Ansible's `!unsafe` marks text that must never be templated: keep it literal by wrapping

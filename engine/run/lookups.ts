@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
-import { makeTuple } from '../expr/python-values.js';
+import { makeTuple } from '../py/tuple.js';
 import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderToString, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];

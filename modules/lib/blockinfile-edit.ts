@@ -1,6 +1,7 @@
 // The pure text edit behind blockinfile (Ansible 2.14's rules: markers found by exact
 // line, otherwise inserted after/before the last line matching a regexp, EOF by default).
-import { pyMultiline, pyRegExp, pySearch } from './replace-regex.js';
+import { compilePyRe, splitInlineFlags } from '../../engine/py/regex.js';
+import { pySearch } from '../../engine/py/regex-sub.js';
 
 // The blockinfile arguments the edit needs.
 export interface BlockEdit {
@@ -67,9 +68,9 @@ export function editBlock(original: string | null, e: BlockEdit): BlockResult {
 
 // Where the block goes when its markers are not in the file.
 function insertAt(lines: string[], original: string | null, pattern: string, after: boolean): number {
-  const re = pyRegExp(pattern, { ascii: true });
+  const re = compilePyRe(pattern, { ascii: true }, 'g');
   let n0: number | undefined;
-  if (pyMultiline(pattern)) {
+  if (splitInlineFlags(pattern).flags.multiline) {
     const m = original === null ? null : pySearch(re, original);
     if (m) n0 = countNewlines(original ?? '', after ? m.index + m[0].length : m.index);
   } else {

@@ -1,6 +1,6 @@
 // The name, age and size filters of the find module (Ansible 2.14's pfilter, agefilter,
 // sizefilter), with Python's fnmatch and re.match semantics.
-import { pyRegExp } from './replace-regex.js';
+import { compilePyRe } from '../../engine/py/regex.js';
 
 const globCache = new Map<string, RegExp>();
 
@@ -41,8 +41,7 @@ export function fnmatchRegExp(pat: string): RegExp {
 
 // Python's re.match (anchored at the start only) of a pattern against a name.
 export function pyMatch(pattern: string, name: string): boolean {
-  const re = pyRegExp(pattern, {}, 'y');
-  re.lastIndex = 0;
+  const re = compilePyRe(pattern, {}, 'y');
   return re.test(name);
 }
 
@@ -93,8 +92,7 @@ export function contentFilter(data: Buffer | undefined, pattern: string, wholeFi
     return false;
   }
   if (wholeFile) {
-    const re = pyRegExp(pattern);
-    re.lastIndex = 0;
+    const re = compilePyRe(pattern, {}, 'g');
     return re.test(text);
   }
   const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];

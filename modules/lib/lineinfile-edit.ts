@@ -1,6 +1,10 @@
 // The pure text edit behind lineinfile (Ansible's rules for regexp, insertafter,
 // insertbefore, firstmatch, backrefs and state=absent).
-import { toJsRegExp } from './py-regex.js';
+import { compilePyRe } from '../../engine/py/regex.js';
+import { expandTemplate } from '../../engine/py/regex-sub.js';
+
+// Ansible compiles these patterns as bytes: \w \d \s \b are ASCII only.
+const bytesPattern = (pattern: string): RegExp => compilePyRe(pattern, { ascii: true });
 
 export interface LineEdit {
   line?: string;
@@ -23,7 +27,7 @@ export interface EditResult {
 export function editLines(content: string, e: LineEdit): EditResult {
   const lines = content === '' ? [] : content.split(/(?<=\n)/);
   const strip = (l: string) => l.replace(/\r?\n$/, '');
-  const re = e.regexp !== undefined ? toJsRegExp(e.regexp) : undefined;
+  const re = e.regexp !== undefined ? bytesPattern(e.regexp) : undefined;
   const matches = (l: string) => (re ? re.test(strip(l)) : e.searchString !== undefined ? strip(l).includes(e.searchString) : strip(l) === e.line);
   if (e.state === 'absent') {
     const kept = lines.filter((l) => !matches(l));
@@ -35,7 +39,9 @@ export function editLines(content: string, e: LineEdit): EditResult {
   for (let i = 0; i < lines.length; i++) if (matches(lines[i] as string)) { idx = i; if (e.firstmatch) break; }
   if (idx >= 0) {
     let newLine = line;
-    if (e.backrefs && re) newLine = strip(lines[idx] as string).replace(re, (...m) => expandBackrefs(line, m));
+    // Ansible: match.expand(line), the whole line becomes the expanded template
+    const m = e.backrefs && re ? re.exec(strip(lines[idx] as string)) : null;
+    if (m) newLine = expandTemplate(line, m);
     if (strip(lines[idx] as string) === newLine) return { content, changed: false, msg: '' };
     lines[idx] = newLine + '\n';
     return { content: lines.join(''), changed: true, msg: 'line replaced' };
@@ -51,24 +57,16 @@ export function editLines(content: string, e: LineEdit): EditResult {
 function insertIndex(lines: string[], e: LineEdit, strip: (l: string) => string): number {
   if (e.insertbefore === 'BOF') return 0;
   if (e.insertbefore !== undefined) {
-    const r = toJsRegExp(e.insertbefore);
+    const r = bytesPattern(e.insertbefore);
     let at = -1;
     for (let i = 0; i < lines.length; i++) if (r.test(strip(lines[i] as string))) { at = i; if (e.firstmatch) break; }
     return at >= 0 ? at : lines.length;
   }
   if (e.insertafter !== undefined && e.insertafter !== 'EOF') {
-    const r = toJsRegExp(e.insertafter);
+    const r = bytesPattern(e.insertafter);
     let at = -1;
     for (let i = 0; i < lines.length; i++) if (r.test(strip(lines[i] as string))) { at = i; if (e.firstmatch) break; }
     return at >= 0 ? at + 1 : lines.length;
   }
   return lines.length;
-}
-
-function expandBackrefs(template: string, m: unknown[]): string {
-  return template.replace(/\\(\d+)|\\g<(\w+)>/g, (_s, n: string | undefined, name: string | undefined) => {
-    if (n !== undefined) return String(m[Number(n)] ?? '');
-    const groups = m[m.length - 1];
-    return groups && typeof groups === 'object' ? String((groups as Record<string, string>)[name ?? ''] ?? '') : '';
-  });
 }

@@ -1,6 +1,7 @@
 // The pure text edit behind the replace module (Ansible 2.14's rules: the regexp is
 // MULTILINE, after/before narrow the section with a DOTALL pattern, the count is reported).
-import { pyRegExp, pySearch, pySubn } from './replace-regex.js';
+import { compilePyRe } from '../../engine/py/regex.js';
+import { pySearch, pySubn } from '../../engine/py/regex-sub.js';
 
 // The replace arguments the edit needs.
 export interface ReplaceEdit {
@@ -28,13 +29,13 @@ export function editReplace(content: string, e: ReplaceEdit): ReplaceResult {
   let start = 0;
   let end = content.length;
   if (pattern) {
-    const m = pySearch(pyRegExp(pattern, { dotall: true }, 'gd'), content);
+    const m = pySearch(compilePyRe(pattern, { dotall: true }, 'gd'), content);
     const at = m?.indices?.groups?.['subsection'];
     if (!at) return { content, changed: false, msg: `Pattern for before/after params did not match the given file: ${pattern}`, count: 0 };
     [start, end] = at;
   }
   const section = content.slice(start, end);
-  const r = pySubn(pyRegExp(e.regexp, { multiline: true }), e.replace, section);
+  const r = pySubn(compilePyRe(e.regexp, { multiline: true }, 'g'), e.replace, section);
   if (r.count > 0 && r.text !== section) {
     return { content: content.slice(0, start) + r.text + content.slice(end), changed: true, msg: `${r.count} replacements made`, count: r.count };
   }

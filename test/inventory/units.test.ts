@@ -1,8 +1,7 @@
-// The small pure pieces: host ranges and addresses, Python literals, shlex.
+// The small pure pieces: host ranges and addresses, INI values (literal_eval and shlex: test/py).
 import { describe, expect, it } from 'vitest';
-import { parseIniValue, pyLiteralEval } from '../../engine/inventory/py-literal.js';
+import { parseIniValue } from '../../engine/inventory/ini.js';
 import { expandHostnameRange, expandHostPattern, parseAddress } from '../../engine/inventory/ranges.js';
-import { shlexSplit } from '../../engine/inventory/shlex.js';
 
 describe('host ranges (expand_hostname_range)', () => {
   it.each([
@@ -51,47 +50,15 @@ describe('host ranges (expand_hostname_range)', () => {
   });
 });
 
-describe('Python literals (ast.literal_eval)', () => {
-  it.each([
-    ['1', 1], ['-3', -3], ['+4', 4], ['0x1f', 31], ['0o17', 15], ['0b101', 5], ['1_000', 1000], ['1.5', 1.5], ['.5', 0.5],
-    ['1e3', 1000], ['True', true], ['False', false], ['None', null], ["'a'", 'a'], ['"b"', 'b'], ["'a' 'b'", 'ab'],
-    ["b'x'", 'x'], ["r'\\n'", '\\n'], ["'\\n'", '\n'], ["'\\x41\\u00e9'", 'Aé'], ["'\\q'", '\\q'], ["'''t'''", 't'],
-    ['[1, 2,]', [1, 2]], ['(1,)', [1]], ['()', []], ['1, 2', [1, 2]], ['(1)', 1], ["{'a': [1, {'b': None}]}", { a: [1, { b: null }] }],
-    ['{1: 2}', { 1: 2 }], ['set()', []], ['{1, 2, 1}', [1, 2]], ['-(1)', -1], ['1 # comment', 1], ['  7', 7],
-  ])('%s', (text, value) => {
-    expect(pyLiteralEval(text)).toEqual({ value });
+describe('INI values (ast.literal_eval, else the text)', () => {
+  it.each([['1', 1], ['1.5', 1.5], ['2.0', 2], ['None', null], ["b'x'", 'x'], ['1, 2', [1, 2]], ['{None: 1}', { null: 1 }]])('%s', (text, value) => {
+    expect(parseIniValue(text)).toEqual(value);
   });
 
   it.each(['', 'true', 'yes', 'a b', '01', '0777', '1__0', '1_', "f'x'", "'a' b'b'", '--1', '-True', '[1,', "'open", 'x=1', '1.2.3', '{1: }', 'hello world', '1 2'])(
     '%j is not a literal',
     (text) => {
-      expect(pyLiteralEval(text)).toBeUndefined();
       expect(parseIniValue(text)).toBe(text);
     },
   );
-});
-
-describe('shlex.split(comments=True)', () => {
-  const words = (line: string): string[] => shlexSplit(line).map((t) => t.value);
-  it.each([
-    ['h1 a=1 b="x y"', ['h1', 'a=1', 'b=x y']],
-    ["a='x \"y\"' b=\"it's\"", ['a=x "y"', "b=it's"]],
-    ['a="\\"q\\" \\n"', ['a="q" \\n']],
-    ['a=x\\ y', ['a=x y']],
-    ['a=b#c d', ['a=b']],
-    ['a # c', ['a']],
-    ['a "" b', ['a', '', 'b']],
-    ["a='#' b", ['a=#', 'b']],
-  ])('%s', (line, expected) => {
-    expect(words(line)).toEqual(expected);
-  });
-
-  it('knows where each word starts', () => {
-    expect(shlexSplit('h1   x="1 2"').map((t) => t.start)).toEqual([0, 5]);
-  });
-
-  it('fails on unclosed quotes and a trailing escape', () => {
-    expect(() => shlexSplit('a="x')).toThrow('No closing quotation');
-    expect(() => shlexSplit('a\\')).toThrow('No escaped character');
-  });
 });
