@@ -7,6 +7,7 @@ import { aptEnv, applyChanges, dpkgFlags, type AptGetOptions } from './lib/apt-a
 import { isChange, parseSpec, planDiff, planPackages, type PackageChange, type PackageSpec, type Plan, type PlanOptions } from './lib/apt-plan.js';
 import { matchesPin } from './lib/apt-version.js';
 import { readCacheTime, readHolds, readInstalled, readPolicy } from './lib/apt-state.js';
+import { packageRole } from '../engine/cluster/units.js';
 
 // The apt arguments (validation, `tsplay modules apt` and the argument type).
 export const schema = {
@@ -70,6 +71,12 @@ export default defineModule<AptArgs>({
   freeForm: 'kv',
   checkMode: 'reads dpkg-query, apt-mark showhold and apt-cache policy; shows the version/hold diff (a missing pin fails here); changes nothing and does not update the cache',
   example: '- apt:\n    name: [kubeadm=1.29.1-1.1]\n    update_cache: true\n    cache_valid_time: 3600',
+  // upgrading, pinning or removing a package whose install restarts a cluster component
+  disruptive(args) {
+    const state = args.state ?? 'present';
+    const hit = namesOf(args).find((n) => packageRole(n) !== undefined && (state !== 'present' || n.includes('=')));
+    return hit ? { kind: 'packages', what: `apt ${state} ${hit}`, datastore: packageRole(hit) === 'datastore' } : undefined;
+  },
   async probe(ctx, args) {
     try {
       return await probeApt(ctx, args);

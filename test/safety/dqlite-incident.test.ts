@@ -85,7 +85,7 @@ describe('run-time quorum limit and self-preemption', () => {
     expect(r.actions).toEqual(['k8s01 systemctl restart snap.microk8s.daemon-k8s-dqlite']);
     const h = r.events.find((e) => e['type'] === 'item' && e['item'] === 'k8s02') as Record<string, unknown>;
     expect(h['status']).toBe('failed');
-    expect(String(h['error'])).toMatch(/quorum-serial: refusing restart of a Kubernetes or datastore service on k8s02: k8s01 of quorum group 'k8s' was already disrupted/);
+    expect(String(h['error'])).toMatch(/quorum-serial: refusing restart of snap\.microk8s\.daemon-k8s-dqlite on k8s02: k8s01 of quorum group 'k8s' was already disrupted/);
     expect(r.rc).toBe(2);
   });
 

@@ -121,7 +121,9 @@ export class Identities {
       }
     }
     const out: Resolved = { host, ...(report ? { report } : {}) };
-    if (looksLikeMember(report) || declared || (ref && !report)) {
+    // a declared member with no cluster API anywhere keeps the inventory's quorum-group limit alone
+    const noApi = !ref && this.env.clusters.all().length === 0 && !looksLikeMember(report);
+    if (looksLikeMember(report) || (declared && !noApi) || (ref && !report)) {
       const why = apiError ?? probeError ?? (candidates.length === 0 ? 'no cluster API is configured for it (tsplay_kubeconfig)' : `it matches no Node of ${candidates.map((c) => c.name).join(', ')}`);
       out.unknownMember = `${host} ${declared ? 'is declared a datastore member' : report ? `runs ${Object.entries(report.units).filter(([, s]) => s !== 'missing').map(([u]) => u).join(', ')}` : 'is in a cluster'} but its identity cannot be established: ${why}`;
     }

@@ -89,7 +89,8 @@ export class SafetyRun {
     const where = await this.locate(req);
     if ('refusal' in where) return this.refuse(where.check, req, where.refusal);
     if (!where.cluster) {
-      if (req.localTarget && d.kind !== 'packages') return this.refuse('self-preemption', req, `self-preemption guard: refusing ${d.what} on '${req.target}': it is the machine tsplay runs on; run tsplay from another machine`);
+      // the machine tsplay runs on: never reboot it or stop its kubelet (it may be a node we cannot identify)
+      if (req.localTarget && (d.kind === 'reboot' || d.kind === 'upgrade' || d.kind === 'remove' || (d.kind === 'service' && !d.datastore && /kubelet|kubelite/.test(d.what)))) return this.refuse('self-preemption', req, `self-preemption guard: refusing ${d.what} on '${req.target}': it is the node tsplay runs on (${this.env.selfName ?? hostname()}); run tsplay from another machine`);
       return undefined;
     }
     const { cluster: c, node } = where;

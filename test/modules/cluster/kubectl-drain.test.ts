@@ -63,8 +63,9 @@ describe('drain', () => {
     expect(api.store.get('pods', 'calico-node-n2', 'kube-system')).toBeDefined();
     expect(node('n2').metadata.annotations?.[BY]).toBe('run-42');
     expect(d.progress.some((m) => m.startsWith('draining n2: 0 pod(s) left'))).toBe(true);
-    expect(kubectl.disruptive?.({ action: 'drain', node: 'n2' })).toBe('drain');
-    expect(kubectl.disruptive?.({ action: 'cordon', node: 'n2' })).toBeUndefined();
+    expect(kubectl.disruptive?.({ action: 'drain', node: 'n2' })).toEqual({ kind: 'drain', what: 'drain of node n2', datastore: false, apiNode: 'n2' });
+    expect(kubectl.disruptive?.({ action: 'cordon', node: 'n2' })).toEqual({ kind: 'cordon', what: 'cordon of node n2', datastore: false, apiNode: 'n2' });
+    expect(kubectl.disruptive?.({ action: 'uncordon', node: 'n2' })).toBeUndefined();
   });
 
   it('a PodDisruptionBudget with no disruption left: retries, then fails naming pod and PDB; the node stays cordoned', async () => {

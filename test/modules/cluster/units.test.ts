@@ -14,7 +14,7 @@ import { readJournal } from '../../../engine/cluster/journal.js';
 import systemd from '../../../modules/systemd.js';
 import { parsePolicy } from '../../../modules/lib/apt-state.js';
 import { bestMatch, compareDebVersions, matchesPin } from '../../../modules/lib/apt-version.js';
-import { unitRole } from '../../../modules/lib/systemd-unit.js';
+import { unitRole } from '../../../engine/cluster/units.js';
 import { localHost, probe } from '../local-host.js';
 
 describe('Debian versions', () => {
@@ -45,17 +45,19 @@ describe('Debian versions', () => {
 describe('disruptive()', () => {
   it('flags stop/restart of node and datastore units only', () => {
     const d = (args: Record<string, unknown>) => systemd.disruptive?.(args as never);
-    expect(d({ name: 'snap.microk8s.daemon-k8s-dqlite', state: 'restarted' })).toBe('restart of snap.microk8s.daemon-k8s-dqlite (datastore member)');
-    expect(d({ name: 'kubelet', state: 'stopped' })).toBe('stop of kubelet (node service)');
-    expect(d({ service: 'etcd.service', state: 'restarted' })).toBe('restart of etcd.service (datastore member)');
+    expect(d({ name: 'snap.microk8s.daemon-k8s-dqlite', state: 'restarted' })).toEqual({ kind: 'service', what: 'restart of snap.microk8s.daemon-k8s-dqlite', datastore: true });
+    expect(d({ name: 'kubelet', state: 'stopped' })).toEqual({ kind: 'service', what: 'stop of kubelet', datastore: false });
+    expect(d({ service: 'etcd.service', state: 'restarted' })).toEqual({ kind: 'service', what: 'restart of etcd.service', datastore: true });
     expect(d({ name: 'snap.microk8s.daemon-kubelite', state: 'started' })).toBeUndefined();
     expect(d({ name: 'kubelet', enabled: true })).toBeUndefined();
     expect(d({ name: 'nginx', state: 'restarted' })).toBeUndefined();
     expect(d({ name: 'snap.microk8s.daemon-cluster-agent', state: 'restarted' })).toBeUndefined();
     expect(unitRole('snap.microk8s.daemon-containerd')).toBe('node');
-    expect(crictl.disruptive?.({ action: 'drain' })).toMatch(/^crictl drain/);
+    expect(crictl.disruptive?.({ action: 'drain' })?.what).toMatch(/^crictl drain/);
     expect(crictl.disruptive?.({ action: 'list' })).toBeUndefined();
-    expect(apt.disruptive).toBeUndefined();
+    expect(apt.disruptive?.({ name: ['kubelet=1.30.14-1.1'], state: 'present' } as never)).toEqual({ kind: 'packages', what: 'apt present kubelet=1.30.14-1.1', datastore: false });
+    expect(apt.disruptive?.({ name: 'kubeadm', state: 'latest' } as never)).toBeUndefined();
+    expect(apt.disruptive?.({ name: 'kubelet', hold: true } as never)).toBeUndefined();
     expect(journal.disruptive).toBeUndefined();
   });
 
