@@ -1,6 +1,6 @@
 // include_vars: loads variables from a YAML/JSON file on the controller (include_vars precedence).
 import { readFileSync } from 'node:fs';
-import { parseYaml } from '../engine/load/yaml-file.js';
+import { parseYaml } from '../engine/source/yaml-file.js';
 import { defineModule } from '../engine/module.js';
 import { findSource } from './copy.js';
 

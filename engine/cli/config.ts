@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseKv } from '../load/kv.js';
-import { parseYaml } from '../load/yaml-file.js';
+import { parseYaml } from '../source/yaml-file.js';
 import type { Vars } from '../load/model.js';
 import { UsageError } from './args.js';
 

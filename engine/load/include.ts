@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { LoadContext } from './context.js';
 import type { Node, Task } from './model.js';
 import { loadNodeList, type TaskLoadOptions } from './task.js';
-import { posAt, readYaml } from './yaml-file.js';
+import { posAt, readYaml } from '../source/yaml-file.js';
 
 // Directories searched for a task file named by `task`.
 export function taskSearchDirs(ctx: LoadContext, task: Task): string[] {

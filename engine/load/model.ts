@@ -3,7 +3,7 @@
 // normalised (free-form args, with_*, local_action, static imports expanded).
 import type { SourcePos } from '../diagnostics.js';
 import type { ModuleDef } from '../module.js';
-import type { YamlFile, YamlPath } from './yaml-file.js';
+import type { YamlFile, YamlPath } from '../source/yaml-file.js';
 
 /** where a node came from, to point diagnostics at any of its keys later */
 export interface Src {
@@ -159,7 +159,7 @@ export interface Playbook {
 
 /** a file read by the loader, with the schema definition its content must match (root = playbook) */
 export interface ReadShape {
-  file: import('./yaml-file.js').YamlFile;
+  file: import('../source/yaml-file.js').YamlFile;
   def?: string;
 }
 

@@ -8,7 +8,7 @@ import { PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, suggest, UNSUPPORTED } from './keyw
 import { newId, type Block, type Node, type Play, type PlayScope, type Playbook, type RoleScope, type Task, type Vars } from './model.js';
 import { flattenHandlers, loadRole, roleKey } from './roles.js';
 import { asTags, loadNodeList, readKeywords, type TaskLoadOptions } from './task.js';
-import { posAt, readYaml, type YamlFile, type YamlPath } from './yaml-file.js';
+import { posAt, readYaml, type YamlFile, type YamlPath } from '../source/yaml-file.js';
 import { loadIncludeFile, taskSearchDirs } from './include.js';
 
 // Loads and normalises a playbook; returns every diagnostic found if anything is wrong.

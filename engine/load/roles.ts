@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { SourcePos } from '../diagnostics.js';
 import type { LoadContext } from './context.js';
 import { newId, type Block, type Keywords, type Node, type Parent, type RoleScope, type Task, type Vars } from './model.js';
-import { readYaml, type YamlFile } from './yaml-file.js';
+import { readYaml, type YamlFile } from '../source/yaml-file.js';
 
 export interface RoleRequest {
   name: string;

@@ -4,7 +4,7 @@
 import { KvSyntaxError, parseKv } from './kv.js';
 import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, suggest, TASK_KEYWORDS, UNSUPPORTED, WITH_LOOKUPS } from './keywords.js';
 import { newId, type Block, type Keywords, type LoopSpec, type Node, type Parent, type RoleScope, type Task, type Vars } from './model.js';
-import { posAt, type YamlFile, type YamlPath } from './yaml-file.js';
+import { posAt, type YamlFile, type YamlPath } from '../source/yaml-file.js';
 import type { LoadContext } from './context.js';
 
 export interface TaskLoadOptions {

@@ -7,7 +7,7 @@ import { isUndefined, templateValue } from '../expr/index.js';
 import { limitHosts, resolvePattern } from '../inventory/index.js';
 import type { Play, Task, Vars } from '../load/model.js';
 import { newId } from '../load/model.js';
-import { readYaml } from '../load/yaml-file.js';
+import { readYaml } from '../source/yaml-file.js';
 import { makeBatches } from '../plan/batches.js';
 import { AbortRun, BatchRunner, EndBatch, EndPlay } from './batch.js';
 import type { RunContext } from './context.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajvInstance, precompiledValidator } from './ajv.js';
 import { diag, type Diagnostic } from '../diagnostics.js';
-import { posAt, type YamlFile, type YamlPath } from '../load/yaml-file.js';
+import { posAt, type YamlFile, type YamlPath } from '../source/yaml-file.js';
 import type { ReadShape } from '../load/model.js';
 
 const SCHEMA_ID = 'https://tsplay.dev/playbook.schema.json';

@@ -1,7 +1,7 @@
 // Validation of tsplay's `guard:` keyword (the guard conditions are run by engine/run/guards.ts).
 import { diag, type Diagnostic } from '../diagnostics.js';
 import type { Task } from '../load/model.js';
-import { posAt } from '../load/yaml-file.js';
+import { posAt } from '../source/yaml-file.js';
 import { parseDuration } from '../shared/duration.js';
 
 export const GUARD_CONDITIONS = ['journal', 'alerts', 'nodes_ready', 'quorum', 'command', 'that'] as const;

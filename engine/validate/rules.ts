@@ -4,7 +4,7 @@
 import { compileCondition, compileTemplate, ExprSyntaxError, hasTemplate } from '../expr/index.js';
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Node, Play, Playbook, Task } from '../load/model.js';
-import { posAt, scalarValueOffset, type YamlPath } from '../load/yaml-file.js';
+import { posAt, scalarValueOffset, type YamlPath } from '../source/yaml-file.js';
 import { serialEntries, serialEntrySize, SerialError } from '../load/serial.js';
 import { resolveHandlers } from '../load/handlers.js';
 import { checkModuleArgs } from './module-args.js';

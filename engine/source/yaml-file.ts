@@ -5,7 +5,7 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Tags } from 'yaml';
 import { ansibleYamlTags } from '../py/yaml-tags.js';
-import { rememberSource } from '../source/text.js';
+import { rememberSource } from './text.js';
 
 // Ansible's `!unsafe` marks text that must never be templated: keep it literal by wrapping
 // any template markers in {% raw %}.
