@@ -1,4 +1,5 @@
-// `tsplay plan`: the execution plan (no host is contacted); --json for tools.
+// `tsplay plan`: the execution plan, with the play hosts resolved to cluster nodes (read-only
+// probes; nothing changes); --json for tools.
 import { builtinModules } from '../../modules/index.js';
 import { formatDiagnostics } from '../source/format.js';
 import { formatPlan } from '../report/plan.js';
@@ -6,6 +7,9 @@ import { listFlag, rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
 import { hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
 import type { Io } from './app.js';
+import { runOptions } from './cmd-run.js';
+import { registerTransports } from './transports.js';
+import { previewIdentities } from '../run/safety/preview.js';
 
 export async function cmdPlan(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
@@ -19,7 +23,11 @@ export async function cmdPlan(args: ParsedArgs, io: Io): Promise<number> {
     io.err(formatDiagnostics(prep.diagnostics, { color: io.isTTY && !io.env['NO_COLOR'] }));
     return validationExit(prep.diagnostics);
   }
-  if (args.flags['json']) io.out(JSON.stringify(prep.plan, null, 2));
-  else io.out(formatPlan(prep.plan, { color: io.isTTY && !io.env['NO_COLOR'], tags: tags.only, skipTags: tags.skip, ...(limit ? { limit } : {}) }));
+  const options = runOptions(args, 5);
+  await registerTransports();
+  const identities = prep.playbook && prep.inventory ? await previewIdentities(prep.playbook, prep.inventory, options) : [];
+  const safety = { identities, ...(options.allowUnsafe ? { allowUnsafe: options.allowUnsafe } : {}) };
+  if (args.flags['json']) io.out(JSON.stringify({ ...prep.plan, safety }, null, 2));
+  else io.out(formatPlan(prep.plan, { color: io.isTTY && !io.env['NO_COLOR'], tags: tags.only, skipTags: tags.skip, ...(limit ? { limit } : {}), safety }));
   return 0;
 }

@@ -124,7 +124,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     options.resume = resumePlan(pbPath, prep.inventory.sources, typeof args.flags['resume-run'] === 'string' ? args.flags['resume-run'] : undefined);
   }
   if (prep.plan) options.planSummary = { plays: prep.plan.plays.map((p) => ({ name: p.name, hosts: p.hosts.length, batches: p.batches.length, tasks: p.tasks.length })) };
-  if (options.check && mode !== 'json' && prep.plan) io.out(formatPlan(prep.plan, { color: io.isTTY && !io.env['NO_COLOR'], tags: options.tags.only, skipTags: options.tags.skip, ...(options.limit ? { limit: options.limit } : {}) }) + '\n');
+  if (options.check && mode !== 'json' && prep.plan) io.out(formatPlan(prep.plan, { color: io.isTTY && !io.env['NO_COLOR'], tags: options.tags.only, skipTags: options.tags.skip, ...(options.limit ? { limit: options.limit } : {}), safety: { ...(options.allowUnsafe ? { allowUnsafe: options.allowUnsafe } : {}) } }) + '\n');
   const ask = confirmer(args, io);
   let tui: TuiReporter | undefined;
   options.confirm = async (q, kind) => {

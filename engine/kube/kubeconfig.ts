@@ -1,7 +1,7 @@
 // Loading a kubeconfig into a KubeTarget: server, TLS material, credentials and namespace of one context.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeconfigError } from './errors.js';
 
@@ -71,12 +71,17 @@ function material(data: unknown, file: unknown, baseDir: string, what: string): 
 }
 
 // Parse a kubeconfig and resolve one context (default: current-context). Throws KubeconfigError with a clear reason.
+// `~/x` as the shell reads it: under the home directory.
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
+}
+
 export function loadKubeconfig(opts: KubeconfigSource = {}): KubeTarget {
   let text = opts.text;
   let source = '<text>';
   let baseDir = process.cwd();
   if (text === undefined) {
-    const path = resolve(opts.path ?? defaultKubeconfigPath());
+    const path = resolve(expandHome(opts.path ?? defaultKubeconfigPath()));
     if (!existsSync(path)) throw new KubeconfigError(`kubeconfig ${path} not found`);
     text = readFileSync(path, 'utf8');
     source = path;

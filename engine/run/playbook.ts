@@ -66,7 +66,7 @@ async function resolveIdentities(ctx: RunContext, vars: VarsBuilder): Promise<vo
   for (const h of hosts) {
     const id = await ctx.safety.identities.resolve(h);
     const msg = id.node ? `${h} is node ${id.node} of ${id.cluster?.name} (${id.via})` : id.unknownMember ?? `${h} is not a cluster node`;
-    ctx.emit({ type: 'safety', check: 'identity', status: 'ok', host: h, ...(id.node ? { node: id.node } : {}), msg });
+    ctx.emit({ type: 'safety', check: 'identity', status: ctx.options.check ? 'info' : 'ok', host: h, ...(id.node ? { node: id.node } : {}), msg });
   }
 }
 

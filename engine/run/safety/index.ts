@@ -69,6 +69,11 @@ export class SafetyRun {
     this.live = { identities: this.identities, run: env.run, nodeRoot: env.nodeRoot };
   }
 
+  // How live reads reach the cluster (for the plan's preview).
+  liveEnv(): LiveEnv {
+    return this.live;
+  }
+
   // Resolves hosts up front (the plan and the early refusals use it); problems surface at admission.
   async resolveAll(hosts: string[]): Promise<void> {
     await Promise.all(hosts.map((h) => this.identities.resolve(h).catch(() => undefined)));
