@@ -78,7 +78,7 @@ function client(cfg: unknown, kubeconfig?: string, context?: string): KubeClient
   return new KubeClient(loadKubeconfig({ ...(path ? { path } : {}), ...(ctx ? { context: ctx } : {}) }), { timeoutMs: 10_000 });
 }
 
-type Node = { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } };
+type Node = { metadata: { name: string }; spec?: { unschedulable?: boolean }; status?: { conditions?: { type: string; status: string }[] } };
 
 function nodeProblems(n: Node): string[] {
   const out: string[] = [];
@@ -90,8 +90,9 @@ function nodeProblems(n: Node): string[] {
   return out;
 }
 
-// Every node Ready with no Memory/Disk/PID pressure.
-export async function checkNodesReady(cfg: unknown, kubeconfig?: string, context?: string): Promise<GuardVerdict> {
+// Every node Ready with no Memory/Disk/PID pressure, and none cordoned but the guarded node itself
+// (a node cordoned for any other reason is already out of service).
+export async function checkNodesReady(cfg: unknown, kubeconfig?: string, context?: string, self?: string): Promise<GuardVerdict> {
   let items: Node[];
   try {
     const list = (await client(cfg, kubeconfig, context).list('nodes')) as unknown as { items: Node[] };
@@ -99,7 +100,8 @@ export async function checkNodesReady(cfg: unknown, kubeconfig?: string, context
   } catch (e) {
     return { ok: false, condition: 'nodes_ready', evidence: `cannot list nodes (failing closed): ${(e as Error).message}` };
   }
-  const bad = items.map((n) => [n.metadata.name, nodeProblems(n)] as const).filter(([, p]) => p.length > 0);
+  const cordoned = (n: Node) => n.spec?.unschedulable === true && n.metadata.name !== self ? ['cordoned'] : [];
+  const bad = items.map((n) => [n.metadata.name, [...nodeProblems(n), ...cordoned(n)]] as const).filter(([, p]) => p.length > 0);
   return bad.length === 0 ? { ok: true } : { ok: false, condition: 'nodes_ready', evidence: bad.map(([n, p]) => `${n}: ${p.join(', ')}`).join('; ') };
 }
 

@@ -59,7 +59,7 @@ async function checkOnce(raw: Vars, env: GuardEnv, task: Task): Promise<GuardVer
         v = await checkAlerts((cfg ?? {}) as Vars, env.signal);
         break;
       case 'nodes_ready':
-        v = await checkNodesReady(cfg, hostVar(env.scope, 'tsplay_kubeconfig'), hostVar(env.scope, 'tsplay_kube_context'));
+        v = await checkNodesReady(cfg, hostVar(env.scope, 'tsplay_kubeconfig'), hostVar(env.scope, 'tsplay_kube_context'), env.host);
         break;
       case 'quorum':
         v = await checkQuorumPeers(env.peers, hostVar(env.scope, 'tsplay_kubeconfig'), hostVar(env.scope, 'tsplay_kube_context'));
