@@ -106,7 +106,7 @@ function playBatches(play: Play, inv: Inventory, opts: PlanOptions, diags: Diagn
 // Builds the plan and runs the plan-time safety checks (quorum-serial).
 export function buildPlan(pb: Playbook, inv: Inventory, opts: PlanOptions): ExecutionPlan {
   const diagnostics: Diagnostic[] = [];
-  const groups = quorumGroups(inv, pb.dir);
+  const groups = quorumGroups(inv, pb.dir, diagnostics);
   const plays = pb.plays.map((play): PlannedPlay => {
     const { hosts, batches, serial } = playBatches(play, inv, opts, diagnostics);
     for (const v of checkBatches(groups, batches)) diagnostics.push(quorumDiagnostic(play, v.group, v.batch, v.members, batches.length));

@@ -47,11 +47,12 @@ export function clusterRefOf(scope: VarScope): ClusterRef | undefined {
   return kubeconfig || context ? { ...(kubeconfig ? { kubeconfig } : {}), ...(context ? { context } : {}) } : undefined;
 }
 
-// A non-negative integer limit from a variable (undefined when not set); absurd values are errors.
-export function limitOf(v: unknown, name: string): number | undefined {
+// A non-negative integer limit from a variable (undefined when not set or not valid).
+export function limitOf(v: unknown): number | undefined {
   if (v === undefined || v === null || isUndefined(v)) return undefined;
   const n = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1000) throw new Error(`${name} must be an integer from 0 to 1000, got ${JSON.stringify(v)}`);
+  // invalid values are validation errors (plan/quorum.ts); here they are ignored rather than loosen anything
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100) return undefined;
   return n;
 }
 
@@ -61,11 +62,11 @@ export function limitsOf(scope: VarScope): Partial<BudgetLimits> & { datastore?:
   const q = scope.get('tsplay_quorum');
   if (q && typeof q === 'object' && !Array.isArray(q) && !isUndefined(q)) {
     const d = q as Record<string, unknown>;
-    const m = limitOf(d['max_unavailable'], 'tsplay_quorum.max_unavailable');
+    const m = limitOf(d['max_unavailable']);
     if (m !== undefined) out.maxMembers = m;
     if (d['datastore'] === 'dqlite' || d['datastore'] === 'etcd') out.datastore = d['datastore'];
   }
-  const nodes = limitOf(scope.get('tsplay_max_unavailable_nodes'), 'tsplay_max_unavailable_nodes');
+  const nodes = limitOf(scope.get('tsplay_max_unavailable_nodes'));
   if (nodes !== undefined) out.maxNodes = nodes;
   const flavor = str(scope, 'k8s_flavor');
   if (!out.datastore && flavor === 'microk8s') out.datastore = 'dqlite';
