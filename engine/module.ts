@@ -2,8 +2,10 @@
 // arguments and a `probe` that only reads the host and returns what it would change; the
 // engine decides whether to apply (never in check mode). Controller-side actions (debug,
 // set_fact, assert, ...) implement `action` instead and never touch a host.
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Connection, ExecOptions, ExecResult } from './connection/types.js';
 import type { ShellCommand } from './connection/command.js';
+import { normalizeArgs } from './validate/normalize.js';
 
 export type ModuleResult = Record<string, unknown>;
 
@@ -94,6 +96,19 @@ export interface ActionContext {
 /** How a free-form string argument is parsed. */
 export type FreeForm = 'command' | 'kv' | 'raw';
 
+/**
+ * A module's argument schema: a JSON schema object (written once, `as const`) whose properties
+ * have a `description` for the docs, and may declare `default` (applied by the engine) and
+ * `aliases` (other names the engine renames to this one before validation).
+ */
+export type ModuleSchema = Exclude<JSONSchema, boolean>;
+
+/**
+ * The arguments as a module receives them, derived from its schema: aliases are gone (the
+ * engine renamed them) and defaulted properties are present (the engine applied the defaults).
+ */
+export type ArgsOf<S extends ModuleSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: false }>;
+
 export interface ModuleDef<A = Record<string, unknown>> {
   name: string;
   aliases?: string[];
@@ -109,13 +124,22 @@ export interface ModuleDef<A = Record<string, unknown>> {
   bypassHostLoop?: boolean;
   /** arguments that must not be templated before the module sees them (assert.that) */
   rawArgs?: string[];
-  /** marks modules that stop, drain or reboot a node (self-preemption and quorum checks) */
+  /**
+   * marks modules that stop, drain or reboot a node (self-preemption and quorum checks); the
+   * engine may pass the task's arguments as written: defineModule resolves aliases and defaults first
+   */
   disruptive?: (args: A) => string | undefined;
   probe?: (ctx: ProbeContext, args: A) => Promise<Probe>;
   action?: (ctx: ActionContext, args: A) => Promise<ModuleResult>;
 }
 
-// Declares a module (identity function that keeps the argument type).
-export function defineModule<A = Record<string, unknown>>(def: ModuleDef<A>): ModuleDef<A> {
-  return def;
+// Declares a module; the argument type of probe/action/disruptive is inferred from the schema
+// (ArgsOf). disruptive() is wrapped to see canonical names and defaults like probe and action do.
+export function defineModule<const S extends ModuleSchema, A = ArgsOf<S>>(def: ModuleDef<A> & { schema: S }): ModuleDef<A> {
+  return withCanonicalArgs(def as unknown as ModuleDef) as unknown as ModuleDef<A>;
+}
+
+function withCanonicalArgs(def: ModuleDef): ModuleDef {
+  const { disruptive, schema } = def;
+  return disruptive ? { ...def, disruptive: (args) => disruptive(normalizeArgs(schema, args)) } : def;
 }

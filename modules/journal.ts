@@ -1,9 +1,8 @@
 // journal: counts the journald lines of a unit matching a pattern over a time window (e.g.
 // "database is locked" in snap.microk8s.daemon-k8s-dqlite over 10 minutes), keeping the last
 // few lines as evidence. Read-only; the engine's `journal:` guard calls readJournal directly.
-import type { FromSchema } from 'json-schema-to-ts';
 import { raw, sh, type ShellCommand } from '../engine/connection/command.js';
-import { defineModule, type HostReader } from '../engine/module.js';
+import { defineModule, type ArgsOf, type HostReader } from '../engine/module.js';
 import { parseDuration } from '../engine/validate/guards.js';
 
 // The journal arguments (validation, `tsplay modules journal` and the argument type).
@@ -19,8 +18,12 @@ export const schema = {
   additionalProperties: false,
 } as const;
 
-// The arguments as the module receives them (ajv applies no defaults, so defaulted ones stay optional).
-export type JournalArgs = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
+// The arguments as the module receives them (aliases renamed, defaults applied by the engine).
+export type JournalArgs = ArgsOf<typeof schema>;
+
+// The module's defaults, also for the engine's `journal:` guard, which queries without the module.
+const DEFAULT_SINCE = schema.properties.since.default;
+const DEFAULT_MAX_LINES = schema.properties.max_lines.default;
 
 // What to count.
 export interface JournalQuery {
@@ -38,7 +41,7 @@ export interface JournalCount {
 
 // journalctl's --since value: durations become relative seconds (`10m` → `-600s`), anything else is passed on.
 export function sinceArg(since: string | number | undefined): string {
-  const secs = parseDuration(since ?? '10m');
+  const secs = parseDuration(since ?? DEFAULT_SINCE);
   return secs !== undefined ? `-${Math.ceil(secs)}s` : String(since);
 }
 
@@ -47,7 +50,7 @@ const TAIL = raw(`'{ b[NR % m] = $0 } END { print NR + 0; for (i = (NR > m ? NR 
 // The one command: journalctl piped through grep -E, then the count and the last lines.
 export function journalCommand(q: JournalQuery): ShellCommand {
   const units = (Array.isArray(q.unit) ? q.unit : [q.unit]).map((u) => sh`-u ${u}`);
-  const max = Math.max(0, Math.floor(q.maxLines ?? 20));
+  const max = Math.max(0, Math.floor(q.maxLines ?? DEFAULT_MAX_LINES));
   const read = sh`journalctl ${units} --since ${sinceArg(q.since)} --no-pager -o short-iso -q`;
   if (max === 0) return sh`${read} | grep -E -c -e ${q.pattern}`;
   return sh`${read} | grep -E -e ${q.pattern} | awk -v ${`m=${max}`} ${TAIL}`;
@@ -58,7 +61,7 @@ export function journalCommand(q: JournalQuery): ShellCommand {
 export async function readJournal(host: HostReader, q: JournalQuery): Promise<JournalCount> {
   const r = await host.query(journalCommand(q));
   const err = r.stderr.trim();
-  if (err !== '' || (r.rc !== 0 && !(r.rc === 1 && (q.maxLines ?? 20) === 0))) {
+  if (err !== '' || (r.rc !== 0 && !(r.rc === 1 && (q.maxLines ?? DEFAULT_MAX_LINES) === 0))) {
     throw new Error(`reading the journal of ${String(q.unit)} failed: ${err || `rc ${r.rc}`}`);
   }
   const [first, ...rest] = r.stdout.replace(/\n$/, '').split('\n');
@@ -67,7 +70,7 @@ export async function readJournal(host: HostReader, q: JournalQuery): Promise<Jo
   return { count, lines: count === 0 ? [] : rest };
 }
 
-export default defineModule<JournalArgs>({
+export default defineModule({
   name: 'journal',
   summary: 'Count journald lines of a unit matching a pattern over a time window (read-only)',
   schema,
