@@ -134,7 +134,8 @@ export interface ModuleDef<A = Record<string, unknown>> {
 }
 
 // Declares a module; the argument type of probe/action/disruptive is inferred from the schema
-// (ArgsOf). disruptive() is wrapped to see canonical names and defaults like probe and action do.
+// (A defaults to ArgsOf<S>; leave it unwritten). disruptive() is wrapped to see canonical names
+// and defaults like probe and action do.
 export function defineModule<const S extends ModuleSchema, A = ArgsOf<S>>(def: ModuleDef<A> & { schema: S }): ModuleDef<A> {
   return withCanonicalArgs(def as unknown as ModuleDef) as unknown as ModuleDef<A>;
 }
