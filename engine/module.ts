@@ -2,9 +2,11 @@
 // arguments and a `probe` that only reads the host and returns what it would change; the
 // engine decides whether to apply (never in check mode). Controller-side actions (debug,
 // set_fact, assert, ...) implement `action` instead and never touch a host.
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Connection, ExecOptions, ExecResult } from './connection/types.js';
 import type { ShellCommand } from './connection/command.js';
 import { lineDisruptions, type Disruption } from './cluster/disruption.js';
+import { normalizeArgs } from './shared/normalize.js';
 
 export type ModuleResult = Record<string, unknown>;
 
@@ -95,6 +97,19 @@ export interface ActionContext {
 /** How a free-form string argument is parsed. */
 export type FreeForm = 'command' | 'kv' | 'raw';
 
+/**
+ * A module's argument schema: a JSON schema object (written once, `as const`) whose properties
+ * have a `description` for the docs, and may declare `default` (applied by the engine) and
+ * `aliases` (other names the engine renames to this one before validation).
+ */
+export type ModuleSchema = Exclude<JSONSchema, boolean>;
+
+/**
+ * The arguments as a module receives them, derived from its schema: aliases are gone (the
+ * engine renamed them) and defaulted properties are present (the engine applied the defaults).
+ */
+export type ArgsOf<S extends ModuleSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: false }>;
+
 export interface ModuleDef<A = Record<string, unknown>> {
   name: string;
   aliases?: string[];
@@ -128,7 +143,10 @@ export interface ModuleDef<A = Record<string, unknown>> {
   shellText?: (args: A) => string | undefined;
   /** the API an action that acts through Kubernetes uses (kubectl's kubeconfig/context arguments) */
   apiCluster?: (args: A) => { kubeconfig?: string; context?: string };
-  /** what the action does to a cluster node when it stops, drains or reboots it (safety checks) */
+  /**
+   * what the action does to a cluster node when it stops, drains or reboots it (safety checks); the
+   * engine may pass the task's arguments as written: defineModule resolves aliases and defaults first
+   */
   disruptive?: (args: A) => Disruption | undefined;
   probe?: (ctx: ProbeContext, args: A) => Promise<Probe>;
   action?: (ctx: ActionContext, args: A) => Promise<ModuleResult>;
@@ -160,9 +178,21 @@ export function createRegistry(mods: readonly ModuleDef[]): ModuleRegistry {
   };
 }
 
-// Declares a module (identity function that keeps the argument type).
-export function defineModule<A = Record<string, unknown>>(def: ModuleDef<A>): ModuleDef<A> {
-  return def;
+// Declares a module; the argument type of probe/action/disruptive is inferred from the schema
+// (A defaults to ArgsOf<S>; leave it unwritten). disruptive() is wrapped to see canonical names
+// and defaults like probe and action do.
+export function defineModule<const S extends ModuleSchema, A = ArgsOf<S>>(def: ModuleDef<A> & { schema: S }): ModuleDef<A> {
+  return withCanonicalArgs(def as unknown as ModuleDef) as unknown as ModuleDef<A>;
+}
+
+function withCanonicalArgs(def: ModuleDef): ModuleDef {
+  const { disruptive, shellText, apiCluster, schema } = def;
+  return {
+    ...def,
+    ...(disruptive ? { disruptive: (args: Record<string, unknown>) => disruptive(normalizeArgs(schema, args)) } : {}),
+    ...(shellText ? { shellText: (args: Record<string, unknown>) => shellText(normalizeArgs(schema, args)) } : {}),
+    ...(apiCluster ? { apiCluster: (args: Record<string, unknown>) => apiCluster(normalizeArgs(schema, args)) } : {}),
+  };
 }
 
 // Every disruption an action would cause: what its module declares (systemd, reboot, kubectl,

@@ -1,8 +1,7 @@
 // apt: install, upgrade, pin, hold or remove Debian packages. The kubeadm/kubelet/kubectl
 // unhold → install pinned version → re-hold sequence is one task with a version/hold diff.
-import type { FromSchema } from 'json-schema-to-ts';
 import { sh } from '../engine/connection/command.js';
-import { defineModule, type ApplyContext, type HostReader, type ModuleResult, type Probe } from '../engine/module.js';
+import { defineModule, type ApplyContext, type ArgsOf, type HostReader, type ModuleResult, type Probe } from '../engine/module.js';
 import { aptEnv, applyChanges, dpkgFlags, type AptGetOptions } from './lib/apt-apply.js';
 import { isChange, parseSpec, planDiff, planPackages, type PackageChange, type PackageSpec, type Plan, type PlanOptions } from './lib/apt-plan.js';
 import { matchesPin } from './lib/apt-version.js';
@@ -13,12 +12,9 @@ import { packageRole } from '../engine/cluster/units.js';
 export const schema = {
   type: 'object',
   properties: {
-    name: { type: ['string', 'array'], items: { type: 'string' }, description: 'package names, optionally pinned: kubeadm=1.29.1-1.1 or kubeadm=1.29.* (highest matching version) (aliases: pkg, package)' },
-    pkg: { type: ['string', 'array'], items: { type: 'string' }, description: 'alias of name' },
-    package: { type: ['string', 'array'], items: { type: 'string' }, description: 'alias of name' },
+    name: { type: ['string', 'array'], items: { type: 'string' }, aliases: ['pkg', 'package'], description: 'package names, optionally pinned: kubeadm=1.29.1-1.1 or kubeadm=1.29.* (highest matching version)' },
     state: { enum: ['present', 'latest', 'absent'], default: 'present', description: 'present: installed (at the pin, if any); latest: at the candidate version; absent: removed' },
-    update_cache: { type: 'boolean', default: false, description: 'run apt-get update first (aliases: update-cache)' },
-    'update-cache': { type: 'boolean', description: 'alias of update_cache' },
+    update_cache: { type: 'boolean', default: false, aliases: ['update-cache'], description: 'run apt-get update first' },
     cache_valid_time: { type: 'integer', default: 0, description: 'skip the update when the package lists are younger than this many seconds' },
     allow_downgrade: { type: 'boolean', default: false, description: 'allow a pin to install a lower version than the installed one (--allow-downgrades)' },
     allow_change_held_packages: { type: 'boolean', default: false, description: 'always pass --allow-change-held-packages (it is passed anyway when the task unholds a package)' },
@@ -31,11 +27,11 @@ export const schema = {
   additionalProperties: false,
 } as const;
 
-// The arguments as the module receives them (ajv applies no defaults, so defaulted ones stay optional).
-export type AptArgs = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
+// The arguments as the module receives them (aliases renamed, defaults applied by the engine).
+export type AptArgs = ArgsOf<typeof schema>;
 
 function namesOf(a: AptArgs): string[] {
-  const v = a.name ?? a.pkg ?? a.package;
+  const v = a.name;
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : String(v).split(',')).map((s) => String(s).trim()).filter(Boolean);
 }
@@ -63,7 +59,7 @@ async function autoremoveProbe(ctx: { host_: HostReader }, o: AptGetOptions, bas
   return { changed: true, result: { ...base, changed: true, autoremoved: gone }, diff: [{ prepared: `autoremove: ${gone.join(' ')}` }], apply };
 }
 
-export default defineModule<AptArgs>({
+export default defineModule({
   name: 'apt',
   aliases: ['ansible.builtin.apt', 'ansible.legacy.apt'],
   summary: 'Manage Debian packages: pins, wildcard pins, holds (unhold → install → re-hold in one task), cache updates',
@@ -96,13 +92,13 @@ function errorText(e: unknown): string {
 }
 
 async function probeApt(ctx: { host_: HostReader }, args: AptArgs): Promise<Probe> {
-  const state = args.state ?? 'present';
+  const state = args.state;
   const o: AptGetOptions = {
-    dpkgOptions: args.dpkg_options ?? 'force-confdef,force-confold',
-    allowDowngrade: args.allow_downgrade === true,
-    allowChangeHeld: args.allow_change_held_packages === true,
-    autoremove: args.autoremove === true,
-    purge: args.purge === true,
+    dpkgOptions: args.dpkg_options,
+    allowDowngrade: args.allow_downgrade,
+    allowChangeHeld: args.allow_change_held_packages,
+    autoremove: args.autoremove,
+    purge: args.purge,
     installRecommends: args.install_recommends,
   };
   const specs: PackageSpec[] = [];
@@ -113,12 +109,12 @@ async function probeApt(ctx: { host_: HostReader }, args: AptArgs): Promise<Prob
   }
   const pinned = specs.find((s) => s.pin !== undefined);
   if (state === 'latest' && pinned) return { changed: false, failed: `version number inconsistent with state=latest: ${pinned.name}=${pinned.pin}` };
-  const wantUpdate = args.update_cache === true || args['update-cache'] === true;
+  const wantUpdate = args.update_cache;
   let cache = { now: 0, mtime: 0 };
   let needUpdate = false;
   if (wantUpdate) {
     cache = await readCacheTime(ctx.host_);
-    const valid = args.cache_valid_time ?? 0;
+    const valid = args.cache_valid_time;
     needUpdate = valid <= 0 || cache.now - cache.mtime > valid;
   }
   const base: ModuleResult = { cache_updated: false, cache_update_time: cache.mtime };

@@ -4,6 +4,7 @@ import { defineModule } from '../engine/module.js';
 import { probeCommand, RUN_PROPERTIES, runSpec, stringArg } from './lib/command-result.js';
 import { shlexSplit } from '../engine/py/shlex.js';
 
+// The command arguments.
 export const schema = {
   type: 'object',
   properties: {
@@ -25,20 +26,18 @@ export default defineModule({
   checkMode: 'skipped (the command would run); with creates/removes: reports whether it would run',
   example: '- name: show kubelet version\n  command: kubelet --version\n  register: kv\n  changed_when: false',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
+    const line = args.cmd ?? args._raw_params ?? '';
     let argv: string[];
-    if (Array.isArray(a['argv'])) argv = (a['argv'] as unknown[]).map(String);
+    if (args.argv) argv = args.argv.map(String);
     else {
-      const line = String(a['cmd'] ?? a['_raw_params'] ?? '');
       if (line.trim() === '') throw new Error('no command given');
       argv = shlexSplit(line);
     }
-    const rawLine = Array.isArray(a['argv']) ? argv.join(' ') : String(a['cmd'] ?? a['_raw_params'] ?? '');
     return probeCommand(ctx.host_, {
       display: argv,
       command: commandLine(argv),
-      notFound: rawLine,
-      ...runSpec(a, ctx.execDefaults),
+      notFound: args.argv ? argv.join(' ') : line,
+      ...runSpec(args, ctx.execDefaults),
     }, ctx.checkMode);
   },
 });

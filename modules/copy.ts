@@ -5,48 +5,47 @@ import { existsSync } from 'node:fs';
 import { join, isAbsolute, posix, relative } from 'node:path';
 import { sh } from '../engine/connection/command.js';
 import { defineModule, type Probe, type ProbeContext } from '../engine/module.js';
-import { attrsOf, type Attrs } from './lib/file-attrs.js';
+import { ATTR_PROPERTIES, attrsOf, type Attrs } from './lib/file-attrs.js';
 import { probePut } from './lib/put-file.js';
 import { readPath } from './lib/remote-file.js';
+
+// The copy arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    src: { type: 'string', description: "a file or directory on the controller (searched in the role's files/ and the playbook dir); with remote_src, a path on the host" },
+    content: { description: 'the file content, instead of src' },
+    dest: { type: 'string', description: 'the path on the host; ending in / means "into this directory"' },
+    ...ATTR_PROPERTIES,
+    force: { type: 'boolean', default: true, description: 'replace a file whose content differs' },
+    backup: { type: 'boolean', default: false, description: 'keep a timestamped copy of the old file' },
+    remote_src: { type: 'boolean', default: false, description: 'src is a file on the host, not the controller' },
+    directory_mode: { type: ['string', 'integer'], description: 'mode of directories created when copying a tree' },
+  },
+  required: ['dest'],
+  additionalProperties: false,
+} as const;
 
 export default defineModule({
   name: 'copy',
   aliases: ['ansible.builtin.copy', 'ansible.legacy.copy'],
   summary: 'Copy a file, a directory tree or inline content to the host (unchanged files report ok)',
-  schema: {
-    type: 'object',
-    properties: {
-      src: { type: 'string', description: "a file or directory on the controller (searched in the role's files/ and the playbook dir); with remote_src, a path on the host" },
-      content: { description: 'the file content, instead of src' },
-      dest: { type: 'string', description: 'the path on the host; ending in / means "into this directory"' },
-      mode: { type: ['string', 'integer'], description: "file mode, e.g. '0644'" },
-      owner: { type: 'string', description: 'owner name' },
-      group: { type: 'string', description: 'group name' },
-      force: { type: 'boolean', default: true, description: 'replace a file whose content differs' },
-      backup: { type: 'boolean', default: false, description: 'keep a timestamped copy of the old file' },
-      remote_src: { type: 'boolean', default: false, description: 'src is a file on the host, not the controller' },
-      directory_mode: { type: ['string', 'integer'], description: 'mode of directories created when copying a tree' },
-    },
-    required: ['dest'],
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'compares checksums and reports the content diff; writes nothing',
   example: '- copy:\n    content: "--metrics\\n"\n    dest: /var/snap/microk8s/current/args/k8s-dqlite\n    mode: "0644"',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    let dest = String(a['dest']);
-    const attrs = attrsOf(a);
-    const force = a['force'] !== false;
-    const backup = a['backup'] === true;
-    if (a['content'] !== undefined) {
-      const content = typeof a['content'] === 'string' ? a['content'] : JSON.stringify(a['content']);
+    let dest = args.dest;
+    const attrs = attrsOf(args);
+    const { force, backup } = args;
+    if (args.content !== undefined) {
+      const content = typeof args.content === 'string' ? args.content : JSON.stringify(args.content);
       if (dest.endsWith('/')) return { changed: false, failed: `can not use content with a dir as dest: ${dest}` };
       return guardParent(ctx, dest, () => probePut(ctx, { dest, content, attrs, force, backup }));
     }
-    if (typeof a['src'] !== 'string') return { changed: false, failed: 'src (or content) is required' };
-    const src = a['src'];
-    if (a['remote_src'] === true) return probeRemote(ctx, src, dest, attrs);
+    const src = args.src;
+    if (src === undefined) return { changed: false, failed: 'src (or content) is required' };
+    if (args.remote_src) return probeRemote(ctx, src, dest, attrs);
     const path = findSource(src, ctx.searchPaths);
     if (!path) return { changed: false, failed: `Could not find or access '${src}' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option` };
     if ((await stat(path)).isDirectory()) return probeTree(ctx, path, src, dest, attrs, force);

@@ -1,7 +1,6 @@
 // crictl: list pod sandboxes, or drain them before a reboot (stop then remove each one, verify
 // that none remain) so containerd keeps no stale sandbox state across the reboot.
-import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule, type ModuleResult } from '../engine/module.js';
+import { defineModule, type ArgsOf, type ModuleResult } from '../engine/module.js';
 import { parseDuration } from '../engine/shared/duration.js';
 import { drainSandboxes, listSandboxes, shortId, type CrictlTarget } from './lib/crictl-sandboxes.js';
 
@@ -20,17 +19,17 @@ export const schema = {
   additionalProperties: false,
 } as const;
 
-// The arguments as the module receives them (ajv applies no defaults, so defaulted ones stay optional).
-export type CrictlArgs = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
+// The arguments as the module receives them (aliases renamed, defaults applied by the engine).
+export type CrictlArgs = ArgsOf<typeof schema>;
 
 function target(a: CrictlArgs): CrictlTarget | string {
-  const timeout = parseDuration(a.timeout ?? '60s');
+  const timeout = parseDuration(a.timeout);
   if (timeout === undefined || timeout <= 0) return `timeout must be a duration like 60s or 2m, not ${JSON.stringify(a.timeout)}`;
   const labels = a.label === undefined ? [] : Array.isArray(a.label) ? a.label.map(String) : [String(a.label)];
-  return { executable: a.executable ?? 'crictl', endpoint: a.runtime_endpoint, timeout: Math.ceil(timeout), namespace: a.namespace, name: a.name, labels };
+  return { executable: a.executable, endpoint: a.runtime_endpoint, timeout: Math.ceil(timeout), namespace: a.namespace, name: a.name, labels };
 }
 
-export default defineModule<CrictlArgs>({
+export default defineModule({
   name: 'crictl',
   summary: 'List or drain containerd pod sandboxes (stop and remove each one, then verify none remain)',
   schema,

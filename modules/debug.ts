@@ -1,31 +1,33 @@
 // debug: prints a message or a variable's value.
 import { defineModule } from '../engine/module.js';
 
+// The debug arguments (msg and var exclude each other).
+export const schema = {
+  type: 'object',
+  properties: {
+    msg: { default: 'Hello world!', description: 'the message to print' },
+    var: { type: 'string', description: 'a variable name or expression whose value is printed (not templated with {{ }})' },
+    verbosity: { type: 'integer', minimum: 0, default: 0, description: 'print only at this -v level or above' },
+  },
+  additionalProperties: false,
+  not: { required: ['msg', 'var'] },
+} as const;
+
 export default defineModule({
   name: 'debug',
   factsAs: 'none',
   alwaysShowsResult: true,
   aliases: ['ansible.builtin.debug', 'ansible.legacy.debug'],
   summary: 'Print a message or the value of a variable or expression',
-  schema: {
-    type: 'object',
-    properties: {
-      msg: { description: 'the message to print (default "Hello world!")' },
-      var: { type: 'string', description: 'a variable name or expression whose value is printed (not templated with {{ }})' },
-      verbosity: { type: 'integer', minimum: 0, description: 'print only at this -v level or above' },
-    },
-    additionalProperties: false,
-    not: { required: ['msg', 'var'] },
-  },
+  schema,
   freeForm: 'kv',
   rawArgs: ['var'],
   checkMode: 'runs as usual (prints)',
   example: '- debug:\n    msg: "batch {{ ansible_play_batch | join(\',\') }}"',
   async action(ctx, args) {
-    const a = args as Record<string, unknown>;
-    if (Number(a['verbosity'] ?? 0) > ctx.verbosity) return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
-    if (a['var'] !== undefined) {
-      const name = String(a['var']);
+    if (args.verbosity > ctx.verbosity) return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
+    if (args.var !== undefined) {
+      const name = args.var;
       let value: unknown;
       try {
         value = ctx.evaluate(name);
@@ -34,6 +36,6 @@ export default defineModule({
       }
       return { [name]: value, changed: false };
     }
-    return { msg: a['msg'] === undefined ? 'Hello world!' : a['msg'], changed: false };
+    return { msg: args.msg, changed: false };
   },
 });

@@ -1,48 +1,46 @@
 // file: makes a path a directory, a touched file, a symlink, or absent, with attributes.
 import { joinCommands, sh, type ShellCommand } from '../engine/connection/command.js';
 import { defineModule, type DiffEntry, type Probe } from '../engine/module.js';
-import { attrChanges, attrCommand, attrResult, attrsOf } from './lib/file-attrs.js';
+import { ATTR_PROPERTIES, attrChanges, attrCommand, attrResult, attrsOf } from './lib/file-attrs.js';
 import { readPath } from './lib/remote-file.js';
 import { jsonDumps } from '../engine/py/json.js';
 
 const STATES = ['file', 'directory', 'touch', 'absent', 'link', 'hard'] as const;
+
+// The file arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    path: { type: 'string', aliases: ['dest', 'name'], description: 'the path on the host' },
+    state: { enum: [...STATES], description: 'file (attributes only; must exist), directory, touch, absent, link, hard' },
+    src: { type: 'string', description: 'link target for state=link/hard' },
+    ...ATTR_PROPERTIES,
+    recurse: { type: 'boolean', description: 'apply attributes recursively (directory)' },
+    force: { type: 'boolean', description: 'replace an existing path when making a link' },
+    follow: { type: 'boolean', default: true, description: 'follow symlinks when setting attributes' },
+    access_time: { type: 'string', description: "with state=touch: 'preserve' keeps the time (then an existing file is unchanged), 'now', or a time" },
+    modification_time: { type: 'string', description: "with state=touch: 'preserve', 'now', or a time" },
+    access_time_format: { type: 'string', description: 'strftime format of access_time' },
+    modification_time_format: { type: 'string', description: 'strftime format of modification_time' },
+  },
+  additionalProperties: false,
+} as const;
 
 export default defineModule({
   name: 'file',
   alwaysDiff: true,
   aliases: ['ansible.builtin.file', 'ansible.legacy.file'],
   summary: 'Create directories, touch files, make symlinks, remove paths, set attributes',
-  schema: {
-    type: 'object',
-    properties: {
-      path: { type: 'string', description: 'the path on the host (aliases: dest, name)' },
-      dest: { type: 'string', description: 'alias of path' },
-      name: { type: 'string', description: 'alias of path' },
-      state: { enum: [...STATES], description: 'file (attributes only; must exist), directory, touch, absent, link, hard' },
-      src: { type: 'string', description: 'link target for state=link/hard' },
-      mode: { type: ['string', 'integer'], description: 'file mode' },
-      owner: { type: 'string', description: 'owner' },
-      group: { type: 'string', description: 'group' },
-      recurse: { type: 'boolean', description: 'apply attributes recursively (directory)' },
-      force: { type: 'boolean', description: 'replace an existing path when making a link' },
-      follow: { type: 'boolean', default: true, description: 'follow symlinks when setting attributes' },
-      access_time: { type: 'string', description: "with state=touch: 'preserve' keeps the time (then an existing file is unchanged), 'now', or a time" },
-      modification_time: { type: 'string', description: "with state=touch: 'preserve', 'now', or a time" },
-      access_time_format: { type: 'string', description: 'strftime format of access_time' },
-      modification_time_format: { type: 'string', description: 'strftime format of modification_time' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'reports the before/after state; changes nothing',
   example: '- file:\n    path: /etc/kubernetes/tmp\n    state: directory\n    mode: "0700"',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const path = String(a['path'] ?? a['dest'] ?? a['name'] ?? '');
+    const path = args.path;
     if (!path) return { changed: false, failed: 'path is required' };
     const st = await readPath(ctx.host_, path);
-    const state = (a['state'] as string | undefined) ?? (st.type === 'absent' ? 'file' : st.type === 'directory' ? 'directory' : 'file');
-    const want = attrsOf(a);
+    const state = args.state ?? (st.type === 'absent' ? 'file' : st.type === 'directory' ? 'directory' : 'file');
+    const want = attrsOf(args);
     const before = st.type === 'absent' ? 'absent' : st.type === 'other' ? 'file' : st.type;
     let main: ShellCommand | undefined;
     let after: string = before;
@@ -56,14 +54,14 @@ export default defineModule({
       }
       after = 'directory';
     } else if (state === 'touch') {
-      const preserve = a['access_time'] === 'preserve' && a['modification_time'] === 'preserve';
+      const preserve = args.access_time === 'preserve' && args.modification_time === 'preserve';
       if (!(preserve && st.type !== 'absent')) main = sh`touch -- ${path}`;
       after = st.type === 'absent' ? 'file' : before;
     } else if (state === 'link' || state === 'hard') {
-      const src = a['src'];
-      if (typeof src !== 'string') return { changed: false, failed: `src is required for state=${state}` };
+      const src = args.src;
+      if (src === undefined) return { changed: false, failed: `src is required for state=${state}` };
       if (state === 'link' && !(st.type === 'link' && st.linkTarget === src)) {
-        if (st.type !== 'absent' && st.type !== 'link' && a['force'] !== true) return { changed: false, failed: `refusing to convert from ${st.type} to symlink for ${path}` };
+        if (st.type !== 'absent' && st.type !== 'link' && !args.force) return { changed: false, failed: `refusing to convert from ${st.type} to symlink for ${path}` };
         main = sh`ln -sfn -- ${src} ${path}`;
       }
       if (state === 'hard' && st.type === 'absent') main = sh`ln -f -- ${src} ${path}`;
@@ -72,7 +70,7 @@ export default defineModule({
       return { changed: false, failed: `file (${path}) is absent, cannot continue`, result: { path, state: 'absent' } };
     }
     const attrs = state === 'absent' ? {} : attrChanges(main && st.type === 'absent' ? undefined : st, want);
-    const attrCmd = state === 'absent' || state === 'link' ? undefined : attrCommand(path, attrs, a['recurse'] === true);
+    const attrCmd = state === 'absent' || state === 'link' ? undefined : attrCommand(path, attrs, args.recurse === true);
     const cmds = [main, attrCmd].filter((c): c is ShellCommand => c !== undefined);
     const changed = cmds.length > 0 && !(state === 'touch' && false);
     const diff: DiffEntry[] = [{ before: `${jsonDumps({ path, state: before }, { indent: 4, sortKeys: true })}\n`, after: `${jsonDumps({ path, state: after }, { indent: 4, sortKeys: true })}\n` }];

@@ -4,7 +4,7 @@ import { joinCommands, raw, sh, type ShellCommand } from '../engine/connection/c
 import { defineModule, type HostReader } from '../engine/module.js';
 import { lstatLinks } from './lib/find-lstat.js';
 import { contentFilter, parseAge, parseSize } from './lib/find-match.js';
-import { PRINTF, findMaxDepth, parseFindOutput, statInfo, walkEntries, type FileType, type FindEntry, type WalkOptions } from './lib/find-walk.js';
+import { PRINTF, findMaxDepth, parseFindOutput, statInfo, walkEntries, type FindEntry, type WalkOptions } from './lib/find-walk.js';
 
 const list = { type: 'array', items: { type: 'string' } } as const;
 
@@ -12,13 +12,9 @@ const list = { type: 'array', items: { type: 'string' } } as const;
 export const schema = {
   type: 'object',
   properties: {
-    paths: { ...list, description: 'directories to search (aliases: name, path); a string is split on commas' },
-    name: { ...list, description: 'alias of paths' },
-    path: { ...list, description: 'alias of paths' },
-    patterns: { ...list, description: 'basename globs (or Python regexps with use_regex); default all (alias: pattern)' },
-    pattern: { ...list, description: 'alias of patterns' },
-    excludes: { ...list, description: 'basenames matching these are left out (alias: exclude)' },
-    exclude: { ...list, description: 'alias of excludes' },
+    paths: { ...list, aliases: ['name', 'path'], description: 'directories to search; a string is split on commas' },
+    patterns: { ...list, aliases: ['pattern'], description: 'basename globs (or Python regexps with use_regex); default all' },
+    excludes: { ...list, aliases: ['exclude'], description: 'basenames matching these are left out' },
     contains: { type: 'string', description: 'Python regexp a line must start with (file_type=file only)' },
     read_whole_file: { type: 'boolean', default: false, description: 'search contains in the whole file instead of matching lines' },
     file_type: { enum: ['file', 'directory', 'link', 'any'], default: 'file', description: 'the type of entries to return' },
@@ -34,8 +30,6 @@ export const schema = {
   },
   additionalProperties: false,
 } as const;
-
-const strings = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 // Where find starts for a path (a leading ~ is the remote $HOME, a leading - gets ./).
 function startPath(p: string): ShellCommand {
@@ -81,32 +75,31 @@ export default defineModule({
   checkMode: 'runs as usual (read-only)',
   example: "- find:\n    paths: /var/log\n    patterns: '*.gz'\n    age: 7d\n    recurse: true\n  register: old_logs",
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const paths = strings(a['paths'] ?? a['path'] ?? a['name']);
+    const paths = args.paths ?? [];
     if (paths.length === 0) return { changed: false, failed: 'missing required arguments: paths' };
-    const useRegex = a['use_regex'] === true;
-    const patterns = strings(a['patterns'] ?? a['pattern']);
+    const useRegex = args.use_regex;
+    const patterns = args.patterns ?? [];
     let age: number | undefined;
-    if (a['age'] !== undefined && a['age'] !== null) {
-      age = parseAge(String(a['age']));
-      if (age === undefined) return { changed: false, failed: 'failed to process age', result: { age: a['age'] } };
+    if (args.age !== undefined) {
+      age = parseAge(String(args.age));
+      if (age === undefined) return { changed: false, failed: 'failed to process age', result: { age: args.age } };
     }
     let size: number | undefined;
-    if (a['size'] !== undefined && a['size'] !== null) {
-      size = parseSize(String(a['size']));
-      if (size === undefined) return { changed: false, failed: 'failed to process size', result: { size: a['size'] } };
+    if (args.size !== undefined) {
+      size = parseSize(String(args.size));
+      if (size === undefined) return { changed: false, failed: 'failed to process size', result: { size: args.size } };
     }
     const o: WalkOptions = {
-      fileType: (a['file_type'] as FileType | undefined) ?? 'file',
+      fileType: args.file_type,
       patterns: patterns.length > 0 ? patterns : [useRegex ? '.*' : '*'],
-      excludes: strings(a['excludes'] ?? a['exclude']),
+      excludes: args.excludes ?? [],
       useRegex,
-      recurse: a['recurse'] === true,
-      hidden: a['hidden'] === true,
-      follow: a['follow'] === true,
-      ...(typeof a['depth'] === 'number' ? { depth: a['depth'] } : {}),
+      recurse: args.recurse,
+      hidden: args.hidden,
+      follow: args.follow,
+      ...(args.depth !== undefined ? { depth: args.depth } : {}),
       ...(age !== undefined ? { age } : {}),
-      ageStamp: (a['age_stamp'] as WalkOptions['ageStamp'] | undefined) ?? 'mtime',
+      ageStamp: args.age_stamp,
       ...(size !== undefined ? { size } : {}),
     };
     const r = await ctx.host_.query(listCommand(paths, o));
@@ -124,8 +117,8 @@ export default defineModule({
       matches = matches.concat(w.matches);
       examined += w.examined;
     });
-    const contains = typeof a['contains'] === 'string' && o.fileType === 'file' ? a['contains'] : undefined;
-    const checksum = a['get_checksum'] === true;
+    const contains = args.contains !== undefined && o.fileType === 'file' ? args.contains : undefined;
+    const checksum = args.get_checksum;
     const regular = matches.filter((m) => m.entry.type === 'f');
     const extra = new Map<string, { sha?: string; data?: Buffer }>();
     if (regular.length > 0 && (contains !== undefined || checksum)) {
@@ -135,7 +128,7 @@ export default defineModule({
     const files: Record<string, unknown>[] = [];
     for (const m of matches) {
       const x = extra.get(m.path);
-      if (contains !== undefined && m.entry.type === 'f' && !contentFilter(x?.data, contains, a['read_whole_file'] === true)) continue;
+      if (contains !== undefined && m.entry.type === 'f' && !contentFilter(x?.data, contains, args.read_whole_file)) continue;
       const info = statInfo(m.path, m.entry);
       if (checksum && m.entry.type === 'f') info['checksum'] = x?.sha ?? null;
       files.push(info);

@@ -4,33 +4,35 @@ import { parseYaml } from '../engine/source/yaml-file.js';
 import { defineModule } from '../engine/module.js';
 import { findSource } from './copy.js';
 
+// The include_vars arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    _raw_params: { type: 'string', description: 'the file (free form)' },
+    file: { type: 'string', description: "the file, searched in the role's vars/ and the playbook dir" },
+    name: { type: 'string', description: 'put the variables under this key instead of at the top level' },
+  },
+  additionalProperties: false,
+} as const;
+
 export default defineModule({
   name: 'include_vars',
   factsAs: 'include_vars',
   aliases: ['ansible.builtin.include_vars', 'ansible.legacy.include_vars'],
   summary: 'Load variables from a YAML/JSON file on the controller',
-  schema: {
-    type: 'object',
-    properties: {
-      _raw_params: { type: 'string', description: 'the file (free form)' },
-      file: { type: 'string', description: "the file, searched in the role's vars/ and the playbook dir" },
-      name: { type: 'string', description: 'put the variables under this key instead of at the top level' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'raw',
   checkMode: 'runs as usual (reads a controller file)',
   example: '- include_vars: versions.yml',
   async action(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const name = String(a['file'] ?? a['_raw_params'] ?? '');
+    const name = args.file ?? args._raw_params ?? '';
     const path = findSource(name, ctx.searchPaths, 'vars');
     if (!path) return { failed: true, changed: false, ansible_included_var_files: [], msg: `Could not find or access '${name}'` };
     const { file, diagnostics } = parseYaml(path, readFileSync(path, 'utf8'));
     if (!file || diagnostics.length > 0) return { failed: true, changed: false, msg: `Syntax error in ${path}: ${diagnostics[0]?.message ?? ''}` };
     const v = file.value ?? {};
     if (typeof v !== 'object' || Array.isArray(v)) return { failed: true, changed: false, msg: `${path} must contain a mapping of variables` };
-    const facts = a['name'] ? { [String(a['name'])]: v } : (v as Record<string, unknown>);
+    const facts = args.name ? { [args.name]: v } : (v as Record<string, unknown>);
     return { ansible_facts: facts, ansible_included_var_files: [path], changed: false };
   },
 });

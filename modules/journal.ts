@@ -1,8 +1,7 @@
 // journal: counts the journald lines of a unit matching a pattern over a time window (e.g.
 // "database is locked" in snap.microk8s.daemon-k8s-dqlite over 10 minutes), keeping the last
 // few lines as evidence. Read-only; the engine's `journal:` guard reads it the same way (engine/cluster/journal.ts).
-import type { FromSchema } from 'json-schema-to-ts';
-import { defineModule } from '../engine/module.js';
+import { defineModule, type ArgsOf } from '../engine/module.js';
 import { readJournal, sinceArg, type JournalQuery } from '../engine/cluster/journal.js';
 
 // The journal arguments (validation, `tsplay modules journal` and the argument type).
@@ -18,10 +17,14 @@ export const schema = {
   additionalProperties: false,
 } as const;
 
-// The arguments as the module receives them (ajv applies no defaults, so defaulted ones stay optional).
-export type JournalArgs = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
+// The arguments as the module receives them (aliases renamed, defaults applied by the engine).
+export type JournalArgs = ArgsOf<typeof schema>;
 
-export default defineModule<JournalArgs>({
+// The module's defaults, also for the engine's `journal:` guard, which queries without the module.
+const DEFAULT_SINCE = schema.properties.since.default;
+const DEFAULT_MAX_LINES = schema.properties.max_lines.default;
+
+export default defineModule({
   name: 'journal',
   summary: 'Count journald lines of a unit matching a pattern over a time window (read-only)',
   schema,

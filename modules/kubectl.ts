@@ -4,9 +4,8 @@
 // staying healthy (microk8s kubectl talks to that node's own apiserver), results are structured for
 // `register`, and the API is the source of truth. @kubernetes/client-node was not used because of
 // its dependency weight. The probe only GETs; every change happens in apply (so --check is safe).
-import type { FromSchema } from 'json-schema-to-ts';
 import type { KubeClient } from '../engine/kube/index.js';
-import { defineModule, type ApplyContext, type ModuleResult, type Probe, type ProbeContext } from '../engine/module.js';
+import { defineModule, type ApplyContext, type ArgsOf, type ModuleResult, type Probe, type ProbeContext } from '../engine/module.js';
 import { parseDuration } from '../engine/shared/duration.js';
 import { deleteProbe, getProbe, leaseProbe, removeObjects, restartProbe, restartWorkloads, type Selection } from './lib/kube-actions.js';
 import { kubeErrorText, withKube } from './lib/kube-connect.js';
@@ -20,8 +19,8 @@ import { endpointsProbe, ingressProbe } from './lib/kube-validate.js';
 
 // The kubectl arguments (see lib/kube-schema.ts).
 export const schema = kubectlSchema;
-// The arguments as the module receives them (defaulted ones stay optional).
-export type KubectlArgs = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
+// The arguments as the module receives them (defaults applied by the engine).
+export type KubectlArgs = ArgsOf<typeof schema>;
 
 // A task's duration argument in milliseconds, or an error text.
 function ms(v: string | number | undefined, dflt: string, what: string): number | string {
@@ -60,7 +59,7 @@ function drainSpec(a: KubectlArgs, node: string, runId: string): DrainSpec | str
   if (typeof retryDelayMs === 'string') return retryDelayMs;
   return {
     node, timeoutMs, retryDelayMs: Math.max(10, retryDelayMs), gracePeriod: a.grace_period, runId,
-    flags: { ignoreDaemonsets: a.ignore_daemonsets === true, deleteEmptydirData: a.delete_emptydir_data === true, force: a.force === true, disableEviction: a.disable_eviction === true, podSelector: a.pod_selector, skipWaitForDeleteTimeout: a.skip_wait_for_delete_timeout ?? 0 },
+    flags: { ignoreDaemonsets: a.ignore_daemonsets, deleteEmptydirData: a.delete_emptydir_data, force: a.force, disableEviction: a.disable_eviction, podSelector: a.pod_selector, skipWaitForDeleteTimeout: a.skip_wait_for_delete_timeout },
   };
 }
 
@@ -79,8 +78,8 @@ async function probeNode(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
     return { ...p, apply: applyWith(a, { node: nodeName }, async (c) => ((await ensureCordoned(c, nodeName, runId)) ? { ...p.result, changed: true } : already)) };
   }
   if (a.action === 'uncordon' || !spec) {
-    const p = uncordonProbe(node, a.force === true);
-    return { ...p, apply: applyWith(a, { node: nodeName }, (c) => releaseCordon(c, nodeName, a.force === true)) };
+    const p = uncordonProbe(node, a.force);
+    return { ...p, apply: applyWith(a, { node: nodeName }, (c) => releaseCordon(c, nodeName, a.force)) };
   }
   const p = await withKube(ctx, a, (c) => drainProbe(c, node, spec));
   return { ...p, apply: applyWith(a, { node: nodeName }, (c, actx) => runDrain(c, spec, actx.signal, actx.progress)) };
@@ -125,7 +124,7 @@ async function probeObjects(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
   return probe.changed ? { ...probe, apply: applyWith(a, {}, (c) => restartWorkloads(c, sel.resource, targets)) } : probe;
 }
 
-export default defineModule<KubectlArgs>({
+export default defineModule({
   name: 'kubectl',
   summary: 'Cordon, drain (eviction API, PDB-aware), wait, get, delete, rollout restart and lease holders through the Kubernetes API, from the controller',
   schema,

@@ -4,17 +4,20 @@ import { defineModule } from '../engine/module.js';
 
 export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host', 'end_batch', 'clear_host_errors', 'clear_facts', 'refresh_inventory', 'reset_connection', 'role_complete'] as const;
 
+// The meta arguments: the action, free form.
+export const schema = {
+  type: 'object',
+  properties: { _raw_params: { enum: [...META_ACTIONS], description: 'the meta action' } },
+  required: ['_raw_params'],
+  additionalProperties: false,
+} as const;
+
 export default defineModule({
   name: 'meta',
   construct: 'meta',
   aliases: ['ansible.builtin.meta', 'ansible.legacy.meta'],
   summary: 'Control the run: flush handlers, end the play/batch/host, clear host errors',
-  schema: {
-    type: 'object',
-    properties: { _raw_params: { enum: [...META_ACTIONS], description: 'the meta action' } },
-    required: ['_raw_params'],
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'raw',
   checkMode: 'runs as usual',
   example: '- meta: flush_handlers',

@@ -3,30 +3,32 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defineModule } from '../engine/module.js';
 import { pyTime } from './lib/command-result.js';
 
+// The pause arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    seconds: { type: ['integer', 'string'], description: 'seconds to wait' },
+    minutes: { type: ['integer', 'string'], description: 'minutes to wait' },
+    prompt: { type: 'string', description: 'message shown while waiting' },
+    echo: { type: 'boolean', description: 'accepted for compatibility' },
+  },
+  additionalProperties: false,
+} as const;
+
 export default defineModule({
   name: 'pause',
   aliases: ['ansible.builtin.pause', 'ansible.legacy.pause'],
   summary: 'Wait for a while (a soak period between nodes)',
-  schema: {
-    type: 'object',
-    properties: {
-      seconds: { type: ['integer', 'string'], description: 'seconds to wait' },
-      minutes: { type: ['integer', 'string'], description: 'minutes to wait' },
-      prompt: { type: 'string', description: 'message shown while waiting' },
-      echo: { type: 'boolean', description: 'accepted for compatibility' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'waits as usual',
   bypassHostLoop: true,
   example: '- name: soak\n  pause:\n    minutes: 5',
   async action(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const minutes = a['minutes'] !== undefined;
-    let secs = Number(a['seconds'] ?? 0) + Number(a['minutes'] ?? 0) * 60;
+    const minutes = args.minutes !== undefined;
+    let secs = Number(args.seconds ?? 0) + Number(args.minutes ?? 0) * 60;
     if (Number.isNaN(secs)) return { failed: true, changed: false, msg: 'seconds/minutes must be numbers' };
-    if ((a['seconds'] !== undefined || minutes) && secs < 1) secs = 1;
+    if ((args.seconds !== undefined || minutes) && secs < 1) secs = 1;
     const start = new Date();
     if (secs > 0) {
       ctx.progress(`pausing ${secs}s`, { kind: 'pause', seconds: secs });
@@ -37,7 +39,7 @@ export default defineModule({
       }
     }
     const stop = new Date();
-    const shown = minutes ? `${Number(a['minutes'])}.0 minutes` : `${secs}.0 seconds`;
+    const shown = minutes ? `${Number(args.minutes)}.0 minutes` : `${secs}.0 seconds`;
     return { changed: false, delta: Math.round((stop.getTime() - start.getTime()) / 1000), echo: true, rc: 0, start: pyTime(start), stderr: '', stdout: `Paused for ${shown}`, stop: pyTime(stop), user_input: '' };
   },
 });

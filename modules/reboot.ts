@@ -4,9 +4,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { raw, sh, shellLine, type ShellCommand } from '../engine/connection/command.js';
 import { ConnectionError, type ExecResult } from '../engine/connection/types.js';
-import { defineModule, type ApplyContext, type ModuleResult } from '../engine/module.js';
+import { defineModule, type ApplyContext, type ArgsOf, type ModuleResult } from '../engine/module.js';
 
-const num = (v: unknown, dflt: number) => (v === undefined || v === null || v === '' ? dflt : Number(v));
+// The reboot arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    reboot_timeout: { type: ['integer', 'string'], default: 600, description: 'seconds to wait for the host to go down, boot and pass test_command' },
+    connect_timeout: { type: ['integer', 'string'], default: 10, description: 'seconds for each connection attempt while waiting' },
+    test_command: { type: 'string', default: 'whoami', description: 'a command that must succeed once the host is back' },
+    pre_reboot_delay: { type: ['integer', 'string'], default: 0, description: 'seconds to wait before rebooting (shutdown -r +minutes for the default command)' },
+    post_reboot_delay: { type: ['integer', 'string'], default: 0, description: 'seconds to wait after the reboot command before checking' },
+    msg: { type: 'string', default: 'Reboot initiated by tsplay', description: 'message for logged-in users (default command)' },
+    reboot_command: { type: 'string', description: 'command that reboots the host (default: shutdown -r 0 MSG)' },
+    boot_time_command: { type: 'string', default: 'cat /proc/sys/kernel/random/boot_id', description: 'prints something that changes with every boot' },
+    search_paths: { type: 'array', items: { type: 'string' }, description: 'accepted for compatibility; shutdown is found through PATH' },
+  },
+  additionalProperties: false,
+} as const;
+
+type RebootArgs = ArgsOf<typeof schema>;
+
+// A seconds argument as a number; '' (an empty template result) counts as not given.
+function secs(a: RebootArgs, key: 'reboot_timeout' | 'connect_timeout' | 'pre_reboot_delay' | 'post_reboot_delay'): number {
+  return Number(a[key] === '' ? schema.properties[key].default : a[key]);
+}
 
 // One try at running a command on a freshly opened connection.
 export type Attempt = { ok: true; result: ExecResult } | { ok: false; error: string };
@@ -35,23 +57,23 @@ export async function backoff(ctx: ApplyContext, attempt: number, deadline: numb
   if (ms > 0) await sleep(ms, undefined, { signal: ctx.signal });
 }
 
-function rebootCommand(a: Record<string, unknown>): ShellCommand {
-  if (a['reboot_command'] !== undefined) return shellLine(String(a['reboot_command']));
-  const minutes = Math.floor(num(a['pre_reboot_delay'], 0) / 60);
-  return sh`shutdown -r ${raw(minutes > 0 ? `+${minutes}` : '0')} ${String(a['msg'] ?? 'Reboot initiated by tsplay')}`;
+function rebootCommand(a: RebootArgs): ShellCommand {
+  if (a.reboot_command !== undefined) return shellLine(a.reboot_command);
+  const minutes = Math.floor(secs(a, 'pre_reboot_delay') / 60);
+  return sh`shutdown -r ${raw(minutes > 0 ? `+${minutes}` : '0')} ${a.msg}`;
 }
 
-async function reboot(ctx: ApplyContext, a: Record<string, unknown>): Promise<ModuleResult> {
+async function reboot(ctx: ApplyContext, a: RebootArgs): Promise<ModuleResult> {
   if (ctx.connection.transport === 'local') return { failed: true, changed: false, rebooted: false, msg: 'Running reboot with local connection would reboot the control node.' };
   const start = Date.now();
   const elapsed = () => Math.round((Date.now() - start) / 1000);
-  const timeoutS = num(a['reboot_timeout'], 600);
-  const connectMs = num(a['connect_timeout'], 10) * 1000;
-  const bootCmd = shellLine(String(a['boot_time_command'] ?? 'cat /proc/sys/kernel/random/boot_id'));
+  const timeoutS = secs(a, 'reboot_timeout');
+  const connectMs = secs(a, 'connect_timeout') * 1000;
+  const bootCmd = shellLine(a.boot_time_command);
   const before = await ctx.host_.run(bootCmd);
   if (before.rc !== 0) return { failed: true, changed: false, rebooted: false, msg: `Failed to get the boot time: ${before.stderr.trim() || `exit status ${before.rc}`}` };
   const oldBoot = before.stdout.trim();
-  if (a['reboot_command'] !== undefined && num(a['pre_reboot_delay'], 0) > 0) await sleep(num(a['pre_reboot_delay'], 0) * 1000, undefined, { signal: ctx.signal });
+  if (a.reboot_command !== undefined && secs(a, 'pre_reboot_delay') > 0) await sleep(secs(a, 'pre_reboot_delay') * 1000, undefined, { signal: ctx.signal });
   ctx.progress('issuing the reboot command', { kind: 'reboot', phase: 'reboot' });
   try {
     const r = await ctx.host_.run(rebootCommand(a), { timeoutMs: Math.max(connectMs, 30_000) });
@@ -59,7 +81,7 @@ async function reboot(ctx: ApplyContext, a: Record<string, unknown>): Promise<Mo
   } catch (e) {
     if (!(e instanceof ConnectionError)) throw e;
   }
-  if (num(a['post_reboot_delay'], 0) > 0) await sleep(num(a['post_reboot_delay'], 0) * 1000, undefined, { signal: ctx.signal });
+  if (secs(a, 'post_reboot_delay') > 0) await sleep(secs(a, 'post_reboot_delay') * 1000, undefined, { signal: ctx.signal });
   const deadline = start + timeoutS * 1000;
   let downSince: number | undefined;
   let last = 'no attempt made';
@@ -74,7 +96,7 @@ async function reboot(ctx: ApplyContext, a: Record<string, unknown>): Promise<Mo
     ctx.progress(status, { kind: 'reboot', phase: downSince === undefined ? 'going-down' : 'down', attempt: i });
     await backoff(ctx, i, deadline);
   }
-  const testCmd = shellLine(String(a['test_command'] ?? 'whoami'));
+  const testCmd = shellLine(a.test_command);
   for (let i = 0; ; i++) {
     ctx.progress(`up after ${elapsed()}s, running the test command`, { kind: 'reboot', phase: 'test', attempt: i });
     const at = await tryFresh(ctx, testCmd, Math.min(connectMs, Math.max(1000, deadline - Date.now())));
@@ -90,26 +112,12 @@ export default defineModule({
   name: 'reboot',
   aliases: ['ansible.builtin.reboot', 'ansible.legacy.reboot'],
   summary: 'Reboot the host, wait for it to come back with a new boot id, then run a test command',
-  schema: {
-    type: 'object',
-    properties: {
-      reboot_timeout: { type: ['integer', 'string'], default: 600, description: 'seconds to wait for the host to go down, boot and pass test_command' },
-      connect_timeout: { type: ['integer', 'string'], description: 'seconds for each connection attempt while waiting (default 10)' },
-      test_command: { type: 'string', default: 'whoami', description: 'a command that must succeed once the host is back' },
-      pre_reboot_delay: { type: ['integer', 'string'], default: 0, description: 'seconds to wait before rebooting (shutdown -r +minutes for the default command)' },
-      post_reboot_delay: { type: ['integer', 'string'], default: 0, description: 'seconds to wait after the reboot command before checking' },
-      msg: { type: 'string', default: 'Reboot initiated by tsplay', description: 'message for logged-in users (default command)' },
-      reboot_command: { type: 'string', description: 'command that reboots the host (default: shutdown -r 0 MSG)' },
-      boot_time_command: { type: 'string', default: 'cat /proc/sys/kernel/random/boot_id', description: 'prints something that changes with every boot' },
-      search_paths: { type: 'array', items: { type: 'string' }, description: 'accepted for compatibility; shutdown is found through PATH' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'reports changed (rebooted: true) without rebooting',
   example: '- reboot:\n    reboot_timeout: 900\n    test_command: systemctl is-system-running --wait',
   disruptive: () => ({ kind: 'reboot', what: 'reboot', datastore: true }),
   async probe(_ctx, args) {
-    return { changed: true, checkResult: { changed: true, elapsed: 0, rebooted: true }, apply: (ctx) => reboot(ctx, args as Record<string, unknown>) };
+    return { changed: true, checkResult: { changed: true, elapsed: 0, rebooted: true }, apply: (ctx) => reboot(ctx, args) };
   },
 });

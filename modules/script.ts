@@ -39,18 +39,17 @@ export default defineModule({
   checkMode: 'skipped (the script would run); with creates/removes: reports whether it would run',
   example: '- script: files/cleanup.sh --dry-run\n  args:\n    creates: /var/lib/cleanup.done',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const creates = typeof a['creates'] === 'string' && a['creates'] !== '' ? a['creates'] : undefined;
-    const removes = typeof a['removes'] === 'string' && a['removes'] !== '' ? a['removes'] : undefined;
+    const creates = args.creates || undefined;
+    const removes = args.removes || undefined;
     if (creates !== undefined && (await exists(ctx.host_, creates))) {
       return { changed: false, result: { changed: false, skipped: true, msg: `${creates} exists, matching creates option` } };
     }
     if (removes !== undefined && !(await exists(ctx.host_, removes))) {
       return { changed: false, result: { changed: false, skipped: true, msg: `${removes} does not exist, matching removes option` } };
     }
-    const chdir = typeof a['chdir'] === 'string' && a['chdir'] !== '' ? a['chdir'] : undefined;
+    const chdir = args.chdir || undefined;
     if (chdir !== undefined && !chdir.startsWith('/')) return { changed: false, failed: `chdir ${chdir} must be an absolute path for a Unix-aware remote node` };
-    const line = String(a['_raw_params'] ?? a['cmd'] ?? '');
+    const line = args._raw_params ?? args.cmd ?? '';
     const written = shlexSplit(line.trim())[0];
     if (written === undefined) return { changed: false, failed: 'no script given' };
     const source = findSource(written, ctx.searchPaths);
@@ -59,7 +58,7 @@ export default defineModule({
       return { changed: false, failed: `Could not find or access '${written}'\nSearched in:\n\t${searched} on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option` };
     }
     const data = await readFile(source);
-    const executable = typeof a['executable'] === 'string' && a['executable'] !== '' ? a['executable'] : undefined;
+    const executable = args.executable || undefined;
     const run = { data, written, line, basename: basename(source), ...(executable ? { executable } : {}), ...(chdir ? { chdir } : {}) };
     const checkResult = creates !== undefined || removes !== undefined ? { changed: true } : { changed: false, skipped: true, msg: 'Check mode is not supported for this task.' };
     return {

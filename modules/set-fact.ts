@@ -1,23 +1,26 @@
 // set_fact: sets host variables (highest precedence below extra vars) for later tasks and plays.
 import { defineModule } from '../engine/module.js';
 
+// The set_fact arguments: any variable names, plus cacheable.
+export const schema = {
+  type: 'object',
+  properties: { cacheable: { type: 'boolean', description: 'accepted; facts are kept for the run either way' } },
+  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+  minProperties: 1,
+} as const;
+
 export default defineModule({
   name: 'set_fact',
   factsAs: 'hostvars',
   aliases: ['ansible.builtin.set_fact', 'ansible.legacy.set_fact'],
   summary: 'Set host variables for the rest of the run',
-  schema: {
-    type: 'object',
-    properties: { cacheable: { type: 'boolean', description: 'accepted; facts are kept for the run either way' } },
-    propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-    minProperties: 1,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'runs as usual (only sets variables)',
   example: '- set_fact:\n    target_minor: "{{ kube_version.split(\'.\')[1] | int }}"',
   async action(_ctx, args) {
     const facts: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(args)) {
       if (k === 'cacheable') continue;
       facts[k] = typeof v === 'string' && ['true', 'false', 'yes', 'no'].includes(v.toLowerCase()) ? ['true', 'yes'].includes(v.toLowerCase()) : v;
     }

@@ -52,20 +52,23 @@ export function parseFacts(out: string): Record<string, unknown> {
   };
 }
 
+// The setup arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    gather_subset: { description: 'accepted; tsplay always gathers its small fact set' },
+    filter: { description: 'accepted and ignored' },
+    gather_timeout: { type: 'integer', description: 'accepted and ignored' },
+  },
+  additionalProperties: false,
+} as const;
+
 export default defineModule({
   name: 'setup',
   gathersFacts: true,
   aliases: ['ansible.builtin.setup', 'ansible.legacy.setup', 'gather_facts', 'ansible.builtin.gather_facts'],
   summary: 'Gather facts: hostname, distribution, kernel, architecture, boot id (one command)',
-  schema: {
-    type: 'object',
-    properties: {
-      gather_subset: { description: 'accepted; tsplay always gathers its small fact set' },
-      filter: { description: 'accepted and ignored' },
-      gather_timeout: { type: 'integer', description: 'accepted and ignored' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'runs as usual (read-only)',
   example: '- setup:',
@@ -73,7 +76,7 @@ export default defineModule({
     const r = await ctx.host_.query(FACTS_CMD);
     if (r.rc !== 0) return { changed: false, failed: `fact gathering failed: ${r.stderr.trim()}` };
     const facts: Record<string, unknown> = {};
-    const filters = ([] as unknown[]).concat((args as Record<string, unknown>)['filter'] ?? []).map(String).filter(Boolean);
+    const filters = ([] as unknown[]).concat(args.filter ?? []).map(String).filter(Boolean);
     const match = (k: string) => filters.length === 0 || filters.some((f) => new RegExp(`^${f.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(k));
     for (const [k, v] of Object.entries(parseFacts(r.stdout))) if (match(`ansible_${k}`)) facts[`ansible_${k}`] = v;
     return { changed: false, result: { ansible_facts: facts, changed: false } };

@@ -3,6 +3,7 @@ import { raw, sh } from '../engine/connection/command.js';
 import { defineModule } from '../engine/module.js';
 import { probeCommand, RUN_PROPERTIES, runSpec, stringArg } from './lib/command-result.js';
 
+// The shell arguments.
 export const schema = {
   type: 'object',
   properties: {
@@ -24,14 +25,12 @@ export default defineModule({
   checkMode: 'skipped (the command would run); with creates/removes: reports whether it would run',
   example: '- name: count lock errors\n  shell: journalctl -u snap.microk8s.daemon-k8s-dqlite --since -10m | grep -c "database is locked" || true\n  register: locked\n  changed_when: false',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const line = String(a['cmd'] ?? a['_raw_params'] ?? '');
+    const line = args.cmd ?? args._raw_params ?? '';
     if (line.trim() === '') throw new Error('no command given');
-    const command = a['executable'] ? sh`${String(a['executable'])} -c ${line}` : { text: line, display: line };
     return probeCommand(ctx.host_, {
       display: line,
-      command: a['executable'] ? command : sh`${raw(line)}`,
-      ...runSpec(a, ctx.execDefaults),
+      command: args.executable ? sh`${args.executable} -c ${line}` : sh`${raw(line)}`,
+      ...runSpec(args, ctx.execDefaults),
     }, ctx.checkMode);
   },
 });

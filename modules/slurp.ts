@@ -6,8 +6,7 @@ import { defineModule } from '../engine/module.js';
 export const schema = {
   type: 'object',
   properties: {
-    src: { type: 'string', description: 'the file to read (alias: path)' },
-    path: { type: 'string', description: 'alias of src' },
+    src: { type: 'string', aliases: ['path'], description: 'the file to read' },
   },
   additionalProperties: false,
 } as const;
@@ -30,8 +29,7 @@ export default defineModule({
   checkMode: 'runs as usual (read-only)',
   example: '- slurp:\n    src: /etc/kubernetes/admin.conf\n  register: kubeconfig',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const src = String(a['src'] ?? a['path'] ?? '');
+    const src = args.src ?? '';
     if (src === '') return { changed: false, failed: 'missing required arguments: src' };
     // src is a path: a leading ~ is the remote user's home, reported expanded
     const tilde = src === '~' || src.startsWith('~/');

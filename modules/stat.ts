@@ -2,31 +2,31 @@
 import { defineModule } from '../engine/module.js';
 import { readPath } from './lib/remote-file.js';
 
+// The stat arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    path: { type: 'string', aliases: ['dest', 'name'], description: 'the path' },
+    follow: { type: 'boolean', default: false, description: 'follow symlinks' },
+    get_checksum: { type: 'boolean', default: true, description: 'compute the sha1 checksum of regular files' },
+    checksum_algorithm: { enum: ['sha1'], description: 'only sha1 is supported' },
+    get_mime: { type: 'boolean', description: 'accepted and ignored' },
+    get_attributes: { type: 'boolean', description: 'accepted and ignored' },
+  },
+  additionalProperties: false,
+} as const;
+
 export default defineModule({
   name: 'stat',
   aliases: ['ansible.builtin.stat', 'ansible.legacy.stat'],
   summary: 'Read the attributes of a path on the host',
-  schema: {
-    type: 'object',
-    properties: {
-      path: { type: 'string', description: 'the path (aliases: dest, name)' },
-      dest: { type: 'string', description: 'alias of path' },
-      name: { type: 'string', description: 'alias of path' },
-      follow: { type: 'boolean', default: false, description: 'follow symlinks' },
-      get_checksum: { type: 'boolean', default: true, description: 'compute the sha1 checksum of regular files' },
-      checksum_algorithm: { enum: ['sha1'], description: 'only sha1 is supported' },
-      get_mime: { type: 'boolean', description: 'accepted and ignored' },
-      get_attributes: { type: 'boolean', description: 'accepted and ignored' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'runs as usual (read-only)',
   example: '- stat:\n    path: /var/run/reboot-required\n  register: reboot_required',
   async probe(ctx, args) {
-    const a = args as Record<string, unknown>;
-    const path = String(a['path'] ?? a['dest'] ?? a['name'] ?? '');
-    const st = await readPath(ctx.host_, path, { checksum: a['get_checksum'] !== false, follow: a['follow'] === true });
+    const path = args.path ?? '';
+    const st = await readPath(ctx.host_, path, { checksum: args.get_checksum, follow: args.follow });
     if (st.type === 'absent') return { changed: false, result: { changed: false, stat: { exists: false } } };
     const mode = Number.parseInt(st.mode ?? '0', 8);
     const stat: Record<string, unknown> = {

@@ -1,8 +1,7 @@
 // systemd: start, stop, restart, reload, enable, mask a unit (snap units such as
 // snap.microk8s.daemon-kubelite included), probing its state with one `systemctl show`.
-import type { FromSchema } from 'json-schema-to-ts';
 import { sh, type ShellCommand } from '../engine/connection/command.js';
-import { defineModule, type ApplyContext, type ModuleResult } from '../engine/module.js';
+import { defineModule, type ApplyContext, type ArgsOf, type ModuleResult } from '../engine/module.js';
 import { describeUnit, isEnabled, isMasked, isRunning, readUnit, type UnitStatus } from './lib/systemd-unit.js';
 import { unitRole } from '../engine/cluster/units.js';
 
@@ -10,27 +9,20 @@ import { unitRole } from '../engine/cluster/units.js';
 export const schema = {
   type: 'object',
   properties: {
-    name: { type: 'string', description: 'the unit, e.g. kubelet or snap.microk8s.daemon-k8s-dqlite (aliases: service, unit)' },
-    service: { type: 'string', description: 'alias of name' },
-    unit: { type: 'string', description: 'alias of name' },
+    name: { type: 'string', aliases: ['service', 'unit'], description: 'the unit, e.g. kubelet or snap.microk8s.daemon-k8s-dqlite' },
     state: { enum: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped are idempotent; restarted and reloaded always act (reloaded starts a stopped unit)' },
     enabled: { type: 'boolean', description: 'whether the unit starts at boot' },
     masked: { type: 'boolean', description: 'whether the unit is masked (cannot be started at all)' },
-    daemon_reload: { type: 'boolean', default: false, description: 'run systemctl daemon-reload first (runs when there is no name, when the unit needs it, or when anything else changes)' },
-    'daemon-reload': { type: 'boolean', description: 'alias of daemon_reload' },
+    daemon_reload: { type: 'boolean', default: false, aliases: ['daemon-reload'], description: 'run systemctl daemon-reload first (runs when there is no name, when the unit needs it, or when anything else changes)' },
     no_block: { type: 'boolean', default: false, description: 'do not wait for the start/stop job to finish (--no-block)' },
     scope: { enum: ['system'], description: 'only the system manager is supported' },
   },
   additionalProperties: false,
 } as const;
 
-// The arguments as the module receives them (ajv applies no defaults, so defaulted ones stay optional).
-export type SystemdArgs = FromSchema<typeof schema, { keepDefaultedPropertiesOptional: true }>;
+// The arguments as the module receives them (aliases renamed, defaults applied by the engine).
+export type SystemdArgs = ArgsOf<typeof schema>;
 type State = NonNullable<SystemdArgs['state']>;
-
-function unitName(a: SystemdArgs): string | undefined {
-  return a.name ?? a.service ?? a.unit;
-}
 
 // The systemctl verb for a state, or undefined when the unit is already there (Ansible's rules).
 function stateVerb(state: State | undefined, st: UnitStatus): 'start' | 'stop' | 'restart' | 'reload' | undefined {
@@ -51,7 +43,7 @@ async function systemctl(actx: ApplyContext, cmd: ShellCommand, what: string): P
   return `Unable to ${what}: ${(r.stderr || r.stdout).trim()}`;
 }
 
-export default defineModule<SystemdArgs>({
+export default defineModule({
   name: 'systemd',
   aliases: ['ansible.builtin.systemd', 'ansible.builtin.systemd_service', 'systemd_service', 'service', 'ansible.builtin.service', 'ansible.legacy.systemd', 'ansible.legacy.service'],
   summary: 'Manage a systemd unit: state, enabled, masked, daemon-reload (snap units included)',
@@ -60,14 +52,14 @@ export default defineModule<SystemdArgs>({
   checkMode: 'reads the unit with systemctl show and reports the state/enabled/masked changes as a diff; runs nothing',
   example: '- systemd:\n    name: snap.microk8s.daemon-kubelite\n    state: restarted',
   disruptive(args) {
-    const name = unitName(args);
+    const name = args.name;
     if (!name || (args.state !== 'stopped' && args.state !== 'restarted')) return undefined;
     const role = unitRole(name);
     return role ? { kind: 'service', what: `${args.state === 'stopped' ? 'stop' : 'restart'} of ${name}`, datastore: role === 'datastore' } : undefined;
   },
   async probe(ctx, args) {
-    const name = unitName(args);
-    const reload = args.daemon_reload === true || args['daemon-reload'] === true;
+    const name = args.name;
+    const reload = args.daemon_reload;
     if (!name) {
       if (args.state !== undefined || args.enabled !== undefined || args.masked !== undefined) return { changed: false, failed: 'name is required with state, enabled or masked' };
       if (!reload) return { changed: false, failed: 'one of name or daemon_reload is required' };

@@ -28,11 +28,10 @@ export default defineModule({
   checkMode: 'skipped (remote module does not support check mode)',
   example: '- tempfile:\n    state: directory\n    suffix: build\n  register: builddir',
   async probe(_ctx, args) {
-    const a = args as Record<string, unknown>;
-    const dir = a['state'] === 'directory';
-    const prefix = a['prefix'] === undefined || a['prefix'] === null ? 'ansible.' : String(a['prefix']);
-    const suffix = a['suffix'] === undefined || a['suffix'] === null ? '' : String(a['suffix']);
-    const where = typeof a['path'] === 'string' && a['path'] !== '' ? sh`--tmpdir=${a['path']}` : raw('--tmpdir');
+    const dir = args.state === 'directory';
+    const prefix = String(args.prefix);
+    const suffix = String(args.suffix);
+    const where = args.path ? sh`--tmpdir=${args.path}` : raw('--tmpdir');
     const cmd = sh`p=$(mktemp ${raw(dir ? '-d ' : '')}${where} --suffix=${suffix} ${`${prefix}XXXXXXXX`}) && case "$p" in /*) printf %s "$p";; *) printf %s "$PWD/$p";; esac`;
     return {
       changed: true,

@@ -2,18 +2,35 @@
 // (after a reboot, or for hosts still booting), like ansible's wait_for_connection.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sh } from '../engine/connection/command.js';
-import { defineModule, type ApplyContext, type ModuleResult } from '../engine/module.js';
+import { defineModule, type ApplyContext, type ArgsOf, type ModuleResult } from '../engine/module.js';
 import { backoff, tryFresh } from './reboot.js';
 
-const num = (v: unknown, dflt: number) => (v === undefined || v === null || v === '' ? dflt : Number(v));
+// The wait_for_connection arguments.
+export const schema = {
+  type: 'object',
+  properties: {
+    timeout: { type: ['integer', 'string'], default: 600, description: 'seconds before failing' },
+    delay: { type: ['integer', 'string'], default: 0, description: 'seconds to wait before the first attempt' },
+    sleep: { type: ['integer', 'string'], description: 'seconds between attempts (default: back off from 0.5 s up to 5 s)' },
+    connect_timeout: { type: ['integer', 'string'], default: 5, description: 'seconds for one connection attempt' },
+  },
+  additionalProperties: false,
+} as const;
 
-async function waitForConnection(ctx: ApplyContext, a: Record<string, unknown>): Promise<ModuleResult> {
+type WaitArgs = ArgsOf<typeof schema>;
+
+// A seconds argument as a number; '' (an empty template result) counts as not given.
+function secs(a: WaitArgs, key: 'timeout' | 'delay' | 'connect_timeout'): number {
+  return Number(a[key] === '' ? schema.properties[key].default : a[key]);
+}
+
+async function waitForConnection(ctx: ApplyContext, a: WaitArgs): Promise<ModuleResult> {
   const start = Date.now();
   const elapsed = () => Math.round((Date.now() - start) / 1000);
-  const timeoutS = num(a['timeout'], 600);
-  const connectMs = num(a['connect_timeout'], 5) * 1000;
-  const pauseS = a['sleep'] === undefined ? undefined : num(a['sleep'], 1);
-  if (num(a['delay'], 0) > 0) await sleep(num(a['delay'], 0) * 1000, undefined, { signal: ctx.signal });
+  const timeoutS = secs(a, 'timeout');
+  const connectMs = secs(a, 'connect_timeout') * 1000;
+  const pauseS = a.sleep === undefined ? undefined : a.sleep === '' ? 1 : Number(a.sleep);
+  if (secs(a, 'delay') > 0) await sleep(secs(a, 'delay') * 1000, undefined, { signal: ctx.signal });
   const deadline = start + timeoutS * 1000;
   let last = 'no attempt made';
   for (let i = 0; ; i++) {
@@ -32,16 +49,7 @@ export default defineModule({
   name: 'wait_for_connection',
   aliases: ['ansible.builtin.wait_for_connection', 'ansible.legacy.wait_for_connection'],
   summary: 'Wait until the host can be reached and runs a command again',
-  schema: {
-    type: 'object',
-    properties: {
-      timeout: { type: ['integer', 'string'], default: 600, description: 'seconds before failing' },
-      delay: { type: ['integer', 'string'], default: 0, description: 'seconds to wait before the first attempt' },
-      sleep: { type: ['integer', 'string'], default: 1, description: 'seconds between attempts' },
-      connect_timeout: { type: ['integer', 'string'], default: 5, description: 'seconds for one connection attempt' },
-    },
-    additionalProperties: false,
-  },
+  schema,
   freeForm: 'kv',
   checkMode: 'skipped (as in ansible)',
   example: '- wait_for_connection:\n    delay: 10\n    timeout: 300',
@@ -49,7 +57,7 @@ export default defineModule({
     return {
       changed: true,
       checkResult: { changed: false, skipped: true, msg: 'wait_for_connection is skipped in check mode' },
-      apply: (ctx) => waitForConnection(ctx, args as Record<string, unknown>),
+      apply: (ctx) => waitForConnection(ctx, args),
     };
   },
 });

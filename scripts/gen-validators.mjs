@@ -8,9 +8,10 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const root = new URL('../', import.meta.url);
 const { MODULES } = await import(new URL('dist/modules/index.js', root).href);
+const { AJV_OPTIONS, addTsplayKeywords } = await import(new URL('dist/engine/validate/ajv-setup.js', root).href);
 const playbook = JSON.parse(readFileSync(new URL('playbook.schema.json', root), 'utf8'));
 
-const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
+const ajv = addTsplayKeywords(new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } }));
 ajv.addSchema(playbook);
 const refs = {
   playbook: 'https://tsplay.dev/playbook.schema.json',

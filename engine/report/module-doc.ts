@@ -7,9 +7,10 @@ interface Prop {
   default?: unknown;
   description?: string;
   items?: Prop;
+  aliases?: string[];
 }
 
-// Arguments (type, default, choices, description), check-mode behaviour and an example.
+// Arguments (type, required, default, aliases, choices, description), check-mode behaviour and an example.
 export function moduleReference(m: ModuleDef): string {
   const schema = m.schema as { properties?: Record<string, Prop>; required?: string[] };
   const req = new Set(schema.required ?? []);
@@ -24,7 +25,11 @@ export function moduleReference(m: ModuleDef): string {
       continue;
     }
     const type = p.enum ? `one of ${p.enum.map(String).join('|')}` : Array.isArray(p.type) ? p.type.join('|') : (p.type ?? 'any');
-    const extra = [req.has(name) ? 'required' : '', p.default !== undefined ? `default ${JSON.stringify(p.default)}` : ''].filter(Boolean).join(', ');
+    const extra = [
+      req.has(name) ? 'required' : '',
+      p.default !== undefined ? `default ${JSON.stringify(p.default)}` : '',
+      p.aliases?.length ? `aliases: ${p.aliases.join(', ')}` : '',
+    ].filter(Boolean).join(', ');
     lines.push(`  ${name.padEnd(22)} ${type}${extra ? ` (${extra})` : ''}`);
     if (p.description) lines.push(`  ${''.padEnd(22)} ${p.description}`);
   }

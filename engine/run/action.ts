@@ -5,8 +5,7 @@ import type { ShellCommand } from '../connection/command.js';
 import type { Connection, ConnectionSpec, ExecOptions } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
 import type { ActionContext, ApplyContext, DiffEntry, ModuleDef, ModuleEnv, ModuleResult, ProbeContext } from '../module.js';
-import { checkModuleArgs } from '../validate/module-args.js';
-import { coerceArgs } from '../validate/coerce.js';
+import { normalizeModuleArgs } from '../validate/module-args.js';
 import type { RunContext } from './context.js';
 
 export interface ActionRequest {
@@ -30,9 +29,9 @@ export interface ActionRequest {
 
 // Executes the module; the result always has `changed`, and `failed` when it failed.
 export async function runAction(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {
-  const errors = checkModuleArgs(req.mod, req.args);
+  const { args, errors } = normalizeModuleArgs(req.mod, req.args);
   if (errors.length > 0) return { failed: true, changed: false, msg: errors.map((e) => e.message).join('; ') };
-  req.args = coerceArgs(req.mod.schema, req.args);
+  req.args = args;
   if (req.mod.action) {
     const actx: ActionContext = {
       host: req.host,

@@ -2,6 +2,7 @@
 // when present, else compiled with ajv on first use (ajv is loaded only then).
 import { createRequire } from 'node:module';
 import type { Ajv as AjvType, ValidateFunction } from 'ajv';
+import { AJV_OPTIONS, addTsplayKeywords } from './ajv-setup.js';
 
 type Table = Record<string, ValidateFunction>;
 
@@ -14,7 +15,7 @@ let ajv: AjvType | undefined;
 export function ajvInstance(): AjvType {
   if (!ajv) {
     const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-    ajv = new Ajv({ allErrors: true, strict: false });
+    ajv = addTsplayKeywords(new Ajv(AJV_OPTIONS));
   }
   return ajv;
 }

@@ -2,7 +2,7 @@
 // (key order included: changed, stdout, stderr, rc, cmd, start, end, delta, msg, ...).
 import type { ShellCommand } from '../../engine/connection/command.js';
 import type { ExecOptions, ExecResult } from '../../engine/connection/types.js';
-import type { HostReader, ModuleResult, Probe } from '../../engine/module.js';
+import type { ArgsOf, HostReader, ModuleResult, Probe } from '../../engine/module.js';
 
 // Formats a Date like Python's str(datetime): 2026-11-21 16:04:52.825552
 export function pyTime(d: Date): string {
@@ -59,7 +59,6 @@ function globTest(path: string): ShellCommand {
   return { text: `for f in ${safe}; do [ -e "$f" ] && exit 0; done; exit 1`, display: `test -e ${path}` };
 }
 
-// The probe shared by command/shell/raw: creates/removes decide, otherwise the command would run.
 // The arguments command and shell share (schema properties).
 export const RUN_PROPERTIES = {
   chdir: { type: 'string', description: 'change into this directory first' },
@@ -71,18 +70,22 @@ export const RUN_PROPERTIES = {
   warn: { type: 'boolean', description: 'accepted and ignored (removed in Ansible 2.14)' },
 } as const;
 
+/** Those shared arguments as command and shell receive them. */
+export type RunArgs = ArgsOf<{ type: 'object'; properties: typeof RUN_PROPERTIES }>;
+
 // The CommandSpec fields those shared arguments give (chdir, creates/removes, stdin, strip).
-export function runSpec(a: Record<string, unknown>, execDefaults: ExecOptions): Pick<CommandSpec, 'creates' | 'removes' | 'stdin' | 'strip' | 'exec'> {
-  const stdin = a['stdin'] === undefined ? undefined : String(a['stdin']) + (a['stdin_add_newline'] === false ? '' : '\n');
+export function runSpec(a: RunArgs, execDefaults: ExecOptions): Pick<CommandSpec, 'creates' | 'removes' | 'stdin' | 'strip' | 'exec'> {
+  const stdin = a.stdin === undefined ? undefined : a.stdin + (a.stdin_add_newline ? '\n' : '');
   return {
-    ...(a['creates'] !== undefined ? { creates: String(a['creates']) } : {}),
-    ...(a['removes'] !== undefined ? { removes: String(a['removes']) } : {}),
+    ...(a.creates !== undefined ? { creates: a.creates } : {}),
+    ...(a.removes !== undefined ? { removes: a.removes } : {}),
     ...(stdin !== undefined ? { stdin } : {}),
-    strip: a['strip_empty_ends'] !== false,
-    exec: { ...execDefaults, ...(a['chdir'] ? { cwd: String(a['chdir']) } : {}) },
+    strip: a.strip_empty_ends,
+    exec: { ...execDefaults, ...(a.chdir ? { cwd: a.chdir } : {}) },
   };
 }
 
+// The probe shared by command/shell/raw: creates/removes decide, otherwise the command would run.
 export async function probeCommand(host: HostReader, spec: CommandSpec, checkMode: boolean): Promise<Probe> {
   const base = { stdout: '', stderr: '', rc: 0, cmd: spec.display, start: null, end: null, delta: null };
   for (const [key, want] of [['creates', true], ['removes', false]] as const) {

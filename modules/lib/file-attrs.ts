@@ -1,6 +1,7 @@
 // Shared handling of mode/owner/group for copy, file and template: what would change,
 // and the command that changes it.
 import { joinCommands, sh, type ShellCommand } from '../../engine/connection/command.js';
+import type { ArgsOf } from '../../engine/module.js';
 import type { PathState } from './remote-file.js';
 import { normalizeMode } from './remote-file.js';
 
@@ -10,13 +11,23 @@ export interface Attrs {
   group?: string;
 }
 
+// The mode/owner/group arguments of copy, file, template, lineinfile, blockinfile and replace.
+export const ATTR_PROPERTIES = {
+  mode: { type: ['string', 'integer'], description: "file mode, e.g. '0644'" },
+  owner: { type: 'string', description: 'owner' },
+  group: { type: 'string', description: 'group' },
+} as const;
+
+/** Those arguments as the modules receive them. */
+export type AttrArgs = ArgsOf<{ type: 'object'; properties: typeof ATTR_PROPERTIES }>;
+
 // Reads mode/owner/group from module args.
-export function attrsOf(a: Record<string, unknown>): Attrs {
+export function attrsOf(a: AttrArgs): Attrs {
   const out: Attrs = {};
-  const mode = normalizeMode(a['mode']);
+  const mode = normalizeMode(a.mode);
   if (mode) out.mode = mode;
-  if (a['owner'] !== undefined && a['owner'] !== null) out.owner = String(a['owner']);
-  if (a['group'] !== undefined && a['group'] !== null) out.group = String(a['group']);
+  if (a.owner !== undefined) out.owner = a.owner;
+  if (a.group !== undefined) out.group = a.group;
   return out;
 }
 

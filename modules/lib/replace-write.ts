@@ -1,8 +1,9 @@
-// Writing an edited text file the way replace and blockinfile do: optional timestamped
-// backup (Ansible's backup_local name), write through symlinks, then fix mode/owner/group.
+// Editing a text file the way replace and blockinfile do: read it (failing like Ansible when it
+// is a directory or missing), then write with an optional timestamped backup (Ansible's
+// backup_local name), through symlinks, then fix mode/owner/group.
 import { posix } from 'node:path';
 import { raw, sh, shellLine, quote } from '../../engine/connection/command.js';
-import type { ApplyContext, ModuleResult } from '../../engine/module.js';
+import type { ApplyContext, HostReader, ModuleResult, Probe } from '../../engine/module.js';
 import { attrChanges, attrCommand, type Attrs } from './file-attrs.js';
 import { readPath, type PathState } from './remote-file.js';
 
@@ -17,6 +18,26 @@ export interface WriteSpec {
   /** a command checking the new content first; %s is the temporary file */
   validate?: string;
   attrs: Attrs;
+}
+
+/** The file to edit, or the probe that fails the task. */
+export type EditTarget = { ok: true; path: string; st: PathState } | { ok: false; probe: Probe };
+
+// Reads the file with its content (following links); a missing file is allowed with `create`.
+export async function readEditTarget(host: HostReader, path: string | undefined, create = false): Promise<EditTarget> {
+  if (!path) return { ok: false, probe: { changed: false, failed: 'missing required arguments: path' } };
+  const st = await readPath(host, path, { content: true, follow: true });
+  if (st.type === 'directory') return { ok: false, probe: { changed: false, failed: `Path ${path} is a directory !`, result: { rc: 256 } } };
+  if (st.type === 'absent' && !create) return { ok: false, probe: { changed: false, failed: `Path ${path} does not exist !`, result: { rc: 257 } } };
+  return { ok: true, path, st };
+}
+
+// The apply step of an edit: writes, then reports `result` (or the write's failure).
+export function applyEdit(spec: WriteSpec, result: ModuleResult): (actx: ApplyContext) => Promise<ModuleResult> {
+  return async (actx) => {
+    const w = await writeEdited(actx, spec);
+    return w['failed'] === true ? { changed: false, ...w } : { changed: true, ...result, ...w };
+  };
 }
 
 // Ansible's check_file_attrs: appends the attribute message when attributes would change.

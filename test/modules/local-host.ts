@@ -8,6 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import type { ShellCommand } from '../../engine/connection/command.js';
 import type { ExecOptions, ExecResult } from '../../engine/connection/types.js';
 import type { ApplyContext, HostWriter, ModuleDef, ModuleResult, Probe, ProbeContext } from '../../engine/module.js';
+import { normalizeModuleArgs } from '../../engine/validate/module-args.js';
 
 export interface LocalHost extends HostWriter {
   dir: string;
@@ -51,15 +52,18 @@ function env(host: LocalHost, checkMode: boolean, searchPaths: string[]) {
   };
 }
 
-// Runs a module's probe against the host (read-only access only).
-export function probe<A>(mod: ModuleDef<A>, host: LocalHost, args: A, opts: { checkMode?: boolean; searchPaths?: string[] } = {}): Promise<Probe> {
+// Runs a module's probe against the host (read-only access only), the arguments prepared as
+// the engine prepares them (aliases renamed, strings coerced, defaults applied); invalid ones throw.
+export function probe<A>(mod: ModuleDef<A>, host: LocalHost, args: Record<string, unknown>, opts: { checkMode?: boolean; searchPaths?: string[] } = {}): Promise<Probe> {
   const ctx: ProbeContext = { ...env(host, opts.checkMode ?? false, opts.searchPaths ?? [host.dir]), host_: { query: host.query } };
   if (!mod.probe) throw new Error(`${mod.name} has no probe`);
-  return mod.probe(ctx, args);
+  const { args: prepared, errors } = normalizeModuleArgs(mod as unknown as ModuleDef, args);
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  return mod.probe(ctx, prepared as A);
 }
 
 // Probes and, like the engine outside check mode, applies when the probe says so.
-export async function runModule<A>(mod: ModuleDef<A>, host: LocalHost, args: A, opts: { searchPaths?: string[] } = {}): Promise<ModuleResult> {
+export async function runModule<A>(mod: ModuleDef<A>, host: LocalHost, args: Record<string, unknown>, opts: { searchPaths?: string[] } = {}): Promise<ModuleResult> {
   const p = await probe(mod, host, args, opts);
   if (p.failed !== undefined) return { ...(p.result ?? {}), changed: false, failed: true, msg: p.failed };
   if (!p.changed || !p.apply) return { changed: p.changed, ...(p.result ?? {}) };

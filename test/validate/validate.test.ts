@@ -37,6 +37,8 @@ const CASES: [file: string, code: string, at: string, text: RegExp][] = [
   ['missing-include.yml', 'missing-file', '5:21', /also-missing\.yml/],
   ['undefined-role.yml', 'undefined-role', '4:7', /not_a_role/],
   ['module-args.yml', 'module-args', '7:16', /file\.state must be one of/],
+  ['alias-conflict.yml', 'module-args', '7:18', /both option 'name' and its alias 'service'/],
+  ['alias-value.yml', 'module-args', '7:23', /apt\.update-cache \(alias of update_cache\) must be boolean/],
 ];
 
 describe('validation rejects malformed playbooks with file:line:col', () => {

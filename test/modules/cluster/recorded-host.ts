@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ShellCommand } from '../../../engine/connection/command.js';
 import type { ExecOptions, ExecResult } from '../../../engine/connection/types.js';
 import type { ApplyContext, DiffEntry, HostWriter, ModuleDef, ModuleResult, ProbeContext } from '../../../engine/module.js';
+import { normalizeModuleArgs } from '../../../engine/validate/module-args.js';
 
 // One recorded command output.
 export interface Recording {
@@ -84,13 +85,16 @@ function env(checkMode: boolean, vars: Record<string, unknown>, progress: string
   };
 }
 
-// Probes, then (outside check mode, when changed) applies, shaping the result like engine/run/action.ts.
-export async function runRecorded<A>(mod: ModuleDef<A>, host: RecordedHost, args: A, opts: { check?: boolean; vars?: Record<string, unknown> } = {}): Promise<{ result: ModuleResult; progress: string[] }> {
+// Prepares the arguments, probes, then (outside check mode, when changed) applies, shaping the
+// result like engine/run/action.ts.
+export async function runRecorded<A>(mod: ModuleDef<A>, host: RecordedHost, args: Record<string, unknown>, opts: { check?: boolean; vars?: Record<string, unknown> } = {}): Promise<{ result: ModuleResult; progress: string[] }> {
   const progress: string[] = [];
   const e = env(opts.check ?? false, opts.vars ?? {}, progress);
   if (!mod.probe) throw new Error(`${mod.name} has no probe`);
+  const prepared = normalizeModuleArgs(mod as unknown as ModuleDef, args);
+  if (prepared.errors.length > 0) return { result: { failed: true, changed: false, msg: prepared.errors.map((x) => x.message).join('; ') }, progress };
   const reader = { query: host.query.bind(host) };
-  const p = await mod.probe({ ...e, host_: reader } as ProbeContext, args);
+  const p = await mod.probe({ ...e, host_: reader } as ProbeContext, prepared.args as A);
   const withDiff = (r: ModuleResult, changed: boolean) => (p.diff?.length && changed ? { ...r, diff: p.diff } : r);
   let result: ModuleResult;
   if (p.failed !== undefined) result = { ...(p.result ?? {}), changed: false, failed: true, msg: p.failed };
