@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { startLab, type Lab } from '../../engine/lab/index.js';
-import type { LabOptions, LabTimings } from '../../engine/lab/types.js';
+import { startLab, type Lab } from '../../lab/index.js';
+import type { LabOptions, LabTimings } from '../../lab/types.js';
 
 // Timings short enough for tests.
 export const FAST: Partial<LabTimings> = {
@@ -110,7 +110,7 @@ export const BUILT_CLI = fileURLToPath(new URL('../../dist/engine/cli/main.js', 
 
 // Why the built CLI cannot run the lab (no build), or undefined.
 export function builtLabMissing(): string | undefined {
-  for (const f of [BUILT_CLI, fileURLToPath(new URL('../../dist/engine/lab/daemon.js', import.meta.url))]) if (!existsSync(f)) return `${f} is missing: run \`npm run build\` first`;
+  for (const f of [BUILT_CLI, fileURLToPath(new URL('../../dist/lab/daemon.js', import.meta.url))]) if (!existsSync(f)) return `${f} is missing: run \`npm run build\` first`;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 // The background process `tsplay lab up` starts: runs startLab until SIGTERM, records itself in
 // .tsplay/lab/state.json once everything listens, and cleans up on the way out.
-// usage: node dist/engine/lab/daemon.js --cwd DIR [--nodes N] [--datastore dqlite|etcd] [--timings JSON]
+// usage: node dist/lab/daemon.js --cwd DIR [--nodes N] [--datastore dqlite|etcd] [--timings JSON]
 import { parseArgs } from 'node:util';
 import { startLab, type Lab } from './lab.js';
 import { cleanupLab, writeState } from './state.js';
