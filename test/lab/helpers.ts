@@ -53,6 +53,8 @@ export class TestLab {
       c.once('error', reject);
       c.connect({ host: '127.0.0.1', port, username, privateKey: readFileSync(this.lab.paths.keyFile), readyTimeout: 5000 });
     });
+    // like the engine's transport (no Nagle delay on each channel's small packets)
+    c.setNoDelay(true);
     c.on('error', () => undefined);
     c.on('close', () => {
       if (this.clients.get(`${node}/${username}`) === c) this.clients.delete(`${node}/${username}`);
