@@ -5,8 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { fileURLToPath } from 'node:url';
 import { intFlag, UsageError, type ParsedArgs } from './args.js';
 import type { Io } from './app.js';
-import { FAULT_NAMES, formatStatus, labPaths, type LabStatus } from '../../lab/index.js';
-import { callControl, cleanupLab, labAlive, readState, stopLab, type LabState } from '../../lab/state.js';
+import { callControl, cleanupLab, FAULT_NAMES, formatStatus, labAlive, labPaths, readState, stopLab, type LabState, type LabStatus } from '../../lab/client.js';
 
 const USAGE = 'usage: tsplay lab up [--nodes N] [--datastore dqlite|etcd] | down | status [--json] | fault NAME on|off [NODE...]';
 const START_TIMEOUT_MS = 60_000;
