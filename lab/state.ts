@@ -112,7 +112,7 @@ export async function stopLab(cwd: string, s: LabState, waitMs = 10_000): Promis
       /* exited meanwhile */
     }
     const end = Date.now() + waitMs;
-    while (pidAlive(s.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    while (pidAlive(s.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     if (pidAlive(s.pid)) {
       how = 'killed';
       try {
