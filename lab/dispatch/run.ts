@@ -58,7 +58,8 @@ class Runner {
     const r = await this.host.tool(call);
     if (this.host.aborted()) throw new Aborted();
     this.emit(r, fds);
-    if (!r.exec) return r.rc;
+    // process.exitCode in the dispatcher: the status the shell sees is the low byte.
+    if (!r.exec) return r.rc & 0xff;
     return this.host.spawn(r.exec.file, r.exec.args, { ...env, ...(r.exec.env ?? {}) }, (fd, d) => this.write(fds, fd, d));
   }
 

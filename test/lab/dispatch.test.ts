@@ -3,6 +3,7 @@
 // `: $HOME; CMD` is the same command for sh but outside the subset, so it takes the shell path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planExec } from '../../lab/dispatch/channel.js';
+import { parseScript, type SimpleCommand } from '../../lab/dispatch/parse.js';
 import { TestLab, type Run } from './helpers.js';
 
 let t: TestLab;
@@ -20,10 +21,33 @@ const become = (cmd: string) => `sudo -H -S -n -u root /bin/sh -c '${cmd.replace
 // Without the pid marker line and crictl's logrus timestamps.
 const unmarked = (r: Run): Run => ({ ...r, stderr: r.stderr.replace(/^\[tsplay-pid:\d+\]\n/m, '').replace(/time="[^"]*"/g, 'time=T') });
 
+describe('the sh subset', () => {
+  const simple = (text: string) => parseScript(text, 42)[0]?.first as SimpleCommand;
+
+  it('quotes and expands $$ like dash', () => {
+    expect(simple(`a 'b c' "d \\$x \\" \\q \\e" e\\ f "$$" x$$y ''`).words).toEqual(['a', 'b c', 'd $x " \\q \\e', 'e f', '42', 'x42y', '']);
+    expect(simple(`exec /bin/sh -c 'echo "[tsplay-pid:$$]" >&2; x'`).words).toEqual(['exec', '/bin/sh', '-c', 'echo "[tsplay-pid:$$]" >&2; x']);
+  });
+
+  it('tells assignments from arguments, and reads the redirections in order', () => {
+    const c = simple(`A=1 B="2 3" cmd C=4 'D'=5 >/dev/null 2>&1`);
+    expect(c.assigns).toEqual([['A', '1'], ['B', '2 3']]);
+    expect(c.words).toEqual(['cmd', 'C=4', 'D=5']);
+    expect(c.redirects).toEqual([{ fd: 1, to: 'null' }, { fd: 2, to: 1 }]);
+  });
+
+  it('reads lists, and-or chains and groups', () => {
+    const s = parseScript('a || { b >&2; exit 2; }; c\nd && e', 1);
+    expect(s.map((x) => [x.first.kind, x.rest.map((r) => r.op)])).toEqual([['simple', ['||']], ['simple', []], ['simple', ['&&']]]);
+    expect(s[0]?.rest[0]?.cmd).toMatchObject({ kind: 'group', body: [{ first: { words: ['b'], redirects: [{ fd: 1, to: 2 }] } }, { first: { words: ['exit', '2'] } }] });
+  });
+});
+
+const inProcess = (cmd: string) => planExec(cmd, { PATH: '/x', TSPLAY_LAB_USER: 'ubuntu' }, { sim: t.lab.sim, node: t.lab.sim.nodes[0]!, binDir: t.lab.paths.binDir, user: undefined }) !== undefined;
+
 describe('what runs in process', () => {
-  const o = () => ({ sim: t.lab.sim, node: t.lab.sim.nodes[0]!, binDir: t.lab.paths.binDir, user: undefined });
   const env = { PATH: '/x', TSPLAY_LAB_USER: 'ubuntu' };
-  const inProcess = (cmd: string) => planExec(cmd, env, o()) !== undefined;
+  const o = () => ({ sim: t.lab.sim, node: t.lab.sim.nodes[0]!, binDir: t.lab.paths.binDir, user: undefined });
 
   it('takes simulated commands, sudo, sh -c, the builtins of the subset and the engine wrapping', () => {
     for (const cmd of [
@@ -72,6 +96,7 @@ describe('what runs in process', () => {
 
 describe('in process and through a real shell alike', () => {
   const both = async (cmd: string, o: { root?: boolean; stdin?: string } = {}) => {
+    expect([inProcess(wrap(cmd)), inProcess(wrap(`: $HOME; ${cmd}`))], cmd).toEqual([true, false]);
     const fast = unmarked(await t.sh('k8s01', wrap(cmd), o));
     const slow = unmarked(await t.sh('k8s01', wrap(`: $HOME; ${cmd}`), o));
     expect(fast, cmd).toEqual(slow);
