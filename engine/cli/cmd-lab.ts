@@ -1,12 +1,11 @@
 // `tsplay lab up|down|status|fault`: the rehearsal cluster, run as a detached daemon
-// (dist/engine/lab/daemon.js) whose files live in ./.tsplay/lab and ./inventory/lab.yml.
+// (dist/lab/daemon.js) whose files live in ./.tsplay/lab and ./inventory/lab.yml.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { intFlag, UsageError, type ParsedArgs } from './args.js';
 import type { Io } from './app.js';
-import { FAULT_NAMES, formatStatus, labPaths, type LabStatus } from '../lab/index.js';
-import { callControl, cleanupLab, labAlive, readState, stopLab, type LabState } from '../lab/state.js';
+import { callControl, cleanupLab, FAULT_NAMES, formatStatus, labAlive, labPaths, readState, stopLab, type LabState, type LabStatus } from '../../lab/client.js';
 
 const USAGE = 'usage: tsplay lab up [--nodes N] [--datastore dqlite|etcd] | down | status [--json] | fault NAME on|off [NODE...]';
 const START_TIMEOUT_MS = 60_000;
@@ -40,7 +39,7 @@ async function up(args: ParsedArgs, io: Io, cwd: string): Promise<number> {
     io.err('tsplay lab is already up:');
     return printStatus(existing, io, args.flags['json'] === true);
   }
-  const daemon = fileURLToPath(new URL('../lab/daemon.js', import.meta.url));
+  const daemon = fileURLToPath(new URL('../../lab/daemon.js', import.meta.url));
   if (!existsSync(daemon)) throw new UsageError(`the lab daemon ${daemon} is missing (build tsplay with \`npm run build\`)`, 1);
   const p = labPaths(cwd);
   mkdirSync(p.stateDir, { recursive: true });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError, KubeClient, KubeTransportError, KubeconfigError, defaultKubeconfigPath, loadKubeconfig, resourcePath } from '../../engine/kube/index.js';
-import { buildKubeconfig, makeLease, makeNode, makeSelfSignedCert, startKubeApi, type KubeApi } from '../../engine/lab/kube/index.js';
+import { buildKubeconfig, makeLease, makeNode, makeSelfSignedCert, startKubeApi, type KubeApi } from '../../lab/kube/index.js';
 
 let dir: string;
 beforeAll(() => {

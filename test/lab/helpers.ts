@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { Client, SFTPWrapper } from 'ssh2';
-import { startLab, type Lab } from '../../engine/lab/index.js';
-import type { LabOptions, LabTimings } from '../../engine/lab/types.js';
+import { startLab, type Lab } from '../../lab/index.js';
+import type { LabOptions, LabTimings } from '../../lab/types.js';
 
 // Timings short enough for tests.
 export const FAST: Partial<LabTimings> = {
@@ -53,6 +53,8 @@ export class TestLab {
       c.once('error', reject);
       c.connect({ host: '127.0.0.1', port, username, privateKey: readFileSync(this.lab.paths.keyFile), readyTimeout: 5000 });
     });
+    // like the engine's transport (no Nagle delay on each channel's small packets)
+    c.setNoDelay(true);
     c.on('error', () => undefined);
     c.on('close', () => {
       if (this.clients.get(`${node}/${username}`) === c) this.clients.delete(`${node}/${username}`);
@@ -110,7 +112,7 @@ export const BUILT_CLI = fileURLToPath(new URL('../../dist/engine/cli/main.js', 
 
 // Why the built CLI cannot run the lab (no build), or undefined.
 export function builtLabMissing(): string | undefined {
-  for (const f of [BUILT_CLI, fileURLToPath(new URL('../../dist/engine/lab/daemon.js', import.meta.url))]) if (!existsSync(f)) return `${f} is missing: run \`npm run build\` first`;
+  for (const f of [BUILT_CLI, fileURLToPath(new URL('../../dist/lab/daemon.js', import.meta.url))]) if (!existsSync(f)) return `${f} is missing: run \`npm run build\` first`;
   return undefined;
 }
 

@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostKubectl } from '../../engine/lab/tools/microk8s.js';
-import { findDebianKubectl } from '../kube/kubectl-harness.js';
+import { hostKubectl } from '../../lab/tools/microk8s.js';
+import { findDebianKubectl } from './kube/kubectl-harness.js';
 import { TestLab } from './helpers.js';
 
 const found = findDebianKubectl();

@@ -1,7 +1,7 @@
 // Reboots of microk8s nodes: the SSH side drops and comes back with a new boot id, the API sees the
 // node NotReady then Ready, pods get new IPs or move; the after-reboot faults; snap refreshes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../engine/lab/kube/index.js';
+import type { KubeObject } from '../../lab/kube/index.js';
 import { TestLab, until } from './helpers.js';
 
 const EP = 'unix:///var/snap/microk8s/common/run/containerd.sock';

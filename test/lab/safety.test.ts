@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setprivPath } from '../../engine/lab/shell.js';
+import { setprivPath } from '../../lab/shell.js';
 import { TestLab } from './helpers.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

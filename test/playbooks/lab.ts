@@ -4,17 +4,17 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LabStatus } from '../../engine/lab/status.js';
+import type { LabStatus } from '../../lab/status.js';
 import { ROOT, runCli, startCli, type CliResult } from '../e2e/cli.js';
 
 // Faster than `lab up`'s defaults so whole rolling runs take seconds, slow enough to be ordered.
-export const TIMINGS = { rebootDelayMs: 100, rebootDownMs: 600, kubeletStartMs: 300, serviceRestartMs: 200, quorumRecoveryMs: 1500, kubeletSyncMs: 500, contentionIntervalMs: 200, timeScale: 0.01 };
+export const TIMINGS = { rebootDelayMs: 100, rebootDownMs: 250, kubeletStartMs: 100, serviceRestartMs: 200, quorumRecoveryMs: 1500, kubeletSyncMs: 500, contentionIntervalMs: 200, timeScale: 0.01 };
 const ENV = { TSPLAY_LAB_TIMINGS: JSON.stringify(TIMINGS), CI: '1' };
 
 export const PLAYBOOKS = join(ROOT, 'playbooks');
 
 // What `tsplay lab status --json` prints.
-export type { LabStatus } from '../../engine/lab/status.js';
+export type { LabStatus } from '../../lab/status.js';
 
 // One JSON event of `--output json`.
 export type RunEvent = Record<string, unknown> & { type: string };

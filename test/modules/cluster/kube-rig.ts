@@ -1,7 +1,7 @@
 // A simulated cluster over real HTTP for the kubectl module tests: three nodes, a DaemonSet pod on
 // each, a Deployment `web` (3 replicas, one per node) with a PodDisruptionBudget, and helpers to
 // run the module like the engine does (the host connection must never be used).
-import { makeDaemonSet, makeDeployment, makeNode, makePdb, makePod, startKubeApi, type KubeApi, type KubeObject } from '../../../engine/lab/kube/index.js';
+import { makeDaemonSet, makeDeployment, makeNode, makePdb, makePod, startKubeApi, type KubeApi, type KubeObject } from '../../../lab/kube/index.js';
 import type { ModuleResult } from '../../../engine/module.js';
 import kubectl, { type KubectlArgs } from '../../../modules/kubectl.js';
 import { recordedHost, runRecorded } from './recorded-host.js';

@@ -1,6 +1,6 @@
 // kubectl cordon/uncordon/drain against the simulated apiserver over real HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeNode, makePdb, makePod, makeStatefulSet, type KubeApi, type KubeObject } from '../../../engine/lab/kube/index.js';
+import { makeNode, makePdb, makePod, makeStatefulSet, type KubeApi, type KubeObject } from '../../../lab/kube/index.js';
 import kubectl from '../../../modules/kubectl.js';
 import { runKubectl, startRig, webNodes } from './kube-rig.js';
 

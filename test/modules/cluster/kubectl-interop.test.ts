@@ -1,9 +1,9 @@
 // The kubectl module and Debian's real kubectl on the same (HTTPS, token) simulated cluster:
 // what one cordons the other sees, and an operator's `kubectl cordon` is never undone by tsplay.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeNode, type KubeObject } from '../../../engine/lab/kube/index.js';
+import { makeNode, type KubeObject } from '../../../lab/kube/index.js';
 import kubectl from '../../../modules/kubectl.js';
-import { KubectlRig, findDebianKubectl } from '../../kube/kubectl-harness.js';
+import { KubectlRig, findDebianKubectl } from '../../lab/kube/kubectl-harness.js';
 import { recordedHost, runRecorded } from './recorded-host.js';
 
 let bin = '';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeLease, makePod, setNodeReady, type KubeApi } from '../../../engine/lab/kube/index.js';
+import { makeLease, makePod, setNodeReady, type KubeApi } from '../../../lab/kube/index.js';
 import { resolveKubeconfig } from '../../../modules/lib/kube-connect.js';
 import { runKubectl, startRig } from './kube-rig.js';
 

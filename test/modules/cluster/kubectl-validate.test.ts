@@ -1,7 +1,7 @@
 // The post-upgrade validations of the kubectl module (seed 000): stale EndpointSlice IPs and
 // their repair by deleting the slice, against the simulated apiserver.
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeService, type KubeApi } from '../../../engine/lab/kube/index.js';
+import { makeService, type KubeApi } from '../../../lab/kube/index.js';
 import { runKubectl, startRig } from './kube-rig.js';
 
 let api: KubeApi | undefined;

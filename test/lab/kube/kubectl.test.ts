@@ -1,6 +1,6 @@
 // Keeps the simulated apiserver honest: Debian's real kubectl (kubernetes-client) drives it.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makePod, setNodeReady, type KubeStore } from '../../engine/lab/kube/index.js';
+import { makePod, setNodeReady, type KubeStore } from '../../../lab/kube/index.js';
 import { seedCluster, webPods } from './helpers.js';
 import { KubectlRig, findDebianKubectl, findNewerKubectl } from './kubectl-harness.js';
 

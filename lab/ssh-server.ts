@@ -1,10 +1,11 @@
 // One node's SSH endpoint: an ssh2 Server fed by our own loopback listener (so a reboot can close the
 // port and cut every connection), public-key auth with the lab's client key, exec and shell channels
-// running real shells, signals, and the SFTP subsystem.
+// running real shells (or, for plain simulated commands, lab/dispatch in process), signals, and SFTP.
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
+import { planExec, startInProcess, type InProcessOptions, type Running } from './dispatch/channel.js';
 import type { NodeSim } from './node.js';
 import { serveSftp } from './sftp.js';
 import { SftpWorker } from './sftp-worker.js';
@@ -18,6 +19,8 @@ export interface NodeSshOptions {
   user: ShellUser | undefined;
   // The environment of a shell for this login name (PATH, HOME, TSPLAY_LAB_*).
   env: (login: string) => Record<string, string>;
+  // Run exec requests that are plain simulated commands in process (lab/dispatch); unset: always a real shell.
+  inProcess?: InProcessOptions;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -38,6 +41,8 @@ export class NodeSsh {
   // Listen on 127.0.0.1 (port 0 picks one; later calls reuse it).
   async listen(port = this.port): Promise<number> {
     const server = createServer((sock) => {
+      // TCP_NODELAY like sshd's: without it every exec stalls on Nagle + delayed ACK (~40 ms).
+      sock.setNoDelay(true);
       this.sockets.add(sock);
       sock.on('close', () => this.sockets.delete(sock));
       sock.on('error', () => undefined);
@@ -99,7 +104,7 @@ export class NodeSsh {
 
   private onSession(session: Session, login: string): void {
     const extra: Record<string, string> = {};
-    let child: ReturnType<typeof spawnForNode> | undefined;
+    let running: Running | undefined;
     session.on('env', (accept, _reject, info) => {
       if (ENV_NAME.test(info.key) && !info.key.startsWith('TSPLAY_LAB_') && info.key !== 'PATH') extra[info.key] = info.val;
       accept?.();
@@ -108,13 +113,15 @@ export class NodeSsh {
     session.on('window-change', (accept) => accept?.());
     session.on('signal', (accept, _reject, info) => {
       accept?.();
-      if (child?.pid) killGroup(child.pid, `SIG${info.name}` as NodeJS.Signals);
+      running?.kill(`SIG${info.name}` as NodeJS.Signals);
     });
     session.on('exec', (accept, _reject, info) => {
-      child = this.run(accept(), ['/bin/sh', '-c', info.command], login, extra);
+      const env = { ...extra, ...this.o.env(login) };
+      const planned = this.o.inProcess && planExec(info.command, env, this.o.inProcess);
+      running = planned && this.o.inProcess ? startInProcess(accept(), planned, env, this.o.inProcess, this.groups) : this.run(accept(), ['/bin/sh', '-c', info.command], env);
     });
     session.on('shell', (accept) => {
-      child = this.run(accept(), ['/bin/sh', '-i'], login, extra);
+      running = this.run(accept(), ['/bin/sh', '-i'], { ...extra, ...this.o.env(login) });
     });
     session.on('sftp', (accept) => {
       const worker = new SftpWorker(this.o.node.dir, this.o.env(login), this.o.user);
@@ -126,8 +133,9 @@ export class NodeSsh {
     session.on('subsystem', (_accept, reject) => reject?.());
   }
 
-  private run(stream: ServerChannel, argv: string[], login: string, extra: Record<string, string>): ReturnType<typeof spawnForNode> {
-    const child = spawnForNode({ argv, cwd: this.o.node.dir, env: { ...extra, ...this.o.env(login) }, user: this.o.user });
+  // A real shell for the channel.
+  private run(stream: ServerChannel, argv: string[], env: Record<string, string>): Running {
+    const child = spawnForNode({ argv, cwd: this.o.node.dir, env, user: this.o.user });
     const pid = child.pid;
     if (pid) this.groups.add(pid);
     child.stdin?.on('error', () => undefined);
@@ -157,6 +165,6 @@ export class NodeSsh {
     stream.on('close', () => {
       if (!done) killGroup(pid);
     });
-    return child;
+    return { kill: (signal) => killGroup(pid, signal) };
   }
 }

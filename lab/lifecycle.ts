@@ -55,10 +55,11 @@ function memberChange(sim: LabSim, node: NodeSim, up: boolean): void {
   if (change.lost) quorumTicker(sim);
 }
 
-// While writes fail for lack of quorum, the surviving members and kubelites log the errors of the seeds.
+// While writes fail for lack of quorum, the surviving members and kubelites log the errors of the seeds
+// (every second; more often when quorumRecoveryMs is shorter than the default 20 s).
 function quorumTicker(sim: LabSim): void {
   let n = 0;
-  const stop = sim.every(1000, () => {
+  const stop = sim.every(Math.min(1000, sim.timings.quorumRecoveryMs / 20), () => {
     if (!sim.datastore.writesFailing()) return stop();
     n++;
     for (const m of sim.datastore.members.filter((x) => x.up)) {

@@ -123,7 +123,8 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
         TSPLAY_LAB_NODE: n.name, TSPLAY_LAB_NODE_IP: n.ip, TSPLAY_LAB_URL: control.url, TSPLAY_LAB_TOKEN: token, TSPLAY_LAB_USER: login, TSPLAY_LAB_BOOT_DIR: paths.bootDir,
         ...(login === 'root' ? { TSPLAY_LAB_ROOT: '1' } : {}),
       });
-      const ssh = new NodeSsh({ node: n, hostKey: host.private, clientKey, user, env });
+      const inProcess = opts.dispatch === 'shell' ? {} : { inProcess: { sim, node: n, binDir: paths.binDir, user } };
+      const ssh = new NodeSsh({ node: n, hostKey: host.private, clientKey, user, env, ...inProcess });
       n.sshPort = await ssh.listen(0);
       servers.set(n.name, ssh);
       closers.push(() => ssh.close());

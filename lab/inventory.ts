@@ -2,10 +2,8 @@
 // and for kubeadm the kube_control_plane / kube_node / etcd groups.
 import { stringify } from 'yaml';
 import type { NodeSim } from './node.js';
+import { INVENTORY_MARKER } from './paths.js';
 import type { Datastore, Flavor } from './types.js';
-
-// The first line of a lab inventory; `lab down` only removes a file that starts with it.
-export const INVENTORY_MARKER = '# tsplay rehearsal lab inventory';
 
 // What the inventory points at.
 export interface InventorySpec {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, patchTypeOf } from '../../engine/lab/kube/patch.js';
+import { applyPatch, patchTypeOf } from '../../../lab/kube/patch.js';
 
 describe('patches', () => {
   const node = { metadata: { name: 'n1', labels: { a: '1', b: '2' }, finalizers: ['x'] }, spec: { taints: [{ key: 't', effect: 'NoSchedule' }] } };

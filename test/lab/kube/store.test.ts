@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeStatusError, KubeStore, makeNode, makePod, type StoreEvent } from '../../engine/lab/kube/index.js';
+import { KubeStatusError, KubeStore, makeNode, makePod, type StoreEvent } from '../../../lab/kube/index.js';
 import { until } from './helpers.js';
 
 const stores: KubeStore[] = [];

@@ -73,6 +73,9 @@ export interface LabOptions {
   writeInventory?: boolean;
   // The unprivileged user shells run as when the lab runs as root (default: nobody).
   shellUser?: string;
+  // How exec requests made only of simulated commands run: in the lab's process (default), or
+  // always through a real shell and the node dispatcher (`shell`; what every other command does).
+  dispatch?: 'in-process' | 'shell';
 }
 
 // One simulated command invocation, as the shims send it to the control API.

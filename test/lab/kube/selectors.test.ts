@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KubeStatusError } from '../../engine/lab/kube/errors.js';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorMatches, mapSelectorMatches } from '../../engine/lab/kube/selectors.js';
-import { makePod } from '../../engine/lab/kube/makers.js';
+import { KubeStatusError } from '../../../lab/kube/errors.js';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, selectorMatches, mapSelectorMatches } from '../../../lab/kube/selectors.js';
+import { makePod } from '../../../lab/kube/makers.js';
 
 const labels = { app: 'web', tier: 'front', rev: '3' };
 const sel = (s: string) => matchesLabels(parseLabelSelector(s), labels);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient, loadKubeconfig, type WatchEvent } from '../../engine/kube/index.js';
-import { KubeStore, makeLease, makePod, startKubeApi, type KubeApi } from '../../engine/lab/kube/index.js';
+import { KubeClient, loadKubeconfig, type WatchEvent } from '../../../engine/kube/index.js';
+import { KubeStore, makeLease, makePod, startKubeApi, type KubeApi } from '../../../lab/kube/index.js';
 import { seedCluster, webPods } from './helpers.js';
 
 let api: KubeApi;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   KubeStatusError, KubeStore, PDB_VIOLATION_MESSAGE, computePdbCounts, makeNode, makePdb, makePod, makeStatefulSet,
   setNodeCondition, setNodeReady, setPodReady, type KubeObject,
-} from '../../engine/lab/kube/index.js';
+} from '../../../lab/kube/index.js';
 import { seedCluster, until, webPods } from './helpers.js';
 
 const stores: KubeStore[] = [];

@@ -4,8 +4,6 @@ export { startLab, LAB_LOGIN, type Lab } from './lab.js';
 // Options, timings, tool calls and the fault names.
 export { DEFAULT_TIMINGS, FAULT_NAMES, type Datastore, type FaultName, type Flavor, type LabOptions, type LabTimings, type ToolCall, type ToolResult } from './types.js';
 // Where a lab keeps its files.
-export { labPaths, removeRuntimeFiles, type LabPaths } from './paths.js';
+export { INVENTORY_MARKER, labPaths, removeRuntimeFiles, type LabPaths } from './paths.js';
 // `tsplay lab status`.
-export { formatStatus, type LabStatus, type NodeStatus } from './status.js';
-// The first line of inventory/lab.yml.
-export { INVENTORY_MARKER } from './inventory.js';
+export { formatStatus, type LabStatus, type NodeStatus } from './status-format.js';

@@ -7,6 +7,11 @@ import { TOOLS } from './tools/index.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'"'"'`)}'`;
 
+// The environment variables a simulated command sees from its shell (the rest stays with the shell).
+export const PASS_ENV: readonly string[] = ['CONTAINER_RUNTIME_ENDPOINT', 'DEBIAN_FRONTEND', 'KUBECONFIG'];
+// The small sh shims besides the simulated tools (all in the shim directory).
+export const SH_SHIMS: readonly string[] = ['sudo', 'hostname', 'cat', 'id', 'whoami', 'uname', 'chown', 'chgrp'];
+
 const DISPATCHER = `'use strict';
 // tsplay lab: runs one simulated command through the lab's control API.
 const http = require('http');
@@ -17,7 +22,7 @@ const env = process.env;
 let stdin;
 if (tool === 'dpkg' && args.includes('--set-selections')) { try { stdin = fs.readFileSync(0, 'utf8'); } catch { stdin = ''; } }
 const pass = {};
-for (const k of ['CONTAINER_RUNTIME_ENDPOINT', 'DEBIAN_FRONTEND', 'KUBECONFIG']) if (env[k] !== undefined) pass[k] = env[k];
+for (const k of ${JSON.stringify(PASS_ENV)}) if (env[k] !== undefined) pass[k] = env[k];
 const body = JSON.stringify({ node: env.TSPLAY_LAB_NODE, tool, args, root: env.TSPLAY_LAB_ROOT === '1', cwd: process.cwd(), env: pass, stdin });
 const die = (msg) => { process.stderr.write(tool + ': ' + msg + '\\n'); process.exitCode = 125; };
 let url;

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { ShellUser } from './shell.js';
 
+// The first line of a lab inventory; `lab down` only removes a file that starts with it.
+export const INVENTORY_MARKER = '# tsplay rehearsal lab inventory';
+
 // Every path of one lab.
 export interface LabPaths {
   cwd: string;

@@ -1,6 +1,6 @@
 // A small seeded cluster for the kube tests: three nodes, a DaemonSet pod on each, a Deployment
 // `web` (3 replicas) with a Service and a PodDisruptionBudget, and a Lease.
-import { KubeStore, makeDaemonSet, makeDeployment, makeLease, makeNode, makePdb, makePod, makeService, type KubeObject } from '../../engine/lab/kube/index.js';
+import { KubeStore, makeDaemonSet, makeDeployment, makeLease, makeNode, makePdb, makePod, makeService, type KubeObject } from '../../../lab/kube/index.js';
 
 export interface SeedOptions {
   minAvailable?: number | string;

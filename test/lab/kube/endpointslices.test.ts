@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KubeStore, makeEndpointSlice, makeService, setPodReady } from '../../engine/lab/kube/index.js';
+import { KubeStore, makeEndpointSlice, makeService, setPodReady } from '../../../lab/kube/index.js';
 import { seedCluster, webPods } from './helpers.js';
 
 const stores: KubeStore[] = [];

@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeSelfSignedCert, startKubeApi, type KubeApi } from '../../engine/lab/kube/index.js';
+import { makeSelfSignedCert, startKubeApi, type KubeApi } from '../../../lab/kube/index.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 // Debian's kubectl: $TSPLAY_KUBECTL, else what scripts/ensure-kubectl.sh provides; `error` says why not.
 export function findDebianKubectl(): { path: string } | { error: string } {

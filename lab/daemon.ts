@@ -1,6 +1,7 @@
 // The background process `tsplay lab up` starts: runs startLab until SIGTERM, records itself in
 // .tsplay/lab/state.json once everything listens, and cleans up on the way out.
-// usage: node dist/engine/lab/daemon.js --cwd DIR [--nodes N] [--datastore dqlite|etcd] [--timings JSON]
+// usage: node dist/lab/daemon.js --cwd DIR [--nodes N] [--datastore dqlite|etcd] [--timings JSON]
+// (TSPLAY_LAB_DISPATCH=shell: every exec request through a real shell, see LabOptions.dispatch)
 import { parseArgs } from 'node:util';
 import { startLab, type Lab } from './lab.js';
 import { cleanupLab, writeState } from './state.js';
@@ -34,7 +35,8 @@ process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof
 
 try {
   const timings = values.timings ? (JSON.parse(values.timings) as Partial<LabTimings>) : undefined;
-  lab = await startLab({ cwd, nodes: Number(values.nodes ?? 3), datastore: (values.datastore ?? 'dqlite') as Datastore, ...(timings ? { timings } : {}) });
+  const dispatch = process.env['TSPLAY_LAB_DISPATCH'] === 'shell' ? 'shell' : 'in-process';
+  lab = await startLab({ cwd, nodes: Number(values.nodes ?? 3), datastore: (values.datastore ?? 'dqlite') as Datastore, dispatch, ...(timings ? { timings } : {}) });
   writeState(lab.paths, {
     pid: process.pid,
     startedAt: new Date().toISOString(),

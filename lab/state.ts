@@ -1,8 +1,8 @@
 // The running lab's record (.tsplay/lab/state.json) and the client side of its control API, used by
 // `tsplay lab` to find, query and stop the daemon.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { INVENTORY_MARKER } from './inventory.js';
-import { labPaths, removeRuntimeFiles, type LabPaths } from './paths.js';
+import { request } from 'node:http';
+import { INVENTORY_MARKER, labPaths, removeRuntimeFiles, type LabPaths } from './paths.js';
 import type { Datastore, Flavor } from './types.js';
 
 // What state.json records.
@@ -58,15 +58,29 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-// Call the control API; resolves with the parsed JSON body and HTTP status.
-export async function callControl(s: LabState, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(new URL(path, s.controlUrl), {
-    method,
-    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(timeoutMs),
+// Call the control API; resolves with the parsed JSON body and HTTP status. (node:http without
+// keep-alive rather than fetch: the CLI neither loads undici nor waits on an idle socket to exit.)
+export function callControl(s: LabState, method: 'GET' | 'POST', path: string, body?: unknown, timeoutMs = 10_000): Promise<{ status: number; body: Record<string, unknown> }> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' };
+    if (text !== undefined) headers['content-length'] = Buffer.byteLength(text);
+    const req = request(new URL(path, s.controlUrl), { method, headers, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`the lab control API did not answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(text);
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 // Whether the recorded daemon is alive and answers.
@@ -98,7 +112,7 @@ export async function stopLab(cwd: string, s: LabState, waitMs = 10_000): Promis
       /* exited meanwhile */
     }
     const end = Date.now() + waitMs;
-    while (pidAlive(s.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    while (pidAlive(s.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     if (pidAlive(s.pid)) {
       how = 'killed';
       try {

@@ -1,0 +1,131 @@
+// Runs a planned script in process, the way dash and the shims would: and-or lists, groups,
+// redirections between the channel's stdout, stderr and /dev/null, exit and exec, sudo's root mark,
+// and each simulated tool called as the node dispatcher calls it (same ToolCall, same output and status).
+import { PASS_ENV } from '../shims.js';
+import type { ToolCall, ToolResult } from '../types.js';
+import type { Sink } from './parse.js';
+import type { Action, Plan, PlannedCommand, Program } from './plan.js';
+import { runShim } from './shims.js';
+
+// What the script runs against: the simulation, the channel, and real processes for `exec` answers.
+export interface DispatchHost {
+  // The shell's working directory (the node's root).
+  cwd: string;
+  tool(call: ToolCall): Promise<ToolResult>;
+  // The channel's whole stdin (for `dpkg --set-selections`).
+  readStdin(): Promise<string>;
+  // Runs a real program as the shell user (a tool's `exec` answer); resolves with its status.
+  spawn(file: string, args: string[], env: Record<string, string>, out: (fd: 1 | 2, data: Buffer) => void): Promise<number>;
+  write(fd: 1 | 2, data: string | Buffer): void;
+  // The channel went away or was signalled: stop before the next command.
+  aborted(): boolean;
+}
+
+// Thrown when the channel went away in the middle of a script.
+export class Aborted extends Error {}
+
+type Env = Record<string, string>;
+type Fds = { 1: Sink; 2: Sink };
+
+interface Shell {
+  env: Env;
+  last: number;
+}
+
+class ExitShell {
+  constructor(readonly code: number) {}
+}
+
+class Runner {
+  constructor(private readonly host: DispatchHost) {}
+
+  private write(fds: Fds, fd: 1 | 2, data: string | Buffer): void {
+    const to = fds[fd];
+    if (to !== 'null' && data.length > 0) this.host.write(to, data);
+  }
+
+  private emit(r: ToolResult, fds: Fds): void {
+    this.write(fds, 1, r.stdout);
+    this.write(fds, 2, r.stderr);
+  }
+
+  // One simulated tool, as lab/shims.ts's dispatcher calls it.
+  private async tool(tool: string, args: string[], env: Env, fds: Fds): Promise<number> {
+    const pass: Env = {};
+    for (const k of PASS_ENV) if (env[k] !== undefined) pass[k] = env[k];
+    const call: ToolCall = { node: env['TSPLAY_LAB_NODE'] ?? '', tool, args, root: env['TSPLAY_LAB_ROOT'] === '1', cwd: this.host.cwd, env: pass };
+    if (tool === 'dpkg' && args.includes('--set-selections')) call.stdin = await this.host.readStdin();
+    const r = await this.host.tool(call);
+    if (this.host.aborted()) throw new Aborted();
+    this.emit(r, fds);
+    // process.exitCode in the dispatcher: the status the shell sees is the low byte.
+    if (!r.exec) return r.rc & 0xff;
+    return this.host.spawn(r.exec.file, r.exec.args, { ...env, ...(r.exec.env ?? {}) }, (fd, d) => this.write(fds, fd, d));
+  }
+
+  async program(p: Program, env: Env, fds: Fds): Promise<number> {
+    switch (p.kind) {
+      case 'tool':
+        return this.tool(p.tool, p.args, env, fds);
+      case 'shim': {
+        const r = runShim(p.name, p.args, env);
+        this.emit(r, fds);
+        return r.rc;
+      }
+      case 'sh':
+        try {
+          return await this.script(p.script, { env: { ...env }, last: 0 }, fds);
+        } catch (e) {
+          if (e instanceof ExitShell) return e.code;
+          throw e;
+        }
+      case 'sudo':
+        if (!p.target) {
+          this.write(fds, 2, 'usage: sudo [-u user] command\n');
+          return 1;
+        }
+        return this.program(p.target, { ...env, TSPLAY_LAB_ROOT: '1' }, fds);
+    }
+  }
+
+  private async action(a: Action, sh: Shell, fds: Fds): Promise<number> {
+    switch (a.kind) {
+      case 'print':
+        this.write(fds, 1, a.text);
+        return 0;
+      case 'exit':
+        throw new ExitShell(a.code ?? sh.last);
+      case 'status':
+        return a.code;
+      case 'export':
+        for (const [k, v] of a.vars) sh.env[k] = v;
+        return 0;
+      case 'exec':
+        throw new ExitShell(await this.program(a.program, sh.env, fds));
+      case 'run':
+        return this.program(a.program, { ...sh.env, ...Object.fromEntries(a.assigns) }, fds);
+    }
+  }
+
+  private async command(c: PlannedCommand, sh: Shell, fds: Fds): Promise<number> {
+    if (this.host.aborted()) throw new Aborted();
+    const f: Fds = { ...fds };
+    for (const r of c.redirects) f[r.fd] = r.to === 'null' ? 'null' : f[r.to];
+    const status = c.kind === 'group' ? await this.script(c.body, sh, f) : await this.action(c.action, sh, f);
+    sh.last = status;
+    return status;
+  }
+
+  private async script(plan: Plan, sh: Shell, fds: Fds): Promise<number> {
+    for (const item of plan) {
+      let status = await this.command(item.first, sh, fds);
+      for (const r of item.rest) if ((r.op === '&&') === (status === 0)) status = await this.command(r.cmd, sh, fds);
+    }
+    return sh.last;
+  }
+}
+
+// Runs `/bin/sh -c SCRIPT` (already planned, with its pid) in process; resolves with its exit status.
+export function runPlanned(plan: Plan, pid: number, env: Env, host: DispatchHost): Promise<number> {
+  return new Runner(host).program({ kind: 'sh', script: plan, pid }, env, { 1: 1, 2: 2 });
+}
