@@ -83,7 +83,8 @@ describe.skipIf(missing !== undefined)(`tsplay lab (built CLI)${missing ? ` — 
     - copy:
         content: "--metrics\\n"
         dest: "{{ tsplay_node_root }}/var/snap/microk8s/current/args/k8s-dqlite-extra"${reboot}`);
-    const r = await tsplay(['run', 'play.yml', '-i', 'inventory/lab.yml'], { cwd: dir, env, timeoutMs: 120_000 });
+    // the reboot here tests the transport, not the procedure: the node is deliberately not drained
+    const r = await tsplay(['run', 'play.yml', '-i', 'inventory/lab.yml', '--allow-unsafe', 'reboot-undrained'], { cwd: dir, env, timeoutMs: 120_000 });
     expect(r.rc, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/k8s01 +: ok=\d+ +changed=\d+ +unreachable=0 +failed=0/);
     expect(readFileSync(join(dir, '.tsplay/lab/nodes/k8s01/var/snap/microk8s/current/args/k8s-dqlite-extra'), 'utf8')).toBe('--metrics\n');
