@@ -282,7 +282,7 @@ async function runOnce({ env, task, host, searchPaths }: HostTask, scope: VarSco
   const checkMode = check === undefined || check === null ? env.ctx.options.check : truthy(check, scope);
   const before = { task, mod, host, target, args, scope, exec, checkMode };
   const refusal = await env.checkBeforeAction(before);
-  if (refusal) return { failed: true, changed: false, ...refusal };
+  if (refusal) return { failed: true, changed: false, ...refusal, ...(target !== host ? { _delegated_to: target } : {}) };
   const res = await runAction(env.ctx, {
     task, mod, host, target, args, exec, searchPaths,
     checkMode,
