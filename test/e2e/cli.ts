@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuild } from '../helpers/build.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'dist', 'engine', 'cli', 'main.js');
@@ -14,9 +15,11 @@ export interface CliResult {
   stderr: string;
 }
 
-// Fails clearly when the CLI has not been built (npm ci / npm run build builds it).
+// Fails clearly when the CLI has not been built, or was built from older sources (npm run build).
 export function assertBuilt(): void {
   if (!existsSync(CLI)) throw new Error(`the CLI is not built: ${CLI} is missing (run npm run build)`);
+  const stale = staleBuild();
+  if (stale) throw new Error(stale);
 }
 
 // Starts `tsplay ARGS` in `cwd`; the caller may signal the child before awaiting `done`.

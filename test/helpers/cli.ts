@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { staleBuild } from './build.js';
 
 // The CLI the end-to-end tests spawn (TSPLAY_CLI overrides the built one).
 export const CLI = process.env['TSPLAY_CLI'] ?? fileURLToPath(new URL('../../dist/engine/cli/main.js', import.meta.url));
@@ -12,7 +13,7 @@ export function cliMissing(): string | undefined {
   const ssh = new URL('../connection/ssh.js', `file://${CLI}`);
   if (!existsSync(CLI)) return `${CLI} does not exist: run \`npm run build\` before the end-to-end tests`;
   if (!existsSync(fileURLToPath(ssh))) return `${fileURLToPath(ssh)} is missing: the build is stale, run \`npm run build\``;
-  return undefined;
+  return process.env['TSPLAY_CLI'] ? undefined : staleBuild();
 }
 
 // The outcome of one CLI run.

@@ -1,4 +1,5 @@
 // A lab started in-process with short timings, driven with the real ssh2 client (exec and SFTP).
+import { staleBuild } from '../helpers/build.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +114,7 @@ export const BUILT_CLI = fileURLToPath(new URL('../../dist/engine/cli/main.js', 
 // Why the built CLI cannot run the lab (no build), or undefined.
 export function builtLabMissing(): string | undefined {
   for (const f of [BUILT_CLI, fileURLToPath(new URL('../../dist/lab/daemon.js', import.meta.url))]) if (!existsSync(f)) return `${f} is missing: run \`npm run build\` first`;
-  return undefined;
+  return staleBuild();
 }
 
 // Run `tsplay ARGS` in cwd (bounded; never throws for a non-zero exit).
