@@ -20,10 +20,6 @@ export const schema = {
 // The arguments as the module receives them (aliases renamed, defaults applied by the engine).
 export type JournalArgs = ArgsOf<typeof schema>;
 
-// The module's defaults, also for the engine's `journal:` guard, which queries without the module.
-const DEFAULT_SINCE = schema.properties.since.default;
-const DEFAULT_MAX_LINES = schema.properties.max_lines.default;
-
 export default defineModule({
   name: 'journal',
   summary: 'Count journald lines of a unit matching a pattern over a time window (read-only)',

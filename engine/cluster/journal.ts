@@ -9,6 +9,10 @@ export interface HostReader {
 }
 import { parseDuration } from '../shared/duration.js';
 
+/** the window and the evidence kept when a query does not say (the journal module's defaults too) */
+export const DEFAULT_SINCE = '10m';
+export const DEFAULT_MAX_LINES = 20;
+
 // What to count.
 export interface JournalQuery {
   unit: string | string[];
@@ -25,7 +29,7 @@ export interface JournalCount {
 
 // journalctl's --since value: durations become relative seconds (`10m` → `-600s`), anything else is passed on.
 export function sinceArg(since: string | number | undefined): string {
-  const secs = parseDuration(since ?? '10m');
+  const secs = parseDuration(since ?? DEFAULT_SINCE);
   return secs !== undefined ? `-${Math.ceil(secs)}s` : String(since);
 }
 
@@ -34,7 +38,7 @@ const TAIL = raw(`'{ b[NR % m] = $0 } END { print NR + 0; for (i = (NR > m ? NR 
 // The one command: journalctl piped through grep -E, then the count and the last lines.
 export function journalCommand(q: JournalQuery): ShellCommand {
   const units = (Array.isArray(q.unit) ? q.unit : [q.unit]).map((u) => sh`-u ${u}`);
-  const max = Math.max(0, Math.floor(q.maxLines ?? 20));
+  const max = Math.max(0, Math.floor(q.maxLines ?? DEFAULT_MAX_LINES));
   const read = sh`journalctl ${units} --since ${sinceArg(q.since)} --no-pager -o short-iso -q`;
   if (max === 0) return sh`${read} | grep -E -c -e ${q.pattern}`;
   return sh`${read} | grep -E -e ${q.pattern} | awk -v ${`m=${max}`} ${TAIL}`;
@@ -45,7 +49,7 @@ export function journalCommand(q: JournalQuery): ShellCommand {
 export async function readJournal(host: HostReader, q: JournalQuery): Promise<JournalCount> {
   const r = await host.query(journalCommand(q));
   const err = r.stderr.trim();
-  if (err !== '' || (r.rc !== 0 && !(r.rc === 1 && (q.maxLines ?? 20) === 0))) {
+  if (err !== '' || (r.rc !== 0 && !(r.rc === 1 && (q.maxLines ?? DEFAULT_MAX_LINES) === 0))) {
     throw new Error(`reading the journal of ${String(q.unit)} failed: ${err || `rc ${r.rc}`}`);
   }
   const [first, ...rest] = r.stdout.replace(/\n$/, '').split('\n');

@@ -86,7 +86,7 @@ async function checkGuard(br: BatchRunner, req: BeforeActionRequest): Promise<Va
     signal: br.signal,
     peers,
     onWait: (condition, evidence, remaining) => br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition, status: 'waiting', evidence, remaining_s: remaining }),
-  }, task);
+  });
   if (verdict.ok) {
     br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition: Object.keys(task.guard.raw).join(','), status: 'ok' });
     return undefined;

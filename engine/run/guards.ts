@@ -2,11 +2,11 @@
 // journal, alerts, nodes_ready, quorum, command, that. All must hold; a tripped guard stops
 // the action, fails the host with the evidence, and (with `wait:`) is re-checked until it
 // clears or the time runs out.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil, type Look } from '../shared/wait.js';
 import { evaluateCondition, isUndefined, templateValue } from '../expr/index.js';
 import { shellLine, sh } from '../connection/command.js';
 import type { ExecOptions, ExecResult } from '../connection/types.js';
-import type { Task, Vars } from '../load/model.js';
+import type { Vars } from '../load/model.js';
 import { parseDuration } from '../shared/duration.js';
 import type { VarScope } from './scope.js';
 import { readJournal } from '../cluster/journal.js';
@@ -41,7 +41,7 @@ function hostVar(scope: VarScope, name: string): string | undefined {
 }
 
 // Checks every condition once; the first tripped one is returned with its evidence.
-async function checkOnce(raw: Vars, env: GuardEnv, task: Task): Promise<GuardVerdict> {
+async function checkOnce(raw: Vars, env: GuardEnv): Promise<GuardVerdict> {
   for (const name of CONDITIONS) {
     if (raw[name] === undefined) continue;
     const cfg = name === 'that' ? raw[name] : rendered(raw[name], env.scope);
@@ -78,29 +78,30 @@ async function checkOnce(raw: Vars, env: GuardEnv, task: Task): Promise<GuardVer
     }
     if (!v.ok) return v;
   }
-  void task;
   return { ok: true };
 }
 
-// Evaluates a task's guard, waiting (guard.wait, re-checking every guard.interval) while tripped.
-export async function evaluateGuard(raw: Vars, env: GuardEnv, task: Task): Promise<GuardVerdict> {
+// Evaluates a task's guard, waiting up to guard.wait while tripped: re-checked every guard.interval
+// when given, else soon at first and then less often (0.25 s growing to 15 s).
+export async function evaluateGuard(raw: Vars, env: GuardEnv): Promise<GuardVerdict> {
   const wait = parseDuration(rendered(raw['wait'], env.scope) ?? 0) ?? 0;
-  const interval = Math.max(0.05, parseDuration(rendered(raw['interval'], env.scope) ?? 15) ?? 15);
-  const deadline = Date.now() + wait * 1000;
-  for (;;) {
-    let v: GuardVerdict;
+  const given = raw['interval'] === undefined ? undefined : parseDuration(rendered(raw['interval'], env.scope));
+  const intervalMs = given === undefined ? undefined : Math.max(50, given * 1000);
+  let last: GuardVerdict = { ok: true };
+  const look = async (): Promise<Look> => {
     try {
-      v = await checkOnce(raw, env, task);
+      last = await checkOnce(raw, env);
     } catch (e) {
-      v = { ok: false, condition: 'guard', evidence: `guard could not be evaluated: ${(e as Error).message}` };
+      last = { ok: false, condition: 'guard', evidence: `guard could not be evaluated: ${(e as Error).message}` };
     }
-    const remaining = (deadline - Date.now()) / 1000;
-    if (v.ok || remaining <= 0 || env.signal.aborted) return v;
-    env.onWait(v.condition ?? 'guard', v.evidence ?? '', Math.ceil(remaining));
-    try {
-      await sleep(Math.min(interval, remaining) * 1000, undefined, { signal: env.signal });
-    } catch {
-      return v;
-    }
-  }
+    return last.ok ? { ok: true } : { ok: false, why: last.evidence ?? '' };
+  };
+  await waitUntil(look, {
+    timeoutS: wait,
+    signal: env.signal,
+    minIntervalMs: intervalMs ?? 250,
+    maxIntervalMs: intervalMs ?? 15_000,
+    onWait: (_why, remaining) => env.onWait(last.condition ?? 'guard', last.evidence ?? '', remaining),
+  });
+  return last;
 }

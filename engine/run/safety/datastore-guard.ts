@@ -5,7 +5,7 @@
 import { readJournal } from '../../cluster/journal.js';
 import type { Cluster } from './clusters.js';
 import { DATASTORE_UNIT, liveState, type LiveEnv } from './live.js';
-import type { Look } from './wait.js';
+import type { Look } from '../../shared/wait.js';
 
 /** the shortest contention window the guard uses, in seconds */
 export const WINDOW_FLOOR_S = 60;

@@ -11,7 +11,7 @@ import { Clusters, type Cluster, type ClusterRef } from './clusters.js';
 import { lookDatastore } from './datastore-guard.js';
 import { Identities, type ResolveEnv } from './identities.js';
 import { liveState, readMembers, type LiveEnv } from './live.js';
-import { waitUntil, type Look } from './wait.js';
+import { waitUntil, type Look } from '../../shared/wait.js';
 
 /** the protections only `--allow-unsafe RULE` relaxes */
 export const UNSAFE_RULES = ['datastore-guard', 'reboot-undrained'] as const;
