@@ -1,4 +1,4 @@
-// --output json: one event per line (JSON Lines), with the field names of DESIGN.md.
+// --output json: one event per line (JSON Lines), with the field names of docs/OUTPUT.md.
 import type { RunEvent } from '../run/events.js';
 
 // Creates an event listener that writes JSON lines; results carry their full body with -v.

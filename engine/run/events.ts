@@ -1,6 +1,6 @@
 // The event stream: the executor emits these, and every view (plain log, JSON lines,
 // recap, ink UI, run journal) is a map over them. Field names are a public interface
-// (DESIGN.md "Machine-readable output").
+// (docs/OUTPUT.md).
 import type { DiffEntry } from '../module.js';
 
 export type Status = 'ok' | 'changed' | 'failed' | 'ignored' | 'skipped' | 'unreachable';
