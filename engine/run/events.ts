@@ -61,7 +61,7 @@ export type RunEvent =
   | { type: 'no_hosts_remaining'; play: number; batch: number; reason: string }
   | { type: 'lock'; status: 'taken' | 'released'; where: string; run: string }
   /** the run's built-in safety: identity, budget, health gate, datastore guard, refusals */
-  | { type: 'safety'; check: 'identity' | 'budget' | 'health-gate' | 'datastore-guard' | 'reboot-undrained' | 'self-preemption' | 'allow-unsafe'; status: 'ok' | 'waiting' | 'refused' | 'info'; host?: string; node?: string; msg: string; remaining_s?: number }
+  | { type: 'safety'; check: 'identity' | 'budget' | 'health-gate' | 'datastore-guard' | 'reboot-undrained' | 'self-preemption' | 'run-lock' | 'allow-unsafe'; status: 'ok' | 'waiting' | 'refused' | 'info'; host?: string; node?: string; msg: string; remaining_s?: number }
   | { type: 'warning'; msg: string }
   | { type: 'error'; msg: string }
   | { type: 'recap'; stats: Record<string, HostStats>; rc: number };

@@ -143,6 +143,33 @@ describe('careless playbooks against the lab', { timeout: 180_000 }, () => {
     await expectHealthy();
   });
 
+  it('a handler restarting dqlite in a play without serial (forks 1): one voter, the others refused', async () => {
+    const k8s = labInventory().all.children.k8s;
+    const nodes = put('nodes.yml', stringify({ all: { children: { nodes: { hosts: k8s.hosts, vars: { tsplay_kubeconfig: k8s.vars['tsplay_kubeconfig'] } } } } }));
+    const pb = put('handler.yml', `- hosts: nodes\n  gather_facts: false\n  become: true\n  tasks:\n    - name: change the args\n      command: /bin/true\n      changed_when: true\n      notify: restart dqlite\n  handlers:\n    - name: restart dqlite\n      service:\n        name: ${DQLITE}\n        state: restarted\n`);
+    const r = await run(pb, '-i', nodes, '-f', '1');
+    expect(r.rc).toBe(2);
+    const o = outcome(r.events, 'restart dqlite');
+    expect(o.changed).toHaveLength(1);
+    expect(o.refused).toHaveLength(2);
+    await expectHealthy();
+  });
+
+  it('two runs at the same time on two voters: the second is refused by the run lock', async () => {
+    const slow = put('slow.yml', restartPlay('k8s01') + `- hosts: k8s01\n  gather_facts: false\n  tasks:\n    - pause:\n        seconds: 3\n`);
+    const first = lab.cli(['run', slow, '--output', 'json', ...FAST], 60_000);
+    await new Promise((r) => setTimeout(r, 1200));
+    const second = await run(put('other.yml', restartPlay('k8s03')));
+    const a = await first;
+    expect(a.rc).toBe(0);
+    // refused before its first task (the quorum group takes the lock up front) or at its first disruption
+    expect(second.rc === 1 || second.rc === 2).toBe(true);
+    expect(outcome(second.events, 'restart dqlite').changed).toEqual([]);
+    const why = safety(second.events) + second.events.filter((e) => e.type === 'error').map((e) => String(e['msg'])).join('\n');
+    expect(why).toMatch(/locked by run \S+ by \S+ \(.*slow\.yml\)/);
+    await expectHealthy();
+  });
+
   it('two plays back to back (k8s02, then k8s03): one voter at a time, the second after the first is healthy again', async () => {
     const pb = put('two-plays.yml', restartPlay('k8s02') + restartPlay('k8s03'));
     const r = await run(pb);

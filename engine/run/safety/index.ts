@@ -19,7 +19,7 @@ export type UnsafeRule = (typeof UNSAFE_RULES)[number];
 
 /** one safety report for the event stream */
 export interface SafetyNote {
-  check: 'identity' | 'budget' | 'health-gate' | 'datastore-guard' | 'reboot-undrained' | 'self-preemption';
+  check: 'identity' | 'budget' | 'health-gate' | 'datastore-guard' | 'reboot-undrained' | 'self-preemption' | 'run-lock';
   status: 'ok' | 'waiting' | 'refused';
   host?: string;
   node?: string;
@@ -103,6 +103,13 @@ export class SafetyRun {
     if (d.kind === 'reboot' && !this.drained.has(`${c.key}/${node}`) && !this.env.allowUnsafe.has('reboot-undrained')) {
       return this.refuse('reboot-undrained', req, `reboot-undrained: refusing ${d.what} of node '${node}': this run has not drained it (cordon and drain it first, as seed 002's procedure does; --allow-unsafe reboot-undrained overrides)`, node);
     }
+    if (!req.checkMode) {
+      try {
+        await this.env.ensureLock(c);
+      } catch (e) {
+        return this.refuse('run-lock', req, `refusing ${d.what} of node '${node}': ${(e as Error).message}`, node);
+      }
+    }
     const members = await readMembers(c, this.live);
     const member = d.datastore && members.includes(node);
     const budget = await this.waitBudget(req, c, node, member);
@@ -112,7 +119,6 @@ export class SafetyRun {
       const r = req.checkMode ? await look() : await waitUntil(look, { timeoutS: req.guardWaitS, signal: req.signal, onWait: (why, left) => this.env.note({ check: 'datastore-guard', status: 'waiting', host: req.host, node, msg: why, remaining_s: left }) });
       if (!r.ok) return this.refuse('datastore-guard', req, `datastore guard: refusing ${d.what} of ${c.datastore ?? 'datastore'} member '${node}': ${r.why}`, node, { guard: { condition: 'datastore-guard', evidence: r.why } });
     }
-    if (!req.checkMode) await this.env.ensureLock(c);
     c.budget.hold({ node, batch: req.batch, what: d.what, member, since: Date.now() });
     return undefined;
   }
