@@ -139,6 +139,7 @@ export class SafetyRun {
         c.budget.release(held.map((h) => h.node));
         continue;
       }
+      const t0 = Date.now();
       const look = async (): Promise<Look> => {
         const r = healthyHeld(c.budget.holds(), await liveState(c, this.live));
         c.budget.release(r.healthy);
@@ -146,7 +147,7 @@ export class SafetyRun {
       };
       const r = await waitUntil(look, { timeoutS: o.timeoutS, signal: o.signal, onWait: (why, left) => this.env.note({ check: 'health-gate', status: 'waiting', msg: `after batch ${batch}: ${why}`, remaining_s: left }) }).catch((e: Error) => ({ ok: false as const, why: e.message }));
       if (!r.ok) return `health gate: after batch ${batch} of cluster ${c.name}, not healthy after ${o.timeoutS}s: ${r.why}`;
-      this.env.note({ check: 'health-gate', status: 'ok', msg: `after batch ${batch}: ${held.map((h) => h.node).join(', ')} healthy again` });
+      this.env.note({ check: 'health-gate', status: 'ok', msg: `after batch ${batch}: ${held.map((h) => h.node).join(', ')} healthy again (${((Date.now() - t0) / 1000).toFixed(1)} s)` });
     }
     return undefined;
   }
