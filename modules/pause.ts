@@ -21,7 +21,7 @@ export default defineModule({
   summary: 'Wait for a while (a soak period between nodes)',
   schema,
   freeForm: 'kv',
-  checkMode: 'waits as usual',
+  checkMode: 'reports how long it would wait and does not wait (a deliberate difference from Ansible: a --check of a rolling playbook does not sit through its soak periods)',
   bypassHostLoop: true,
   example: '- name: soak\n  pause:\n    minutes: 5',
   async action(ctx, args) {
@@ -30,6 +30,11 @@ export default defineModule({
     if (Number.isNaN(secs)) return { failed: true, changed: false, msg: 'seconds/minutes must be numbers' };
     if ((args.seconds !== undefined || minutes) && secs < 1) secs = 1;
     const start = new Date();
+    if (ctx.checkMode && secs > 0) {
+      const shown = minutes ? `${Number(args.minutes)}.0 minutes` : `${secs}.0 seconds`;
+      ctx.progress(`would pause ${secs}s (not waited in check mode)`, { kind: 'pause', seconds: secs });
+      return { changed: false, delta: 0, echo: true, rc: 0, start: pyTime(start), stderr: '', stdout: `Would pause for ${shown} (not waited in check mode)`, stop: pyTime(start), user_input: '', msg: `would pause for ${shown}; not waited in check mode` };
+    }
     if (secs > 0) {
       ctx.progress(`pausing ${secs}s`, { kind: 'pause', seconds: secs });
       try {
