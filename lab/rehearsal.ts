@@ -10,7 +10,7 @@ export function setBudget(sim: LabSim, n: number): string {
   if (!Number.isInteger(n) || n < 0 || n > sim.nodes.length) throw new Error(`the node budget must be an integer from 0 to ${sim.nodes.length}, not ${String(n)}`);
   sim.budget = n;
   checkBudget(sim);
-  return `node budget: ${n} node(s) unavailable at a time`;
+  return `node budget: ${n} unavailable at a time`;
 }
 
 // The incidents, removing them when `clear` (so a caller reads and clears in one step).

@@ -41,6 +41,12 @@ export interface LabStatus {
 
 const SHOWN_INCIDENTS = 5;
 
+// The node budget line of `lab status` and `lab budget`: the budget and which nodes are unavailable now.
+export function formatBudget(s: Pick<LabStatus, 'budget' | 'unavailable'>): string {
+  const now = s.unavailable?.length ? s.unavailable.map((u) => `${u.node} (${u.why.join(', ')})`).join(', ') : 'none';
+  return `node budget: ${s.budget} unavailable at a time; unavailable now: ${now}`;
+}
+
 // One incident as `lab status` and `lab incidents` print it.
 export function formatIncident(i: Incident): string {
   return `${i.at.replace(/\.\d{3}Z$/, 'Z')}  ${i.kind}  [${i.nodes.join(',')}]  ${i.message}`;
@@ -74,7 +80,7 @@ export function formatStatus(s: LabStatus, cwd = process.cwd()): string {
     '',
     `datastore: ${q.ok ? 'quorum' : 'NO QUORUM'} (${q.up}/${q.voters} voters up), leader ${q.leader ?? 'none'}`,
     ...(on.length ? ['faults:', ...on.map((f) => `  ${f.name}${f.nodes ? ` [${f.nodes.join(',')}]` : ''}${f.note ? `: ${f.note}` : ''}`)] : ['faults: none active']),
-    `node budget: ${s.budget} unavailable at a time; unavailable now: ${s.unavailable?.length ? s.unavailable.map((u) => `${u.node} (${u.why.join(', ')})`).join(', ') : 'none'}`,
+    formatBudget(s),
     ...incidentLines(s.incidents),
     `inventory: ${rel(s.inventory)}   kubeconfig: ${rel(s.kubeconfig)} (context lab)`,
     ...s.warnings.map((w) => `warning: ${w}`),

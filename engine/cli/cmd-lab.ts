@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { intFlag, UsageError, type ParsedArgs } from './args.js';
 import type { Io } from './app.js';
 import {
-  callControl, cleanupLab, FAULT_NAMES, formatIncident, formatStatus, labAlive, labPaths, MAX_ADVANCE_MS, parseDuration, readState, stopLab,
+  callControl, cleanupLab, FAULT_NAMES, formatBudget, formatIncident, formatStatus, labAlive, labPaths, MAX_ADVANCE_MS, parseDuration, readState, stopLab,
   type Incident, type LabState, type LabStatus,
 } from '../../lab/client.js';
 
@@ -138,7 +138,7 @@ async function budget(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
   if (rest.length) throw new UsageError('usage: tsplay lab budget [N]', 2);
   const st = (await callControl(s, 'GET', '/status')).body as unknown as LabStatus;
   if (value !== undefined) return post(s, io, '/budget', { nodes: budgetValue(value, st.nodes.length) }, 'budget');
-  io.out(`node budget: ${st.budget} unavailable at a time; unavailable now: ${st.unavailable.length ? st.unavailable.map((u) => `${u.node} (${u.why.join(', ')})`).join(', ') : 'none'}`);
+  io.out(formatBudget(st));
   return 0;
 }
 

@@ -83,7 +83,7 @@ describe.skipIf(missing !== undefined)(`tsplay lab (built CLI)${missing ? ` — 
     } finally {
       kube.close();
     }
-    expect((await lab('budget', '2')).stdout.trim()).toBe('node budget: 2 node(s) unavailable at a time');
+    expect((await lab('budget', '2')).stdout.trim()).toBe('node budget: 2 unavailable at a time');
     expect((await status()).budget).toBe(2);
     const bad = await lab('budget', '3');
     expect([bad.rc, bad.stderr.trim()]).toEqual([5, "tsplay: error: invalid node budget '3' (an integer from 0 to 2 is required)"]);

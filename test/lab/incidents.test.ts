@@ -124,7 +124,7 @@ describe('incidents', () => {
     await cordon('k8s01', false);
     await until(settled, 3000, 'settled');
     t.lab.incidents(true);
-    expect(t.lab.budget(2)).toBe('node budget: 2 node(s) unavailable at a time');
+    expect(t.lab.budget(2)).toBe('node budget: 2 unavailable at a time');
     await cordon('k8s01');
     await cordon('k8s02');
     await pause(50);
