@@ -1,15 +1,22 @@
 // The lab's control API (HTTP on 127.0.0.1, bearer token): GET /status, POST /fault, POST /tool
-// (what every shim calls), GET /health. Used by `tsplay lab` and by the node shells.
+// (what every shim calls), GET /health, GET /incidents, POST /incidents/clear, POST /budget,
+// POST /advance. Used by `tsplay lab` and by the node shells.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ToolCall, ToolResult } from './types.js';
+import type { Incident, ToolCall, ToolResult } from './types.js';
 
 // What the control API serves.
 export interface ControlHandlers {
   status(): unknown;
   fault(name: string, on: boolean, nodes: string[]): string;
   tool(call: ToolCall): Promise<ToolResult>;
+  // The incident log; `clear` empties it and returns what it held.
+  incidents(clear: boolean): Incident[];
+  // Set the node budget (throws for a bad value); returns a message.
+  budget(nodes: number): string;
+  // Move the journals back by ms (throws for a bad value); returns a message.
+  advance(ms: number): string;
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -41,6 +48,13 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
 
+// The POST endpoints that change the lab and answer with a message (400 with the Error's message).
+const ACTIONS: Record<string, (h: ControlHandlers, b: Record<string, unknown>) => string> = {
+  '/fault': (h, b) => h.fault(String(b['name'] ?? ''), b['on'] === true, strings(b['nodes'])),
+  '/budget': (h, b) => h.budget(Number(b['nodes'])),
+  '/advance': (h, b) => h.advance(Number(b['ms'])),
+};
+
 // Start the control API; resolves with its URL and a close function.
 export async function startControl(token: string, h: ControlHandlers): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
@@ -49,10 +63,13 @@ export async function startControl(token: string, h: ControlHandlers): Promise<{
       const path = new URL(req.url ?? '/', 'http://lab').pathname;
       if (req.method === 'GET' && path === '/health') return send(res, 200, { ok: true });
       if (req.method === 'GET' && path === '/status') return send(res, 200, h.status());
-      if (req.method === 'POST' && path === '/fault') {
+      if (req.method === 'GET' && path === '/incidents') return send(res, 200, { incidents: h.incidents(false) });
+      if (req.method === 'POST' && path === '/incidents/clear') return send(res, 200, { incidents: h.incidents(true) });
+      const act = ACTIONS[path];
+      if (req.method === 'POST' && act) {
         const b = await readJson(req);
         try {
-          return send(res, 200, { message: h.fault(String(b['name'] ?? ''), b['on'] === true, strings(b['nodes'])) });
+          return send(res, 200, { message: act(h, b) });
         } catch (e) {
           return send(res, 400, { error: (e as Error).message });
         }

@@ -57,6 +57,16 @@ export class Journal {
     return q.reverse ? out.reverse() : out;
   }
 
+  // Move every entry (and the time in its logrus/klog text) back by ms, as if that much time had
+  // passed; the order is unchanged and new entries, stamped now, still sort after them.
+  age(ms: number): number {
+    for (const e of this.entries) {
+      e.ts -= ms;
+      e.msg = ageStamps(e.msg, ms, e.ts);
+    }
+    return this.entries.length;
+  }
+
   private insertAt(ts: number): number {
     let lo = 0;
     let hi = this.entries.length;
@@ -114,6 +124,20 @@ export function formatEntry(e: JournalEntry, host: string, format: JournalFormat
     default:
       return `${syslogStamp(e.ts, false)} ${tail}`;
   }
+}
+
+// A message's own logrus `time="…Z"` or leading klog `E0624 16:04:10.123456` stamp moved back by ms
+// (the klog stamp has no year: the entry's new time supplies it).
+function ageStamps(msg: string, ms: number, ts: number): string {
+  const lr = /\btime="(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})Z"/.exec(msg);
+  if (lr) return msg.replace(lr[0], `time="${new Date(Date.parse(`${lr[1]}Z`) - ms).toISOString().replace(/\.\d{3}Z$/, 'Z')}"`);
+  const kl = /^([IWE])(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})(\d{3}) /.exec(msg);
+  if (!kl) return msg;
+  const [, level, mo, d, h, mi, s, milli, micro] = kl;
+  const year = new Date(ts + ms).getUTCFullYear();
+  const t = new Date(Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(milli)) - ms);
+  const stamp = `${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}.${pad(t.getUTCMilliseconds(), 3)}${micro ?? '000'}`;
+  return `${level ?? 'I'}${stamp} ${msg.slice(kl[0].length)}`;
 }
 
 // A klog-style line (`E0624 16:04:10.123456    1234 file.go:42] msg`), as kubelet/kubelite log.

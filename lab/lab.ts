@@ -11,12 +11,14 @@ import { labIntercept } from './api-gate.js';
 import { seedCluster } from './cluster-seed.js';
 import { startControl } from './control.js';
 import { checkRepairs, isFaultName, setFault } from './faults.js';
+import { checkBudget } from './incident-checks.js';
 import { inventoryYaml } from './inventory.js';
 import { makeSelfSignedCert, startKubeApi, type KubeApi } from './kube/index.js';
 import { logrus } from './journal.js';
 import { makeNode, type NodeSim } from './node.js';
 import { writeNodeRoot } from './node-files.js';
 import { prepareDirs, type LabPaths } from './paths.js';
+import { advanceJournals, setBudget, takeIncidents } from './rehearsal.js';
 import { syncSandboxes } from './sandboxes.js';
 import { resolveShellUser, setprivPath } from './shell.js';
 import { writeShims } from './shims.js';
@@ -25,7 +27,7 @@ import { NodeSsh } from './ssh-server.js';
 import { collectStatus, type LabStatus } from './status.js';
 import { criSocket } from './tools/crictl.js';
 import { runTool } from './tools/index.js';
-import { DEFAULT_TIMINGS, FAULT_NAMES, type Datastore, type Flavor, type LabOptions } from './types.js';
+import { DEFAULT_TIMINGS, FAULT_NAMES, type Datastore, type Flavor, type Incident, type LabOptions } from './types.js';
 import { ETCD_IMAGE, START_MINOR } from './versions.js';
 
 // The login name the inventory uses (any name works; `root` starts shells as simulated root).
@@ -45,6 +47,12 @@ export interface Lab {
   readonly ports: Record<string, number>;
   status(): LabStatus;
   fault(name: string, on: boolean, nodes?: string[]): string;
+  // The incident log (`clear`: emptied, returning what it held).
+  incidents(clear?: boolean): Incident[];
+  // Set the node budget; throws for a bad value.
+  budget(nodes: number): string;
+  // Move every journal entry back by ms (`tsplay lab advance`); throws for a bad value.
+  advance(ms: number): string;
   close(): Promise<void>;
 }
 
@@ -82,6 +90,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const paths = prepareDirs(opts.cwd ?? process.cwd(), user);
   const nodes = Array.from({ length: count }, (_, i) => makeNode(flavor, i, join(paths.nodesDir, `k8s${String(i + 1).padStart(2, '0')}`)));
   const sim = new LabSim(flavor, datastore, nodes, { ...DEFAULT_TIMINGS, ...(opts.timings ?? {}) });
+  if (opts.budget !== undefined) setBudget(sim, opts.budget);
   const warnings: string[] = [];
   if (!user && !setprivPath()) warnings.push('setpriv (util-linux) is missing: lab shells run as you without no_new_privs, so a real sudo in a playbook could gain privileges');
   const closers: (() => Promise<void> | void)[] = [() => sim.close()];
@@ -101,7 +110,8 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       if (!isFaultName(name)) throw new Error(`unknown fault ${JSON.stringify(name)}; the faults are: ${FAULT_NAMES.join(', ')}`);
       return setFault(sim, name, on, which);
     };
-    const control = await startControl(token, { status: () => statusOf(), fault, tool: (c) => runTool(sim, c) });
+    const rehearsal = { incidents: (clear = false) => takeIncidents(sim, clear), budget: (n: number) => setBudget(sim, n), advance: (ms: number) => advanceJournals(sim, ms) };
+    const control = await startControl(token, { status: () => statusOf(), fault, tool: (c) => runTool(sim, c), ...rehearsal });
     closers.push(() => control.close());
     const alerts = await startAlerts(sim);
     closers.push(() => alerts.close());
@@ -140,6 +150,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       checkRepairs(sim);
       for (const n of nodes) syncSandboxes(sim, n);
     };
+    sim.hooks.availability = () => checkBudget(sim);
     sim.every(sim.timings.kubeletSyncMs, () => {
       for (const n of nodes) syncSandboxes(sim, n);
     });
@@ -160,6 +171,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       paths, sim, flavor, datastore, controlUrl: control.url, controlToken: token, apiUrl: api.url, prometheusUrl: alerts.url, ports,
       status: () => statusOf(),
       fault,
+      ...rehearsal,
       close: async () => {
         if (closed) return;
         closed = true;

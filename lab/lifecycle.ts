@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { datastoreStopping, quorumLost, rebootChecks } from './incident-checks.js';
 import { klog, logrus } from './journal.js';
 import { setNodeCondition } from './kube/index.js';
 import { kernelRelease, newPid, type NodeSim } from './node.js';
@@ -52,7 +53,10 @@ function memberChange(sim: LabSim, node: NodeSim, up: boolean): void {
     const addr = sim.datastore.member(change.leaderChanged.to)?.address ?? '';
     if (leader && sim.kind === 'dqlite') sim.log(leader, sim.unit(leader, 'datastore'), logrus('info', `dqlite: this node (${addr}) is now the leader`));
   }
-  if (change.lost) quorumTicker(sim);
+  if (change.lost) {
+    quorumLost(sim);
+    quorumTicker(sim);
+  }
 }
 
 // While writes fail for lack of quorum, the surviving members and kubelites log the errors of the seeds
@@ -80,6 +84,7 @@ function unitStopped(sim: LabSim, node: NodeSim, u: UnitState): void {
   u.active = 'inactive';
   u.pid = 0;
   u.since = Date.now();
+  sim.stateChanged();
   if (u.role === 'kubelet' || u.role === 'runtime') {
     const was = node.kubeletUp;
     node.kubeletUp = false;
@@ -92,6 +97,12 @@ function unitStopped(sim: LabSim, node: NodeSim, u: UnitState): void {
 // systemctl stop: the unit goes inactive now.
 export function stopUnit(sim: LabSim, node: NodeSim, u: UnitState): void {
   if (u.active === 'inactive' || u.active === 'failed') return;
+  if (u.role === 'datastore') datastoreStopping(sim, node, 'stopped');
+  stopQuietly(sim, node, u);
+}
+
+// Stop a unit without checking for incidents (the units of a node going down: the reboot is checked).
+function stopQuietly(sim: LabSim, node: NodeSim, u: UnitState): void {
   sim.syslog(node, u, `Stopping ${u.id} - ${u.description}...`);
   unitStopped(sim, node, u);
   sim.syslog(node, u, `${u.id}: Deactivated successfully.`);
@@ -102,6 +113,7 @@ function unitStarted(sim: LabSim, node: NodeSim, u: UnitState, atBoot = false): 
   u.active = 'active';
   u.pid = newPid(node);
   u.since = Date.now();
+  sim.stateChanged();
   sim.syslog(node, u, `Started ${u.id} - ${u.description}.`);
   if (u.role === 'datastore' && sim.kind === 'dqlite') {
     sim.log(node, u, logrus('info', 'Starting dqlite'));
@@ -123,6 +135,7 @@ export function startUnit(sim: LabSim, node: NodeSim, u: UnitState): void {
 // systemctl restart: stop now; a datastore member stays down serviceRestartMs (activating), others start at once.
 export function restartUnit(sim: LabSim, node: NodeSim, u: UnitState): void {
   if (u.active === 'active' || u.active === 'activating') {
+    if (u.role === 'datastore') datastoreStopping(sim, node, 'restarted');
     sim.syslog(node, u, `Stopping ${u.id} - ${u.description}...`);
     unitStopped(sim, node, u);
     sim.syslog(node, u, `Stopped ${u.id} - ${u.description}.`);
@@ -140,6 +153,7 @@ export function restartUnit(sim: LabSim, node: NodeSim, u: UnitState): void {
 export function rebootNode(sim: LabSim, node: NodeSim): void {
   if (node.rebootPending) return;
   node.rebootPending = true;
+  sim.stateChanged();
   sim.later(sim.timings.rebootDelayMs, () => {
     goDown(sim, node);
     sim.later(sim.timings.rebootDownMs, () => bootUp(sim, node));
@@ -147,7 +161,8 @@ export function rebootNode(sim: LabSim, node: NodeSim): void {
 }
 
 function goDown(sim: LabSim, node: NodeSim): void {
-  for (const u of node.units.values()) if (u.active !== 'inactive' && u.active !== 'failed') stopUnit(sim, node, u);
+  rebootChecks(sim, node);
+  for (const u of node.units.values()) if (u.active !== 'inactive' && u.active !== 'failed') stopQuietly(sim, node, u);
   node.up = false;
   node.kubeletUp = false;
   if (sim.kind === 'etcd') memberChange(sim, node, false);
@@ -163,6 +178,7 @@ function bootUp(sim: LabSim, node: NodeSim): void {
   node.bootedAt = Date.now();
   node.up = true;
   node.rebootPending = false;
+  sim.stateChanged();
   const image = node.packages.get('linux-image-generic')?.installed;
   if (image) node.kernel = kernelRelease(image);
   if (node.rebootRequired) {

@@ -2,6 +2,7 @@
 // timers. Behaviour lives in lifecycle.ts, pods.ts, sandboxes.ts and faults.ts; tools read it.
 import { KubeStore, type KubeApi, type KubeObject } from './kube/index.js';
 import { DatastoreSim } from './datastore.js';
+import { IncidentLog } from './incidents.js';
 import { newPid, type NodeSim } from './node.js';
 import type { Datastore, FaultName, Flavor, LabTimings } from './types.js';
 import { unitByRole, type UnitRole, type UnitState } from './units.js';
@@ -24,6 +25,8 @@ export interface SimHooks {
   nodeUp?: (node: NodeSim) => void;
   // Called (debounced) after store changes, for repair detection and sandbox sync.
   changed?: () => void;
+  // Called (debounced) after store, unit or power changes: the node-budget check.
+  availability?: () => void;
 }
 
 // The whole simulation.
@@ -32,19 +35,26 @@ export class LabSim {
   readonly datastore: DatastoreSim;
   readonly faults = new Map<FaultName, FaultState>();
   readonly hooks: SimHooks = {};
+  readonly incidents = new IncidentLog();
+  // How many nodes may be unavailable at once (`lab up --budget`, `lab budget`).
+  budget = 1;
   api: KubeApi | undefined;
   // kubeadm: the version `kubeadm upgrade apply` last brought the control plane to.
   clusterVersion: string;
   closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private pendingChange = false;
+  private pendingAvailability = false;
   private readonly unwatch: () => void;
 
   constructor(readonly flavor: Flavor, readonly kind: Datastore, readonly nodes: NodeSim[], readonly timings: LabTimings) {
     this.store = new KubeStore({ controllers: true, timeScale: timings.timeScale });
     this.datastore = new DatastoreSim(kind, nodes);
     this.clusterVersion = nodes[0]?.kubeletVersion ?? 'v1.29.14';
-    this.unwatch = this.store.watch(() => this.scheduleChanged());
+    this.unwatch = this.store.watch(() => {
+      this.scheduleChanged();
+      this.stateChanged();
+    });
   }
 
   // The node by name.
@@ -117,6 +127,21 @@ export class LabSim {
     }
     this.api?.setServerVersion(v);
     return v;
+  }
+
+  // A unit, power or budget change: run the availability hook once this tick's changes are done.
+  stateChanged(): void {
+    if (this.pendingAvailability || this.closed) return;
+    this.pendingAvailability = true;
+    setImmediate(() => {
+      this.pendingAvailability = false;
+      if (!this.closed) this.hooks.availability?.();
+    });
+  }
+
+  // `tsplay lab advance`: move every journal entry back by ms; returns how many entries moved.
+  advance(ms: number): number {
+    return this.nodes.reduce((n, node) => n + node.journal.age(ms), 0);
   }
 
   // Stop every timer and the store's controllers.

@@ -1,6 +1,6 @@
 // The shape of `tsplay lab status --json` and its plain-text table (the CLI side: no simulation).
 import { relative } from 'node:path';
-import type { Datastore, Flavor } from './types.js';
+import type { Datastore, Flavor, Incident } from './types.js';
 
 // One node's line of the status.
 export interface NodeStatus {
@@ -31,7 +31,31 @@ export interface LabStatus {
   quorum: { ok: boolean; voters: number; up: number; leader: string | null };
   nodes: NodeStatus[];
   faults: { name: string; on: boolean; nodes?: string[]; note?: string }[];
+  // How many nodes may be unavailable at once, and which are now (and why).
+  budget: number;
+  unavailable: { node: string; why: string[] }[];
+  // The incident log, oldest first.
+  incidents: Incident[];
   warnings: string[];
+}
+
+const SHOWN_INCIDENTS = 5;
+
+// The node budget line of `lab status` and `lab budget`: the budget and which nodes are unavailable now.
+export function formatBudget(s: Pick<LabStatus, 'budget' | 'unavailable'>): string {
+  const now = s.unavailable?.length ? s.unavailable.map((u) => `${u.node} (${u.why.join(', ')})`).join(', ') : 'none';
+  return `node budget: ${s.budget} unavailable at a time; unavailable now: ${now}`;
+}
+
+// One incident as `lab status` and `lab incidents` print it.
+export function formatIncident(i: Incident): string {
+  return `${i.at.replace(/\.\d{3}Z$/, 'Z')}  ${i.kind}  [${i.nodes.join(',')}]  ${i.message}`;
+}
+
+function incidentLines(list: Incident[] | undefined): string[] {
+  if (!list?.length) return ['incidents: none'];
+  const more = list.length > SHOWN_INCIDENTS ? ` (the last ${SHOWN_INCIDENTS} shown; all: tsplay lab incidents)` : '';
+  return [`incidents: ${list.length}${more}`, ...list.slice(-SHOWN_INCIDENTS).map((i) => `  ${formatIncident(i)}`)];
 }
 
 function table(rows: string[][]): string {
@@ -56,6 +80,8 @@ export function formatStatus(s: LabStatus, cwd = process.cwd()): string {
     '',
     `datastore: ${q.ok ? 'quorum' : 'NO QUORUM'} (${q.up}/${q.voters} voters up), leader ${q.leader ?? 'none'}`,
     ...(on.length ? ['faults:', ...on.map((f) => `  ${f.name}${f.nodes ? ` [${f.nodes.join(',')}]` : ''}${f.note ? `: ${f.note}` : ''}`)] : ['faults: none active']),
+    formatBudget(s),
+    ...incidentLines(s.incidents),
     `inventory: ${rel(s.inventory)}   kubeconfig: ${rel(s.kubeconfig)} (context lab)`,
     ...s.warnings.map((w) => `warning: ${w}`),
   ];

@@ -1,5 +1,6 @@
 // `tsplay lab status`: the running lab's state, as GET /status returns it.
 import { apiserverUp } from './api-gate.js';
+import { unavailableNodes } from './incident-checks.js';
 import type { LabSim } from './sim.js';
 import type { LabStatus, NodeStatus } from './status-format.js';
 import { FAULT_NAMES } from './types.js';
@@ -49,6 +50,9 @@ export function collectStatus(sim: LabSim, o: { apiUrl: string; prometheusUrl: s
       const f = sim.faults.get(name);
       return { name, on: f?.on ?? false, ...(f?.nodes ? { nodes: f.nodes } : {}), ...(f?.note ? { note: f.note } : {}) };
     }),
+    budget: sim.budget,
+    unavailable: unavailableNodes(sim),
+    incidents: sim.incidents.list(),
     warnings: o.warnings,
   };
 }

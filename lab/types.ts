@@ -28,6 +28,18 @@ export const FAULT_NAMES: readonly FaultName[] = [
   'alert-firing',
 ];
 
+// What the lab records when a rehearsal does something that would hurt a real cluster.
+export type IncidentKind = 'quorum-lost' | 'restart-under-contention' | 'over-budget' | 'reboot-undrained';
+
+// One recorded incident (`tsplay lab incidents`, `lab status --json` field `incidents`).
+export interface Incident {
+  // ISO time.
+  at: string;
+  kind: IncidentKind;
+  nodes: string[];
+  message: string;
+}
+
 // How long simulated things take (milliseconds). Tests shorten them.
 export interface LabTimings {
   // After `reboot` returns, before the node goes down (the command's exit status gets out first).
@@ -69,6 +81,8 @@ export interface LabOptions {
   // dqlite: microk8s nodes (the first three are voters); etcd: kubeadm, k8s01 control plane + etcd, others workers.
   datastore?: Datastore;
   timings?: Partial<LabTimings>;
+  // How many nodes may be unavailable at once before an over-budget incident (default 1).
+  budget?: number;
   // Write inventory/lab.yml (default true).
   writeInventory?: boolean;
   // The unprivileged user shells run as when the lab runs as root (default: nobody).

@@ -1,13 +1,19 @@
-// `tsplay lab up|down|status|fault`: the rehearsal cluster, run as a detached daemon
-// (dist/lab/daemon.js) whose files live in ./.tsplay/lab and ./inventory/lab.yml.
+// `tsplay lab up|down|status|fault|incidents|budget|advance`: the rehearsal cluster, run as a detached
+// daemon (dist/lab/daemon.js) whose files live in ./.tsplay/lab and ./inventory/lab.yml.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { intFlag, UsageError, type ParsedArgs } from './args.js';
 import type { Io } from './app.js';
-import { callControl, cleanupLab, FAULT_NAMES, formatStatus, labAlive, labPaths, readState, stopLab, type LabState, type LabStatus } from '../../lab/client.js';
+import {
+  callControl, cleanupLab, FAULT_NAMES, formatBudget, formatIncident, formatStatus, labAlive, labPaths, MAX_ADVANCE_MS, parseDuration, readState, stopLab,
+  type Incident, type LabState, type LabStatus,
+} from '../../lab/client.js';
 
-const USAGE = 'usage: tsplay lab up [--nodes N] [--datastore dqlite|etcd] | down | status [--json] | fault NAME on|off [NODE...]';
+const USAGE = [
+  'usage: tsplay lab up [--nodes N] [--datastore dqlite|etcd] | down | status [--json] | fault NAME on|off [NODE...]',
+  '       tsplay lab incidents [clear] [--json] | budget [N] | advance DURATION (90s, 10m, 1h)',
+].join('\n');
 const START_TIMEOUT_MS = 60_000;
 
 // The running lab of this directory, cleaning up after one whose process is gone.
@@ -34,6 +40,8 @@ async function up(args: ParsedArgs, io: Io, cwd: string): Promise<number> {
   if (nodes > 20) throw new UsageError(`argument --nodes: invalid value '${nodes}' (at most 20)`, 5);
   const datastore = String(args.flags['datastore'] ?? 'dqlite');
   if (datastore !== 'dqlite' && datastore !== 'etcd') throw new UsageError(`argument --datastore: invalid choice '${datastore}' (choose from dqlite, etcd)`, 5);
+  // --budget N reaches here once engine/cli/args.ts lists `budget` (until then: `tsplay lab budget N`).
+  const budget = args.flags['budget'] === undefined ? undefined : budgetValue(args.flags['budget'], nodes);
   const existing = await running(cwd);
   if (existing) {
     io.err('tsplay lab is already up:');
@@ -44,7 +52,7 @@ async function up(args: ParsedArgs, io: Io, cwd: string): Promise<number> {
   const p = labPaths(cwd);
   mkdirSync(p.stateDir, { recursive: true });
   const logFd = openSync(p.logFile, 'a');
-  const argv = [daemon, '--cwd', cwd, '--nodes', String(nodes), '--datastore', datastore];
+  const argv = [daemon, '--cwd', cwd, '--nodes', String(nodes), '--datastore', datastore, ...(budget === undefined ? [] : ['--budget', String(budget)])];
   if (io.env['TSPLAY_LAB_TIMINGS']) argv.push('--timings', io.env['TSPLAY_LAB_TIMINGS']);
   const child = spawn(process.execPath, argv, { cwd, detached: true, stdio: ['ignore', logFd, logFd], env: io.env });
   closeSync(logFd);
@@ -88,6 +96,74 @@ async function fault(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
   return 0;
 }
 
+// A node budget: an integer from 0 to the number of nodes (exit 5 otherwise).
+function budgetValue(v: unknown, nodes: number): number {
+  const n = Number(v);
+  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isInteger(n) || n < 0 || n > nodes) throw new UsageError(`invalid node budget '${String(v)}' (an integer from 0 to ${nodes} is required)`, 5);
+  return n;
+}
+
+// POST to the control API; prints the answer's message (exit 0) or its error (exit 1).
+async function post(s: LabState, io: Io, path: string, body: unknown, what: string): Promise<number> {
+  const r = await callControl(s, 'POST', path, body);
+  if (r.status !== 200) {
+    io.err(`tsplay lab ${what}: ${String(r.body['error'] ?? r.status)}`);
+    return 1;
+  }
+  io.out(String(r.body['message'] ?? ''));
+  return 0;
+}
+
+// `lab incidents [clear] [--json]`: the incident log (clear empties it, printing what it held).
+async function incidents(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
+  const [, verb, ...rest] = args.positionals;
+  if ((verb !== undefined && verb !== 'clear') || rest.length) throw new UsageError('usage: tsplay lab incidents [clear] [--json]', 2);
+  const r = verb === 'clear' ? await callControl(s, 'POST', '/incidents/clear', {}) : await callControl(s, 'GET', '/incidents');
+  if (r.status !== 200) {
+    io.err(`tsplay lab incidents: ${String(r.body['error'] ?? r.status)}`);
+    return 1;
+  }
+  const list = (r.body['incidents'] ?? []) as Incident[];
+  if (args.flags['json'] === true) io.out(JSON.stringify(list, null, 2));
+  else {
+    io.out(list.length ? list.map(formatIncident).join('\n') : 'no incidents');
+    if (verb === 'clear') io.out(`cleared ${list.length} incident(s)`);
+  }
+  return 0;
+}
+
+// `lab budget [N]`: show or set the node budget of the running lab.
+async function budget(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
+  const [, value, ...rest] = args.positionals;
+  if (rest.length) throw new UsageError('usage: tsplay lab budget [N]', 2);
+  const st = (await callControl(s, 'GET', '/status')).body as unknown as LabStatus;
+  if (value !== undefined) return post(s, io, '/budget', { nodes: budgetValue(value, st.nodes.length) }, 'budget');
+  io.out(formatBudget(st));
+  return 0;
+}
+
+// The DURATION of `lab advance` in ms (a usage error, exit 5 for a bad value).
+function advanceMs(args: ParsedArgs): number {
+  const [, text, ...rest] = args.positionals;
+  if (text === undefined || rest.length) throw new UsageError('usage: tsplay lab advance DURATION (e.g. 90s, 10m, 1h)', 2);
+  const ms = parseDuration(text);
+  if (ms === undefined || ms > MAX_ADVANCE_MS) throw new UsageError(`invalid duration '${text}' (a number with a unit: ms, s, m, h or d, e.g. 90s, 10m, 1h; at most 366d)`, 5);
+  return ms;
+}
+
+// `lab advance DURATION`: every journal entry of every node becomes that much older.
+async function advance(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
+  return post(s, io, '/advance', { ms: advanceMs(args) }, 'advance');
+}
+
+const RUNNING: Record<string, (args: ParsedArgs, io: Io, s: LabState) => Promise<number>> = {
+  status: (args, io, s) => printStatus(s, io, args.flags['json'] === true),
+  fault,
+  incidents,
+  budget,
+  advance,
+};
+
 // Runs `tsplay lab SUBCOMMAND`; returns the exit code.
 export async function cmdLab(args: ParsedArgs, io: Io): Promise<number> {
   const cwd = process.cwd();
@@ -104,14 +180,16 @@ export async function cmdLab(args: ParsedArgs, io: Io): Promise<number> {
     io.out(how === 'gone' ? 'tsplay lab was not running; its files are removed' : `tsplay lab stopped${how === 'killed' ? ' (killed after it did not exit on SIGTERM)' : ''}`);
     return 0;
   }
-  if (sub === 'status' || sub === 'fault') {
+  const cmd = sub !== undefined && Object.hasOwn(RUNNING, sub) ? RUNNING[sub] : undefined;
+  if (cmd) {
+    if (sub === 'advance') advanceMs(args);
     const s = await running(cwd);
     if (!s) {
       if (args.flags['json'] === true && sub === 'status') io.out(JSON.stringify({ running: false }));
       else io.err('tsplay lab is not running (start it with `tsplay lab up`)');
       return 1;
     }
-    return sub === 'status' ? printStatus(s, io, args.flags['json'] === true) : fault(args, io, s);
+    return cmd(args, io, s);
   }
   throw new UsageError(sub ? `unknown lab command '${sub}'\n${USAGE}` : USAGE, 2);
 }

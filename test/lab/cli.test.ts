@@ -1,9 +1,11 @@
-// `tsplay lab up/status/fault/down` through the built CLI in a temp directory, a playbook run
-// against the lab's inventory over tsplay's own SSH transport, and cleanup of a lab whose daemon died.
+// `tsplay lab up/status/fault/incidents/budget/advance/down` through the built CLI in a temp directory,
+// a playbook run against the lab's inventory over tsplay's own SSH transport, and cleanup of a lab
+// whose daemon died.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, loadKubeconfig } from '../../engine/kube/index.js';
 import { builtLabMissing, FAST, tsplay } from './helpers.js';
 
 const missing = builtLabMissing();
@@ -59,6 +61,43 @@ describe.skipIf(missing !== undefined)(`tsplay lab (built CLI)${missing ? ` — 
     expect((await lab('fault', 'alert-firing', 'off')).rc).toBe(0);
     const bad = await lab('fault', 'no-such-fault', 'on');
     expect(bad.rc).toBe(5);
+  });
+
+  it('incidents [clear] [--json], status with the incidents and the budget, budget [N], advance DURATION', async () => {
+    const status = async () => JSON.parse((await lab('status', '--json')).stdout) as { budget: number; incidents: { kind: string; nodes: string[] }[] };
+    expect(await status()).toMatchObject({ budget: 1, incidents: [] });
+    expect((await lab('status')).stdout).toMatch(/^node budget: 1 unavailable at a time; unavailable now: none\nincidents: none$/m);
+    expect((await lab('incidents')).stdout.trim()).toBe('no incidents');
+    const kube = new KubeClient(loadKubeconfig({ path: join(dir, '.tsplay/lab/kubeconfig'), context: 'lab' }));
+    try {
+      for (const n of ['k8s01', 'k8s02']) await kube.patch('nodes', n, { spec: { unschedulable: true } });
+      const s = await status();
+      expect(s.incidents).toEqual([expect.objectContaining({ kind: 'over-budget', nodes: ['k8s01', 'k8s02'], message: '2 nodes unavailable at once (budget 1): k8s01 cordoned; k8s02 cordoned' })]);
+      expect((s.incidents[0] as unknown as { at: string }).at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect((await lab('status')).stdout).toMatch(/^incidents: 1\n {2}\S+Z {2}over-budget {2}\[k8s01,k8s02\] {2}2 nodes unavailable/m);
+      expect(JSON.parse((await lab('incidents', '--json')).stdout)).toEqual(s.incidents);
+      const cleared = await lab('incidents', 'clear');
+      expect(cleared.stdout).toMatch(/over-budget {2}\[k8s01,k8s02\].*\ncleared 1 incident\(s\)\n$/);
+      expect(JSON.parse((await lab('incidents', '--json')).stdout)).toEqual([]);
+      for (const n of ['k8s01', 'k8s02']) await kube.patch('nodes', n, { spec: { unschedulable: false } });
+    } finally {
+      kube.close();
+    }
+    expect((await lab('budget', '2')).stdout.trim()).toBe('node budget: 2 unavailable at a time');
+    expect((await status()).budget).toBe(2);
+    const bad = await lab('budget', '3');
+    expect([bad.rc, bad.stderr.trim()]).toEqual([5, "tsplay: error: invalid node budget '3' (an integer from 0 to 2 is required)"]);
+    expect((await lab('budget', '1')).rc).toBe(0);
+    expect((await lab('budget')).stdout.trim()).toBe('node budget: 1 unavailable at a time; unavailable now: none');
+    const adv = await lab('advance', '10m');
+    expect(adv.rc, adv.stderr).toBe(0);
+    expect(adv.stdout).toMatch(/^journals advanced by 10m: \d+ entries on 2 node\(s\) are now that much older\n$/);
+    for (const v of ['10x', '0s', '5 m', '10', '400d']) {
+      const r = await lab('advance', v);
+      expect([r.rc, r.stderr]).toEqual([5, expect.stringContaining(`invalid duration '${v}'`)]);
+    }
+    expect((await lab('advance')).rc).toBe(2);
+    expect((await lab('incidents', 'bogus')).rc).toBe(2);
   });
 
   it('runs a playbook against the lab over the ssh transport (command, systemctl, become, reboot)', async () => {
