@@ -29,7 +29,8 @@ commands:
   plan PLAYBOOK       print the execution plan: plays, batches, tasks, handlers, guards
   inventory           -i INVENTORY --graph [GROUP] | --list | --host NAME
   modules [NAME]      list modules, or show one module's reference
-  lab up|down|status|fault NAME on|off   the built-in rehearsal cluster
+  lab up|down|status|fault NAME on|off|incidents [clear]|budget [N]|advance DURATION
+                      the built-in rehearsal cluster
   runs                list recent runs (.tsplay/runs)
 
 exit codes: 0 ok, 1 runtime error, 2 a host failed, 4 a host unreachable or the playbook is
