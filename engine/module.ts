@@ -51,6 +51,9 @@ export interface ModuleEnv {
   hostVar(name: string): unknown;
   /** renders a handlebars template file with the task's variables (template module) */
   renderTemplate?(path: string): Promise<string>;
+  /** --check only: what earlier steps of this run would have changed, for later probes to see
+   *  (a node a check-mode cordon would have cordoned is one the uncordon would release) */
+  checkState?: Map<string, unknown>;
 }
 
 export interface ProbeContext extends ModuleEnv {

@@ -9,7 +9,7 @@ import { defineModule, type ApplyContext, type ArgsOf, type ModuleResult, type P
 import { parseDuration } from '../engine/shared/duration.js';
 import { deleteProbe, getProbe, leaseProbe, removeObjects, restartProbe, restartWorkloads, type Selection } from './lib/kube-actions.js';
 import { kubeErrorText, withKube } from './lib/kube-connect.js';
-import { cordonProbe, ensureCordoned, readNode, releaseCordon, uncordonProbe } from './lib/kube-cordon.js';
+import { asCordoned, cordonOwner, cordonProbe, ensureCordoned, readNode, releaseCordon, uncordonProbe } from './lib/kube-cordon.js';
 import { drainProbe, runDrain, type DrainSpec } from './lib/kube-drain-action.js';
 import { knownKinds, resourceOf } from './lib/kube-objects.js';
 import { describeWait, observe, parseFor, waitFor, type WaitSpec } from './lib/kube-wait.js';
@@ -72,13 +72,17 @@ async function probeNode(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
   if (typeof spec === 'string') return fail(spec);
   const node = await withKube(ctx, a, (c) => readNode(c, nodeName));
   if (typeof node === 'string') return fail(node);
+  const seen = `node/${nodeName}/cordoned-by`;
   if (a.action === 'cordon') {
     const p = cordonProbe(node, runId);
+    // --check: later steps of this run see the node as this cordon would have left it
+    if (ctx.checkMode && p.changed) ctx.checkState?.set(seen, runId);
     const already = { changed: false, node: nodeName, msg: `node ${nodeName} already cordoned` };
     return { ...p, apply: applyWith(a, { node: nodeName }, async (c) => ((await ensureCordoned(c, nodeName, runId)) ? { ...p.result, changed: true } : already)) };
   }
   if (a.action === 'uncordon' || !spec) {
-    const p = uncordonProbe(node, a.force);
+    const wouldBe = ctx.checkMode && !cordonOwner(node).cordoned && ctx.checkState?.has(seen);
+    const p = uncordonProbe(wouldBe ? asCordoned(node, String(ctx.checkState?.get(seen))) : node, a.force);
     return { ...p, apply: applyWith(a, { node: nodeName }, (c) => releaseCordon(c, nodeName, a.force)) };
   }
   const p = await withKube(ctx, a, (c) => drainProbe(c, node, spec));

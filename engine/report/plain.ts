@@ -28,14 +28,16 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
   const cols = o.columns ?? 80;
   let playName = '';
   let batchCount = 0;
+  let checkRun = false;
   const hostLabel = (host: string, delegated?: string) => (delegated && delegated !== host ? `[${host} -> ${delegated}]` : `[${host}]`);
-  const showDiff = (diff: DiffEntry[] | undefined, action?: string) => {
-    if (!diff || (!o.diff && /(^|\.)file$/.test(action ?? ''))) return;
+  const showDiff = (diff: DiffEntry[] | undefined) => {
+    if (!diff) return;
     for (const d of diff) o.out(unifiedDiff(d, o.color) + '\n');
   };
   return (e) => {
     switch (e.type) {
       case 'start':
+        checkRun = e.check;
         if (e.resumed_from) o.out(c.cyan(`resuming run ${e.resumed_from} as ${e.run}`));
         return;
       case 'progress':
@@ -79,7 +81,7 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
           if (e.status === 'ignored') o.out(c.cyan('...ignoring'));
           return;
         }
-        showDiff(e.diff, e.action);
+        showDiff(e.diff);
         const item = e.type === 'item' ? ` (item=${labelOf(e.item)})` : '';
         const label = hostLabel(e.host, e.delegated_to);
         const r = e.result ?? {};
@@ -90,8 +92,11 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
             return o.out(c.green(`ok: ${label}${item ? ' =>' + item : ''}${body}`));
           case 'changed':
             return o.out(c.yellow(`changed: ${label}${item ? ' =>' + item : ''}${body}`));
-          case 'skipped':
+          case 'skipped': {
+            const would = checkRun ? wouldRun(r) : undefined;
+            if (would) return o.out(c.yellow(`would run: ${label}${item} => ${would} (not run in check mode)`));
             return o.out(c.cyan(`skipping: ${label}${item ? ' =>' + item + ' ' : ''}`));
+          }
           case 'unreachable':
             o.out(c.red(`fatal: ${label}: UNREACHABLE! => ${pyJson(verboseView(r))}`));
             return o.err(c.dim(failureNotice(e)));
@@ -134,6 +139,13 @@ export function failureNotice(e: Extract<RunEvent, { type: 'result' | 'item' }>)
 function labelOf(item: unknown): string {
   if (typeof item === 'string') return item;
   return pyJson(item);
+}
+
+// The command a --check run skipped (Ansible's "Command would have run if not in check mode").
+export function wouldRun(r: Record<string, unknown>): string | undefined {
+  if (r['msg'] !== 'Command would have run if not in check mode') return undefined;
+  const cmd = r['cmd'];
+  return Array.isArray(cmd) ? cmd.map(String).join(' ') : typeof cmd === 'string' ? cmd : 'the command';
 }
 
 // What the default callback shows of a result: never `failed`/`skipped`/`diff`; for debug

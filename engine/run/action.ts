@@ -48,7 +48,7 @@ export async function runAction(ctx: RunContext, req: ActionRequest): Promise<Mo
     return req.mod.action(actx, req.args);
   }
   if (!req.mod.probe) return { failed: true, changed: false, msg: `module '${req.mod.name}' cannot be run as a task here` };
-  const wanted = req.diffMode || req.mod.alwaysDiff === true;
+  const wanted = { shown: req.diffMode, kept: req.diffMode || req.mod.alwaysDiff === true };
   let conn = ctx.pool.get(req.spec());
   const env: ModuleEnv = {
     host: req.host,
@@ -62,6 +62,7 @@ export async function runAction(ctx: RunContext, req: ActionRequest): Promise<Mo
     progress: req.progress,
     hostVar: req.hostVar,
     renderTemplate: req.renderTemplate,
+    checkState: ctx.checkState,
   };
   const withDefaults = (o?: ExecOptions): ExecOptions => ({ ...req.exec, ...o, signal: req.signal });
   const reader = { query: (cmd: ShellCommand, o?: ExecOptions) => conn.exec(cmd, withDefaults(o)) };
@@ -90,10 +91,11 @@ export async function runAction(ctx: RunContext, req: ActionRequest): Promise<Mo
   return withDiff({ changed: true, ...res }, probe.diff, res['changed'] !== false, wanted);
 }
 
-// Modules report diffs in diff mode; `file` always returns one (an Ansible quirk).
-function withDiff(res: ModuleResult, diff: DiffEntry[] | undefined, changed: boolean, wanted: boolean): ModuleResult {
-  if (diff && diff.length > 0 && changed && res['diff'] === undefined && wanted) return { ...res, diff };
-  return res;
+// Modules report diffs in diff mode; some (file, alwaysDiff) keep it in the result always (an
+// Ansible quirk), marked so the views show it only in diff mode.
+function withDiff(res: ModuleResult, diff: DiffEntry[] | undefined, changed: boolean, wanted: { shown: boolean; kept: boolean }): ModuleResult {
+  if (!diff || diff.length === 0 || !changed || res['diff'] !== undefined || !wanted.kept) return res;
+  return wanted.shown ? { ...res, diff } : { ...res, diff, _ansible_diff_hidden: true };
 }
 
 export type { Connection };

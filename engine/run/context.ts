@@ -93,6 +93,8 @@ export class RunContext {
   quorumGroups: QuorumGroup[] = [];
   /** the run's identity-based safety (set by runPlaybook) */
   safety!: SafetyRun;
+  /** --check: what earlier steps would have changed, for later probes (see ModuleEnv.checkState) */
+  readonly checkState = new Map<string, unknown>();
 
   constructor(
     readonly playbook: Playbook,

@@ -148,5 +148,5 @@ export function fillResultFields(ev: ResultEventFields, task: Task, r: Vars, sta
   if (task.mod.alwaysShowsResult && r['msg'] !== undefined) ev.msg = r['msg'];
   if (typeof r['skip_reason'] === 'string') ev.skip_reason = r['skip_reason'];
   if ((status === 'failed' || status === 'ignored' || status === 'unreachable') && r['msg'] !== undefined) ev.error = String(r['msg']);
-  if (Array.isArray(r['diff'])) ev.diff = r['diff'] as DiffEntry[];
+  if (Array.isArray(r['diff']) && r['_ansible_diff_hidden'] !== true) ev.diff = r['diff'] as DiffEntry[];
 }

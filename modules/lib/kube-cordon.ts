@@ -48,6 +48,11 @@ export async function ensureCordoned(client: KubeClient, name: string, runId: st
   }
 }
 
+// The node as a cordon by `runId` would have left it (for --check's later steps).
+export function asCordoned(node: Obj, runId: string): Obj {
+  return { ...node, metadata: { ...node['metadata'], annotations: { ...(node['metadata']?.annotations ?? {}), [CORDONED_BY]: runId } }, spec: { ...node['spec'], unschedulable: true } };
+}
+
 // The cordon decision (apply with ensureCordoned): changed unless the node is already unschedulable (whoever cordoned it).
 export function cordonProbe(node: Obj, runId: string): Probe {
   const name = String(node['metadata']?.name);

@@ -23,10 +23,10 @@ export function webNodes(api: KubeApi): string[] {
 }
 
 // Runs the kubectl module (probe, then apply unless check) with the simulator's kubeconfig as host var.
-export async function runKubectl(api: KubeApi, args: KubectlArgs, opts: { check?: boolean; vars?: Record<string, unknown> } = {}): Promise<{ result: ModuleResult; progress: string[] }> {
+export async function runKubectl(api: KubeApi, args: KubectlArgs, opts: { check?: boolean; vars?: Record<string, unknown>; onProgress?: (m: string) => void } = {}): Promise<{ result: ModuleResult; progress: string[] }> {
   const host = recordedHost([]);
   const vars = { tsplay_kubeconfig: api.kubeconfig(), tsplay_run_id: 'run-42', ...(opts.vars ?? {}) };
-  const out = await runRecorded(kubectl, host, args, { check: opts.check ?? false, vars });
+  const out = await runRecorded(kubectl, host, args, { check: opts.check ?? false, vars, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   if (host.log.length > 0) throw new Error(`kubectl used the host connection: ${host.log.join('; ')}`);
   return out;
 }

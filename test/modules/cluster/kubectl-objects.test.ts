@@ -18,9 +18,8 @@ describe('wait', () => {
   it('waits for a node to become Ready (readiness flipped during the wait)', async () => {
     api = await startRig();
     setNodeReady(api.store, 'n3', false);
-    const flip = setTimeout(() => api && setNodeReady(api.store, 'n3', true), 150);
-    const w = await runKubectl(api, { action: 'wait', node: 'n3', for: 'condition=Ready', timeout: '5s', retry_delay: '20ms' });
-    clearTimeout(flip);
+    // flipped once the wait has seen it NotReady (not on a timer, which a slow machine can outrun)
+    const w = await runKubectl(api, { action: 'wait', node: 'n3', for: 'condition=Ready', timeout: '5s', retry_delay: '20ms' }, { onProgress: () => api && setNodeReady(api.store, 'n3', true) });
     expect(w.result).toMatchObject({ changed: false, msg: 'condition Ready=True on nodes/n3: met' });
     expect((w.result['resources'] as { metadata: { name: string } }[])[0]?.metadata.name).toBe('n3');
     expect(w.progress[0]).toMatch(/^waiting for condition Ready=True on nodes\/n3 \(0s\): nodes\/n3: Ready=False \(container runtime network not ready\)$/);

@@ -78,18 +78,21 @@ export function recordedHost(probe: Recording[], apply: Recording[] = []): Recor
   return host;
 }
 
-function env(checkMode: boolean, vars: Record<string, unknown>, progress: string[]) {
+function env(checkMode: boolean, vars: Record<string, unknown>, progress: string[], onProgress?: (m: string) => void) {
   return {
     host: 'k8s01', target: 'k8s01', checkMode, diffMode: true, searchPaths: [], environment: {}, execDefaults: {},
-    signal: new AbortController().signal, progress: (m: string) => void progress.push(m), hostVar: (n: string) => vars[n],
+    signal: new AbortController().signal, progress: (m: string) => {
+      progress.push(m);
+      onProgress?.(m);
+    }, hostVar: (n: string) => vars[n],
   };
 }
 
 // Prepares the arguments, probes, then (outside check mode, when changed) applies, shaping the
 // result like engine/run/action.ts.
-export async function runRecorded<A>(mod: ModuleDef<A>, host: RecordedHost, args: Record<string, unknown>, opts: { check?: boolean; vars?: Record<string, unknown> } = {}): Promise<{ result: ModuleResult; progress: string[] }> {
+export async function runRecorded<A>(mod: ModuleDef<A>, host: RecordedHost, args: Record<string, unknown>, opts: { check?: boolean; vars?: Record<string, unknown>; onProgress?: (m: string) => void } = {}): Promise<{ result: ModuleResult; progress: string[] }> {
   const progress: string[] = [];
-  const e = env(opts.check ?? false, opts.vars ?? {}, progress);
+  const e = env(opts.check ?? false, opts.vars ?? {}, progress, opts.onProgress);
   if (!mod.probe) throw new Error(`${mod.name} has no probe`);
   const prepared = normalizeModuleArgs(mod as unknown as ModuleDef, args);
   if (prepared.errors.length > 0) return { result: { failed: true, changed: false, msg: prepared.errors.map((x) => x.message).join('; ') }, progress };
