@@ -22,6 +22,6 @@ export default defineModule({
   async probe(ctx, args) {
     const line = args._raw_params;
     const probe = await probeCommand(ctx.host_, { display: line, command: { text: line, display: line }, strip: false, exec: ctx.execDefaults }, ctx.checkMode);
-    return { ...probe, checkResult: { skipped: true, msg: 'check mode not supported for this module' } };
+    return { ...probe, checkResult: { skipped: true, msg: 'check mode not supported for this module', _tsplay_would_run: line } };
   },
 });

@@ -60,7 +60,7 @@ export default defineModule({
     const data = await readFile(source);
     const executable = args.executable || undefined;
     const run = { data, written, line, basename: basename(source), ...(executable ? { executable } : {}), ...(chdir ? { chdir } : {}) };
-    const checkResult = creates !== undefined || removes !== undefined ? { changed: true } : { changed: false, skipped: true, msg: 'Check mode is not supported for this task.' };
+    const checkResult = creates !== undefined || removes !== undefined ? { changed: true } : { changed: false, skipped: true, msg: 'Check mode is not supported for this task.', _tsplay_would_run: line };
     return {
       changed: true,
       checkResult,

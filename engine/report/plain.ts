@@ -143,6 +143,7 @@ function labelOf(item: unknown): string {
 
 // The command a --check run skipped (Ansible's "Command would have run if not in check mode").
 export function wouldRun(r: Record<string, unknown>): string | undefined {
+  if (typeof r['_tsplay_would_run'] === 'string') return r['_tsplay_would_run'];
   if (r['msg'] !== 'Command would have run if not in check mode') return undefined;
   const cmd = r['cmd'];
   return Array.isArray(cmd) ? cmd.map(String).join(' ') : typeof cmd === 'string' ? cmd : 'the command';

@@ -6,7 +6,7 @@ function clean(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(clean);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) if (!k.startsWith('_ansible') && !k.startsWith('_delegated')) out[k] = clean((v as Record<string, unknown>)[k]);
+    for (const k of Object.keys(v).sort()) if (!k.startsWith('_ansible') && !k.startsWith('_tsplay') && !k.startsWith('_delegated')) out[k] = clean((v as Record<string, unknown>)[k]);
     return out;
   }
   return v;

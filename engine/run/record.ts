@@ -124,10 +124,11 @@ export class BatchRecord {
   }
 }
 
-// A result as registered: Ansible's internal `_ansible_*` keys removed.
+// A result as registered: internal `_ansible_*` and `_tsplay_*` keys removed.
 function withoutInternalKeys(r: Vars): Vars {
-  if (!Object.keys(r).some((k) => k.startsWith('_ansible_'))) return r;
-  return Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_ansible_')));
+  const internal = (k: string) => k.startsWith('_ansible_') || k.startsWith('_tsplay_');
+  if (!Object.keys(r).some(internal)) return r;
+  return Object.fromEntries(Object.entries(r).filter(([k]) => !internal(k)));
 }
 
 type ResultEventFields = { rc?: number; attempts?: number; msg?: unknown; skip_reason?: string; error?: string; diff?: DiffEntry[]; result?: Vars; verbose_always?: boolean; include?: boolean };

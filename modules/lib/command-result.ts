@@ -109,7 +109,7 @@ export async function probeCommand(host: HostReader, spec: CommandSpec, checkMod
     }
     return commandResult(spec.display, r, start, new Date(), spec.strip);
   };
-  const checkResult: ModuleResult = { changed: false, ...base, msg: 'Command would have run if not in check mode', stdout_lines: [], stderr_lines: [] };
+  const checkResult: ModuleResult = { changed: false, ...base, msg: 'Command would have run if not in check mode', stdout_lines: [], stderr_lines: [], _tsplay_would_run: spec.display };
   if (spec.creates === undefined && spec.removes === undefined) checkResult['skipped'] = true;
   else checkResult['changed'] = true;
   return { changed: true, apply, checkResult };

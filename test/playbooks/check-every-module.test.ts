@@ -61,8 +61,10 @@ describe('--check --diff with every module', { timeout: 120_000 }, () => {
       }
     }
     expect(blocks.filter((b) => b.name === 'kubectl')).toHaveLength(4);
-    // modules without check-mode support are skipped, as in Ansible
-    for (const name of ['command', 'shell', 'raw', 'script', 'tempfile']) expect(blocks.find((b) => b.name === name)?.body, name).toContain('skipping: [k8s02]');
+    // modules without check-mode support are skipped, as in Ansible; the commands say what a real run would run
+    for (const name of ['command', 'shell', 'raw', 'script']) expect(blocks.find((b) => b.name === name)?.body, name).toMatch(/would run: \[k8s02\] => .+ \(not run in check mode\)/);
+    expect(blocks.find((b) => b.name === 'tempfile')?.body).toContain('skipping: [k8s02]');
+    expect(r.stdout).toContain('and would run these commands, which check mode does not run:');
     expect(blocks.find((b) => b.name === 'reboot')?.body).toContain('changed: [k8s02]');
     expect(r.stdout).toContain('CHECK SUMMARY (check mode: nothing was changed)');
     expect(r.stdout).toContain('kubectl (x4)');
