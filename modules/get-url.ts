@@ -152,7 +152,7 @@ async function downloadTo(actx: ApplyContext, d: Download, base: ModuleResult): 
     status = res.status;
     if (status === 304) return { url: d.req.url, dest, changed: false, msg: 'HTTP Error 304: Not Modified', status_code: 304 };
     if (status !== 200) return { ...base, changed: false, failed: true, ...(status === -1 ? { msg: `Request failed: ${res.error}` } : { msg: 'Request failed', status_code: status, response: `HTTP Error ${status}` }) };
-    if (d.destIsDir) dest = posix.join(dest, dispositionFilename({ status, url: res.url, headers: res.headers, tmp: '' }) ?? urlFilename(res.url));
+    if (d.destIsDir) dest = posix.join(dest, dispositionFilename({ status, reason: '', url: res.url, headers: res.headers, tmp: '' }) ?? urlFilename(res.url));
     tmp = `${dest}.tsplay-${process.pid}-${Date.now()}.part`;
     await actx.host_.put(res.body, tmp, { mode: '0600' });
   }

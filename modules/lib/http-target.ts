@@ -16,6 +16,11 @@ export interface HttpRequest {
   unixSocket?: string | undefined;
   /** the request body is passed on stdin */
   body?: boolean;
+  /** a file on the target sent as the body (uri src with remote_src) */
+  bodyFile?: string | undefined;
+  caPath?: string | undefined;
+  clientCert?: string | undefined;
+  clientKey?: string | undefined;
   /** If-Modified-Since, seconds since the epoch (get_url on an existing dest) */
   ifModifiedSince?: number | undefined;
 }
@@ -24,6 +29,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   url: string;
+  /** the reason phrase of the final status line (Not Found) */
+  reason: string;
   /** response headers of the final response, names lower-cased, in order */
   headers: [string, string][];
   /** path of the temporary file holding the body on the target */
@@ -62,7 +69,10 @@ function credentials(req: HttpRequest): ShellCommand {
 function curlArgs(req: HttpRequest): ShellCommand {
   const headers = Object.entries(req.headers).map(([k, v]) => sh` -H ${`${k}: ${v}`}`);
   const since = req.ifModifiedSince ? sh` -z ${httpDate(req.ifModifiedSince)}` : sh``;
-  return sh`curl -sS -X ${req.method}${req.follow ? sh` -L` : sh``} --max-time ${String(req.timeout)}${req.validateCerts ? sh`` : sh` -k`}${req.unixSocket ? sh` --unix-socket ${req.unixSocket}` : sh``}${headers}${credentials(req)}${since}${req.body ? sh` --data-binary @-` : sh``}`;
+  const method = req.method === 'HEAD' ? sh` --head` : sh` -X ${req.method}`;
+  const tls = [req.caPath ? sh` --cacert ${req.caPath}` : sh``, req.clientCert ? sh` --cert ${req.clientCert}` : sh``, req.clientKey ? sh` --key ${req.clientKey}` : sh``];
+  const data = req.bodyFile !== undefined ? sh` --data-binary ${`@${req.bodyFile}`}` : req.body ? sh` --data-binary @-` : sh``;
+  return sh`curl -sS${method}${req.follow ? sh` -L` : sh``} --max-time ${String(req.timeout)}${req.validateCerts ? sh`` : sh` -k`}${tls}${req.unixSocket ? sh` --unix-socket ${req.unixSocket}` : sh``}${headers}${credentials(req)}${since}${data}`;
 }
 
 function wgetArgs(req: HttpRequest): ShellCommand {
@@ -92,21 +102,23 @@ export function printCommand(tool: HttpTool, req: HttpRequest): ShellCommand {
 }
 
 // The last block of response headers (curl -D, or wget -S's indented "  HTTP/1.1 200" blocks).
-function lastHeaderBlock(text: string): { status: number; headers: [string, string][] } {
+function lastHeaderBlock(text: string): { status: number; reason: string; headers: [string, string][] } {
   let status = 0;
+  let reason = '';
   let headers: [string, string][] = [];
   for (const line of text.split(/\r?\n/)) {
     const l = line.replace(/^ {2}/, '');
-    const st = /^HTTP\/[\d.]+ (\d{3})/.exec(l);
+    const st = /^HTTP\/[\d.]+ (\d{3}) ?(.*)$/.exec(l);
     if (st) {
       status = Number(st[1]);
+      reason = (st[2] ?? '').trim();
       headers = [];
       continue;
     }
     const c = l.indexOf(':');
     if (c > 0 && !/^\s/.test(l)) headers.push([l.slice(0, c).trim().toLowerCase(), l.slice(c + 1).trim()]);
   }
-  return { status, headers };
+  return { status, reason, headers };
 }
 
 // Parses the output of requestCommand.
@@ -118,7 +130,7 @@ export function parseResponse(req: HttpRequest, rc: number, stdout: string, stde
   let status = Number(m?.[1] ?? 0) || block.status;
   // file:// answers without a status line; a successful read is Ansible's 200
   if (status === 0 && rc === 0) status = 200;
-  const res: HttpResponse = { status, url, headers: block.headers, tmp: tmp.trim() };
+  const res: HttpResponse = { status, reason: block.reason, url, headers: block.headers, tmp: tmp.trim() };
   if (body !== undefined) res.body64 = body.trim();
   if (rc !== 0 && (status === 0 || rc !== 8)) {
     res.status = -1;
