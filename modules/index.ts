@@ -38,12 +38,14 @@ import service from './service.js';
 import serviceFacts from './service-facts.js';
 import getUrl from './get-url.js';
 import uri from './uri.js';
+import fetch from './fetch.js';
+import unarchive from './unarchive.js';
 
 export const MODULES: ModuleDef[] = [
   addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, includeRole, includeTasks, includeVars,
   lineinfile, meta, pause, ping, raw, replace, script, setFact, setup, shell, slurp, stat, tempfile, template, waitFor,
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
-  pkg, service, serviceFacts, getUrl, uri,
+  pkg, service, serviceFacts, getUrl, uri, fetch, unarchive,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.
