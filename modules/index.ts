@@ -40,12 +40,15 @@ import getUrl from './get-url.js';
 import uri from './uri.js';
 import fetch from './fetch.js';
 import unarchive from './unarchive.js';
+import sysctl from './sysctl.js';
+import modprobe from './modprobe.js';
+import mount from './mount.js';
 
 export const MODULES: ModuleDef[] = [
   addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, includeRole, includeTasks, includeVars,
   lineinfile, meta, pause, ping, raw, replace, script, setFact, setup, shell, slurp, stat, tempfile, template, waitFor,
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
-  pkg, service, serviceFacts, getUrl, uri, fetch, unarchive,
+  pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.

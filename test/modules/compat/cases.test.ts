@@ -8,11 +8,13 @@ import { loadYamlCases, puttingHost } from './host.js';
 import pkg from '../../../modules/package.js';
 import service from '../../../modules/service.js';
 import serviceFacts from '../../../modules/service-facts.js';
+import modprobe from '../../../modules/modprobe.js';
 
 const SUITES: [string, ModuleDef<any>][] = [
   ['package', pkg],
   ['service', service],
   ['service_facts', serviceFacts],
+  ['modprobe', modprobe],
 ];
 
 for (const [name, mod] of SUITES) {
