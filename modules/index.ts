@@ -43,12 +43,22 @@ import unarchive from './unarchive.js';
 import sysctl from './sysctl.js';
 import modprobe from './modprobe.js';
 import mount from './mount.js';
+import aptRepository from './apt-repository.js';
+import aptKey from './apt-key.js';
+import dpkgSelections from './dpkg-selections.js';
+import user from './user.js';
+import group from './group.js';
+import hostname from './hostname.js';
+import cron from './cron.js';
+import getent from './getent.js';
+import snap from './snap.js';
 
 export const MODULES: ModuleDef[] = [
   addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, includeRole, includeTasks, includeVars,
   lineinfile, meta, pause, ping, raw, replace, script, setFact, setup, shell, slurp, stat, tempfile, template, waitFor,
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
   pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
+  aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.

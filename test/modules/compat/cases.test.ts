@@ -9,12 +9,28 @@ import pkg from '../../../modules/package.js';
 import service from '../../../modules/service.js';
 import serviceFacts from '../../../modules/service-facts.js';
 import modprobe from '../../../modules/modprobe.js';
+import aptrepositoryMod from '../../../modules/apt-repository.js';
+import dpkgselectionsMod from '../../../modules/dpkg-selections.js';
+import groupMod from '../../../modules/group.js';
+import userMod from '../../../modules/user.js';
+import cronMod from '../../../modules/cron.js';
+import snapMod from '../../../modules/snap.js';
+import getentMod from '../../../modules/getent.js';
+import hostnameMod from '../../../modules/hostname.js';
 
 const SUITES: [string, ModuleDef<any>][] = [
   ['package', pkg],
   ['service', service],
   ['service_facts', serviceFacts],
   ['modprobe', modprobe],
+  ['apt_repository', aptrepositoryMod],
+  ['dpkg_selections', dpkgselectionsMod],
+  ['group', groupMod],
+  ['user', userMod],
+  ['cron', cronMod],
+  ['snap', snapMod],
+  ['getent', getentMod],
+  ['hostname', hostnameMod],
 ];
 
 for (const [name, mod] of SUITES) {
