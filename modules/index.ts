@@ -52,6 +52,9 @@ import hostname from './hostname.js';
 import cron from './cron.js';
 import getent from './getent.js';
 import snap from './snap.js';
+import k8s from './k8s.js';
+import k8sInfo from './k8s-info.js';
+import k8sDrain from './k8s-drain.js';
 
 export const MODULES: ModuleDef[] = [
   addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, includeRole, includeTasks, includeVars,
@@ -59,6 +62,7 @@ export const MODULES: ModuleDef[] = [
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
   pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
   aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap,
+  k8s, k8sInfo, k8sDrain,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.
