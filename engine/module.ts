@@ -167,15 +167,27 @@ export interface ModuleRegistry {
   all(): readonly ModuleDef[];
 }
 
-// A registry over a list of modules (names and aliases).
+/** the prefixes under which Ansible resolves its own modules (and, through its routing, the ones moved to collections) */
+const BUILTIN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
+
+// A registry over a list of modules (names and aliases). Every module also answers to
+// ansible.builtin.NAME and ansible.legacy.NAME for each of its short names, resolved here once
+// rather than listed per module.
 export function createRegistry(mods: readonly ModuleDef[]): ModuleRegistry {
   const byName = new Map<string, ModuleDef>();
   for (const m of mods) {
     byName.set(m.name, m);
     for (const a of m.aliases ?? []) byName.set(a, m);
   }
+  const find = (name: string): ModuleDef | undefined => {
+    const hit = byName.get(name);
+    if (hit) return hit;
+    const prefix = BUILTIN_PREFIXES.find((p) => name.startsWith(p));
+    const short = prefix === undefined ? undefined : name.slice(prefix.length);
+    return short !== undefined && !short.includes('.') ? byName.get(short) : undefined;
+  };
   return {
-    find: (name) => byName.get(name),
+    find,
     names: () => mods.map((m) => m.name).sort(),
     all: () => mods,
   };

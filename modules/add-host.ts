@@ -16,7 +16,6 @@ export const addHostSchema = {
 export const addHost = defineModule({
   name: 'add_host',
   changesInventory: true,
-  aliases: ['ansible.builtin.add_host', 'ansible.legacy.add_host'],
   summary: 'Add a host (and its groups and variables) to the inventory for later plays',
   schema: addHostSchema,
   freeForm: 'kv',
@@ -47,7 +46,6 @@ export const groupBySchema = {
 export const groupBy = defineModule({
   name: 'group_by',
   changesInventory: true,
-  aliases: ['ansible.builtin.group_by', 'ansible.legacy.group_by'],
   summary: 'Put the current host in a group named by a key (for later plays)',
   schema: groupBySchema,
   freeForm: 'kv',

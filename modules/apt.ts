@@ -61,7 +61,6 @@ async function autoremoveProbe(ctx: { host_: HostReader }, o: AptGetOptions, bas
 
 export default defineModule({
   name: 'apt',
-  aliases: ['ansible.builtin.apt', 'ansible.legacy.apt'],
   summary: 'Manage Debian packages: pins, wildcard pins, holds (unhold → install → re-hold in one task), cache updates',
   schema,
   freeForm: 'kv',

@@ -16,7 +16,6 @@ export const schema = {
 
 export default defineModule({
   name: 'assert',
-  aliases: ['ansible.builtin.assert', 'ansible.legacy.assert'],
   summary: 'Fail unless all given expressions are true',
   schema,
   freeForm: 'kv',

@@ -28,7 +28,6 @@ export const schema = {
 // The blockinfile module: pure edit in the probe, write (backup, validate, attrs) in apply.
 export default defineModule({
   name: 'blockinfile',
-  aliases: ['ansible.builtin.blockinfile', 'ansible.legacy.blockinfile'],
   summary: 'Insert, update or remove a block of lines surrounded by marker lines',
   schema,
   freeForm: 'kv',

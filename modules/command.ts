@@ -19,7 +19,6 @@ export const schema = {
 export default defineModule({
   name: 'command',
   shellText: (a) => (Array.isArray(a['argv']) ? a['argv'].map(String).join(' ') : stringArg(a['cmd'] ?? a['_raw_params'])),
-  aliases: ['ansible.builtin.command', 'ansible.legacy.command'],
   summary: 'Run a command on the host, without a shell',
   schema,
   freeForm: 'command',

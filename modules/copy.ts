@@ -28,7 +28,6 @@ export const schema = {
 
 export default defineModule({
   name: 'copy',
-  aliases: ['ansible.builtin.copy', 'ansible.legacy.copy'],
   summary: 'Copy a file, a directory tree or inline content to the host (unchanged files report ok)',
   schema,
   freeForm: 'kv',

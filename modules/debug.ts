@@ -17,7 +17,6 @@ export default defineModule({
   name: 'debug',
   factsAs: 'none',
   alwaysShowsResult: true,
-  aliases: ['ansible.builtin.debug', 'ansible.legacy.debug'],
   summary: 'Print a message or the value of a variable or expression',
   schema,
   freeForm: 'kv',

@@ -10,7 +10,6 @@ export const schema = {
 
 export default defineModule({
   name: 'fail',
-  aliases: ['ansible.builtin.fail', 'ansible.legacy.fail'],
   summary: 'Fail the host with a message',
   schema,
   freeForm: 'kv',

@@ -29,7 +29,6 @@ export const schema = {
 export default defineModule({
   name: 'file',
   alwaysDiff: true,
-  aliases: ['ansible.builtin.file', 'ansible.legacy.file'],
   summary: 'Create directories, touch files, make symlinks, remove paths, set attributes',
   schema,
   freeForm: 'kv',

@@ -68,7 +68,6 @@ async function readFiles(host: HostReader, paths: string[], sha: boolean, conten
 // The find module: one listing command, a second only for contains/get_checksum.
 export default defineModule({
   name: 'find',
-  aliases: ['ansible.builtin.find', 'ansible.legacy.find'],
   summary: 'Find files on the host by name, type, age, size or content',
   schema,
   freeForm: 'kv',

@@ -18,7 +18,6 @@ export const schema = {
 export default defineModule({
   name: 'include_vars',
   factsAs: 'include_vars',
-  aliases: ['ansible.builtin.include_vars', 'ansible.legacy.include_vars'],
   summary: 'Load variables from a YAML/JSON file on the controller',
   schema,
   freeForm: 'raw',

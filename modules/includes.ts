@@ -32,7 +32,6 @@ const roleSchema = {
 export const includeTasks = defineModule({
   name: 'include_tasks',
   construct: 'include_tasks',
-  aliases: ['ansible.builtin.include_tasks', 'ansible.legacy.include_tasks'],
   summary: 'Load and run a task file when the task is reached (dynamic)',
   schema: fileSchema,
   freeForm: 'raw',
@@ -43,7 +42,6 @@ export const includeTasks = defineModule({
 export const importTasks = defineModule({
   name: 'import_tasks',
   construct: 'import_tasks',
-  aliases: ['ansible.builtin.import_tasks', 'ansible.legacy.import_tasks'],
   summary: 'Insert the tasks of a file at load time (static)',
   schema: fileSchema,
   freeForm: 'raw',
@@ -54,7 +52,6 @@ export const importTasks = defineModule({
 export const includeRole = defineModule({
   name: 'include_role',
   construct: 'include_role',
-  aliases: ['ansible.builtin.include_role', 'ansible.legacy.include_role'],
   summary: 'Load and run a role when the task is reached (dynamic)',
   schema: roleSchema,
   checkMode: 'runs as usual',
@@ -64,7 +61,6 @@ export const includeRole = defineModule({
 export const importRole = defineModule({
   name: 'import_role',
   construct: 'import_role',
-  aliases: ['ansible.builtin.import_role', 'ansible.legacy.import_role'],
   summary: 'Insert the tasks of a role at load time (static)',
   schema: roleSchema,
   checkMode: 'not applicable (load time)',

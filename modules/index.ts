@@ -33,11 +33,36 @@ import kubectl from './kubectl.js';
 import systemd from './systemd.js';
 import reboot from './reboot.js';
 import waitForConnection from './wait-for-connection.js';
+import pkg from './package.js';
+import service from './service.js';
+import serviceFacts from './service-facts.js';
+import getUrl from './get-url.js';
+import uri from './uri.js';
+import fetch from './fetch.js';
+import unarchive from './unarchive.js';
+import sysctl from './sysctl.js';
+import modprobe from './modprobe.js';
+import mount from './mount.js';
+import aptRepository from './apt-repository.js';
+import aptKey from './apt-key.js';
+import dpkgSelections from './dpkg-selections.js';
+import user from './user.js';
+import group from './group.js';
+import hostname from './hostname.js';
+import cron from './cron.js';
+import getent from './getent.js';
+import snap from './snap.js';
+import k8s from './k8s.js';
+import k8sInfo from './k8s-info.js';
+import k8sDrain from './k8s-drain.js';
 
 export const MODULES: ModuleDef[] = [
   addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, includeRole, includeTasks, includeVars,
   lineinfile, meta, pause, ping, raw, replace, script, setFact, setup, shell, slurp, stat, tempfile, template, waitFor,
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
+  pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
+  aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap,
+  k8s, k8sInfo, k8sDrain,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.

@@ -26,7 +26,6 @@ export const schema = {
 
 export default defineModule({
   name: 'lineinfile',
-  aliases: ['ansible.builtin.lineinfile', 'ansible.legacy.lineinfile'],
   summary: 'Ensure a line is in (or not in) a file, replacing the line that matches regexp',
   schema,
   freeForm: 'kv',

@@ -15,7 +15,6 @@ export const schema = {
 export default defineModule({
   name: 'meta',
   construct: 'meta',
-  aliases: ['ansible.builtin.meta', 'ansible.legacy.meta'],
   summary: 'Control the run: flush handlers, end the play/batch/host, clear host errors',
   schema,
   freeForm: 'raw',

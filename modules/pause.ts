@@ -17,7 +17,6 @@ export const schema = {
 
 export default defineModule({
   name: 'pause',
-  aliases: ['ansible.builtin.pause', 'ansible.legacy.pause'],
   summary: 'Wait for a while (a soak period between nodes)',
   schema,
   freeForm: 'kv',

@@ -11,7 +11,6 @@ export const schema = {
 
 export default defineModule({
   name: 'ping',
-  aliases: ['ansible.builtin.ping', 'ansible.legacy.ping'],
   summary: 'Check the host answers (returns pong)',
   schema,
   freeForm: 'kv',

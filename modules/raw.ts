@@ -13,7 +13,6 @@ export const schema = {
 export default defineModule({
   name: 'raw',
   shellText: (a) => stringArg(a['_raw_params']),
-  aliases: ['ansible.builtin.raw', 'ansible.legacy.raw'],
   summary: 'Run a raw command line on the host',
   schema,
   freeForm: 'raw',

@@ -110,7 +110,6 @@ async function reboot(ctx: ApplyContext, a: RebootArgs): Promise<ModuleResult> {
 // The reboot module (registered in modules/index.ts).
 export default defineModule({
   name: 'reboot',
-  aliases: ['ansible.builtin.reboot', 'ansible.legacy.reboot'],
   summary: 'Reboot the host, wait for it to come back with a new boot id, then run a test command',
   schema,
   freeForm: 'kv',

@@ -26,7 +26,6 @@ export const schema = {
 // The replace module: pure edit in the probe, write (backup, validate, attrs) in apply.
 export default defineModule({
   name: 'replace',
-  aliases: ['ansible.builtin.replace', 'ansible.legacy.replace'],
   summary: 'Replace all matches of a regular expression in a file',
   schema,
   freeForm: 'kv',

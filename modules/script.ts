@@ -32,7 +32,6 @@ async function exists(host: HostReader, path: string): Promise<boolean> {
 export default defineModule({
   name: 'script',
   shellText: (a) => stringArg(a['cmd'] ?? a['_raw_params']),
-  aliases: ['ansible.builtin.script', 'ansible.legacy.script'],
   summary: 'Copy a local script to the host and run it',
   schema,
   freeForm: 'command',

@@ -12,7 +12,6 @@ export const schema = {
 export default defineModule({
   name: 'set_fact',
   factsAs: 'hostvars',
-  aliases: ['ansible.builtin.set_fact', 'ansible.legacy.set_fact'],
   summary: 'Set host variables for the rest of the run',
   schema,
   freeForm: 'kv',

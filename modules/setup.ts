@@ -66,7 +66,7 @@ export const schema = {
 export default defineModule({
   name: 'setup',
   gathersFacts: true,
-  aliases: ['ansible.builtin.setup', 'ansible.legacy.setup', 'gather_facts', 'ansible.builtin.gather_facts'],
+  aliases: ['gather_facts'],
   summary: 'Gather facts: hostname, distribution, kernel, architecture, boot id (one command)',
   schema,
   freeForm: 'kv',

@@ -18,7 +18,6 @@ export const schema = {
 export default defineModule({
   name: 'shell',
   shellText: (a) => stringArg(a['cmd'] ?? a['_raw_params']),
-  aliases: ['ansible.builtin.shell', 'ansible.legacy.shell'],
   summary: 'Run a command line through the shell on the host',
   schema,
   freeForm: 'command',

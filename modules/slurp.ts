@@ -22,7 +22,6 @@ export function slurpError(src: string, stderr: string): string {
 // The slurp module: base64 on the host, read-only.
 export default defineModule({
   name: 'slurp',
-  aliases: ['ansible.builtin.slurp', 'ansible.legacy.slurp'],
   summary: 'Read a file from the host (base64 encoded)',
   schema,
   freeForm: 'kv',

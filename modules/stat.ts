@@ -18,7 +18,6 @@ export const schema = {
 
 export default defineModule({
   name: 'stat',
-  aliases: ['ansible.builtin.stat', 'ansible.legacy.stat'],
   summary: 'Read the attributes of a path on the host',
   schema,
   freeForm: 'kv',

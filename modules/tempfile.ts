@@ -21,7 +21,6 @@ export const schema = {
 // The tempfile module: always a change; mktemp in apply.
 export default defineModule({
   name: 'tempfile',
-  aliases: ['ansible.builtin.tempfile', 'ansible.legacy.tempfile'],
   summary: 'Create a temporary file or directory',
   schema,
   freeForm: 'kv',

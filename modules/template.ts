@@ -21,7 +21,6 @@ export const schema = {
 
 export default defineModule({
   name: 'template',
-  aliases: ['ansible.builtin.template', 'ansible.legacy.template'],
   summary: 'Render a handlebars template (Jinja2 for .j2 files) with the task variables and put it on the host',
   schema,
   freeForm: 'kv',

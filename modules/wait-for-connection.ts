@@ -47,7 +47,6 @@ async function waitForConnection(ctx: ApplyContext, a: WaitArgs): Promise<Module
 // The wait_for_connection module (registered in modules/index.ts).
 export default defineModule({
   name: 'wait_for_connection',
-  aliases: ['ansible.builtin.wait_for_connection', 'ansible.legacy.wait_for_connection'],
   summary: 'Wait until the host can be reached and runs a command again',
   schema,
   freeForm: 'kv',

@@ -27,7 +27,6 @@ type State = WaitForArgs['state'];
 
 export default defineModule({
   name: 'wait_for',
-  aliases: ['ansible.builtin.wait_for', 'ansible.legacy.wait_for'],
   summary: 'Wait (checking from the host) for a port or a file',
   schema,
   freeForm: 'kv',

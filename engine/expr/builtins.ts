@@ -9,5 +9,7 @@ import './strptime.js';
 import './from-yaml.js';
 import './pyrandom.js';
 import './filters-text.js';
+import './filters-net.js';
+import './filters-query.js';
 import './tests.js';
 import './globals.js';

@@ -132,3 +132,9 @@ fsTest(['file', 'is_file'], (p) => stat(p, false)?.isFile() ?? false);
 fsTest(['directory', 'is_dir'], (p) => stat(p, false)?.isDirectory() ?? false);
 fsTest(['link', 'is_link'], (p) => stat(p, true)?.isSymbolicLink() ?? false);
 fsTest(['abs', 'is_abs'], (p) => p.startsWith('/'));
+// same_file: both paths name one file (device and inode), as os.path.samefile.
+registerTest('same_file', (v, a) => {
+  const x = stat(toPyStr(v), false);
+  const y = stat(toPyStr(a[0]), false);
+  return x !== undefined && y !== undefined && x.dev === y.dev && x.ino === y.ino;
+});
