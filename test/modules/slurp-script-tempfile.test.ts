@@ -68,7 +68,8 @@ describe('script', () => {
 
   it('is skipped in check mode unless creates/removes is given', async () => {
     // ansible --check: {"changed": false, "msg": "Check mode is not supported for this task.", "skipped": true}; with creates on a missing file: {"changed": true}
-    expect((await probe(script, host, { _raw_params: 's.sh' }, { checkMode: true, searchPaths })).checkResult).toEqual({ changed: false, skipped: true, msg: 'Check mode is not supported for this task.' });
+    // (_tsplay_would_run is internal: never registered or printed, it feeds --check's "would run" line)
+    expect((await probe(script, host, { _raw_params: 's.sh' }, { checkMode: true, searchPaths })).checkResult).toEqual({ changed: false, skipped: true, msg: 'Check mode is not supported for this task.', _tsplay_would_run: 's.sh' });
     expect((await probe(script, host, { _raw_params: 's.sh', creates: '/nonexist' }, { checkMode: true, searchPaths })).checkResult).toEqual({ changed: true });
   });
 
