@@ -87,11 +87,13 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
         const r = e.result ?? {};
         const verbose = e.verbose_always === true || r['_ansible_verbose_always'] === true || (o.verbosity ?? 0) > 0;
         const body = verbose ? ` => ${pyJson(verboseView(r, e.verbose_always === true), 4)}` : '';
+        // a module's brief report (drain: pods evicted; reboot: boot ids) where -v would show the result
+        const brief = !verbose && typeof e.report?.summary === 'string' ? ` (${e.report.summary})` : '';
         switch (e.status) {
           case 'ok':
-            return o.out(c.green(`ok: ${label}${item ? ' =>' + item : ''}${body}`));
+            return o.out(c.green(`ok: ${label}${item ? ' =>' + item : ''}${brief}${body}`));
           case 'changed':
-            return o.out(c.yellow(`changed: ${label}${item ? ' =>' + item : ''}${body}`));
+            return o.out(c.yellow(`changed: ${label}${item ? ' =>' + item : ''}${brief}${body}`));
           case 'skipped': {
             const would = checkRun ? wouldRun(r) : undefined;
             if (would) return o.out(c.yellow(`would run: ${label}${item} => ${would} (not run in check mode)`));

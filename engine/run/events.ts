@@ -41,6 +41,9 @@ interface ResultFields {
   verbose_always?: boolean;
   /** the result of an include_tasks/include_role (the plain log prints `included:` instead) */
   include?: boolean;
+  /** what the action did, in brief (tsplay addition): `summary`, a line the plain log prints after
+   *  the status, and the module's key facts (drain: evicted pods; reboot: boot ids, seconds to Ready) */
+  report?: Record<string, unknown> & { summary?: string };
 }
 
 export type RunEvent =

@@ -131,9 +131,10 @@ function withoutInternalKeys(r: Vars): Vars {
   return Object.fromEntries(Object.entries(r).filter(([k]) => !internal(k)));
 }
 
-type ResultEventFields = { rc?: number; attempts?: number; msg?: unknown; skip_reason?: string; error?: string; diff?: DiffEntry[]; result?: Vars; verbose_always?: boolean; include?: boolean };
+type ResultEventFields = { rc?: number; attempts?: number; msg?: unknown; skip_reason?: string; error?: string; diff?: DiffEntry[]; result?: Vars; verbose_always?: boolean; include?: boolean; report?: Record<string, unknown> };
 
-// Copies the result fields the event stream carries (rc, attempts, debug msg, skip_reason, error);
+// Copies the result fields the event stream carries (rc, attempts, debug msg, skip_reason, error,
+// a module's `_tsplay_report`);
 // under no_log only a censored stub.
 export function fillResultFields(ev: ResultEventFields, task: Task, r: Vars, status: Status, noLog = false): void {
   if (task.mod.alwaysShowsResult) ev.verbose_always = true;
@@ -150,4 +151,6 @@ export function fillResultFields(ev: ResultEventFields, task: Task, r: Vars, sta
   if (typeof r['skip_reason'] === 'string') ev.skip_reason = r['skip_reason'];
   if ((status === 'failed' || status === 'ignored' || status === 'unreachable') && r['msg'] !== undefined) ev.error = String(r['msg']);
   if (Array.isArray(r['diff']) && r['_ansible_diff_hidden'] !== true) ev.diff = r['diff'] as DiffEntry[];
+  const report = r['_tsplay_report'];
+  if (report !== null && typeof report === 'object' && !Array.isArray(report)) ev.report = report as Record<string, unknown>;
 }
