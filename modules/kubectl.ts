@@ -1,4 +1,4 @@
-// kubectl: cordon, uncordon, drain, wait, get, delete, rollout_restart and lease_holder through
+// kubectl: cordon, uncordon, drain, unstick, wait, get, delete, rollout_restart, lease_holder and read-only checks through
 // the Kubernetes API, from the controller. Why engine/kube and not a kubectl binary on the node:
 // no kubectl or `microk8s kubectl` is needed on the node, nothing depends on the node being drained
 // staying healthy (microk8s kubectl talks to that node's own apiserver), results are structured for
@@ -11,6 +11,9 @@ import { deleteProbe, getProbe, leaseProbe, removeObjects, restartProbe, restart
 import { kubeErrorText, withKube } from './lib/kube-connect.js';
 import { asCordoned, cordonOwner, cordonProbe, ensureCordoned, readNode, releaseCordon, uncordonProbe } from './lib/kube-cordon.js';
 import { drainProbe, runDrain, type DrainSpec } from './lib/kube-drain-action.js';
+import { runUnstick, unstickProbe } from './lib/kube-drain-unstick.js';
+import { schedulingProbe } from './lib/kube-scheduling.js';
+import { customGetProbe } from './lib/kube-custom.js';
 import { knownKinds, resourceOf } from './lib/kube-objects.js';
 import { describeWait, observe, parseFor, waitFor, type WaitSpec } from './lib/kube-wait.js';
 import { kubectlSchema } from './lib/kube-schema.js';
@@ -58,7 +61,7 @@ function drainSpec(a: KubectlArgs, node: string, runId: string): DrainSpec | str
   if (typeof timeoutMs === 'string') return timeoutMs;
   if (typeof retryDelayMs === 'string') return retryDelayMs;
   return {
-    node, timeoutMs, retryDelayMs: Math.max(10, retryDelayMs), gracePeriod: a.grace_period, runId,
+    node, timeoutMs, retryDelayMs: Math.max(10, retryDelayMs), gracePeriod: a.grace_period, runId, forceStuckAfter: a.force_stuck_after,
     flags: { ignoreDaemonsets: a.ignore_daemonsets, deleteEmptydirData: a.delete_emptydir_data, force: a.force, disableEviction: a.disable_eviction, podSelector: a.pod_selector, skipWaitForDeleteTimeout: a.skip_wait_for_delete_timeout },
   };
 }
@@ -85,7 +88,7 @@ async function probeNode(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
     const p = uncordonProbe(wouldBe ? asCordoned(node, String(ctx.checkState?.get(seen))) : node, a.force);
     return { ...p, apply: applyWith(a, { node: nodeName }, (c) => releaseCordon(c, nodeName, a.force)) };
   }
-  const p = await withKube(ctx, a, (c) => drainProbe(c, node, spec));
+  const p = await withKube(ctx, a, (c) => drainProbe(c, node, spec, ctx.checkMode));
   return { ...p, apply: applyWith(a, { node: nodeName }, (c, actx) => runDrain(c, spec, actx.signal, actx.progress)) };
 }
 
@@ -101,14 +104,34 @@ async function probeWait(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
   if (typeof timeoutMs === 'string' || typeof intervalMs === 'string') return fail(String(typeof timeoutMs === 'string' ? timeoutMs : intervalMs));
   const spec: WaitSpec = { resource: sel.resource, name: sel.name, namespace: sel.namespace, selector: sel.selector, for: f, timeoutMs, intervalMs: Math.max(10, intervalMs) };
   const now = await withKube(ctx, a, (c) => observe(c, spec));
+  // --check: a node an earlier step would have rebooted is not Ready yet in a real run
+  const rebooting = ctx.checkMode && sel.resource === 'nodes' && sel.name !== undefined && ctx.checkState?.has(`node/${sel.name}/rebooted`) === true;
+  if (rebooting) {
+    const msg = `would wait up to ${timeoutMs / 1000}s for ${describeWait(spec)} after its reboot`;
+    return { changed: false, result: { changed: false, resources: now.objects, msg, _tsplay_report: { summary: msg } } };
+  }
   if (now.met) return { changed: false, result: { changed: false, resources: now.objects, elapsed: 0, msg: `${describeWait(spec)}: met` } };
-  const checkResult = { changed: false, resources: now.objects, msg: `would wait up to ${timeoutMs / 1000}s for ${describeWait(spec)}; not met now: ${now.why}` };
+  const waitMsg = `would wait up to ${timeoutMs / 1000}s for ${describeWait(spec)}; not met now: ${now.why}`;
+  const checkResult = { changed: false, resources: now.objects, msg: waitMsg, _tsplay_report: { summary: waitMsg } };
   return { changed: true, checkResult, apply: applyWith(a, {}, (c, actx) => waitFor(c, spec, actx.signal, actx.progress)) };
+}
+
+// unstick: what a drain cannot clear on the node (deadlocked PDBs, pods stuck Terminating).
+async function probeUnstick(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
+  const nodeName = a.node ?? a.name;
+  if (!nodeName) return fail('node is required for action unstick');
+  const { probe, plan } = await withKube(ctx, a, (c) => unstickProbe(c, nodeName, a.stuck_after));
+  return probe.changed ? { ...probe, apply: applyWith(a, { node: nodeName }, (c) => runUnstick(c, nodeName, plan)) } : probe;
 }
 
 // get, delete, rollout_restart, lease_holder.
 async function probeObjects(ctx: ProbeContext, a: KubectlArgs): Promise<Probe> {
   if (a.action === 'check_endpoints') return withKube(ctx, a, (c) => endpointsProbe(c, a.namespace));
+  if (a.action === 'scheduling') return withKube(ctx, a, (c) => schedulingProbe(c, a.stuck_after, a.node));
+  if (a.action === 'get' && a.api_version && a.kind && !resourceOf(a.kind)) {
+    const [apiVersion, kind] = [a.api_version, a.kind];
+    return withKube(ctx, a, (c) => customGetProbe(c, apiVersion, kind, { namespace: a.all_namespaces ? undefined : a.namespace, name: a.name, selector: a.selector }));
+  }
   if (a.action === 'version') return withKube(ctx, a, versionProbe);
   if (a.action === 'deprecated_apis') return withKube(ctx, a, deprecatedApisProbe);
   if (a.action === 'ingress_backends') return withKube(ctx, a, (c) => ingressProbe(c, { namespace: a.namespace ?? 'ingress', service: a.service ?? 'ingress-nginx-controller', port: a.port ?? 10246 }));
@@ -133,7 +156,7 @@ export default defineModule({
   summary: 'Cordon, drain (eviction API, PDB-aware), wait, get, delete, rollout restart and lease holders through the Kubernetes API, from the controller',
   schema,
   freeForm: 'kv',
-  checkMode: 'only GETs: reports what would be cordoned, evicted (and which PodDisruptionBudgets would block), deleted or restarted; waits report "would wait"; nothing is patched',
+  checkMode: 'reports what would be cordoned, evicted, deleted or restarted; a drain sends each eviction as a dry run (dryRun=All) and fails where the API server refuses one (a PodDisruptionBudget); waits report "would wait"; nothing is changed',
   example: '- kubectl:\n    action: drain\n    node: "{{ inventory_hostname }}"\n    ignore_daemonsets: true\n    delete_emptydir_data: true\n    timeout: 10m\n  delegate_to: localhost',
   disruptive(args) {
     const node = args.node ?? args.name;
@@ -143,6 +166,7 @@ export default defineModule({
   async probe(ctx, args) {
     try {
       if (args.action === 'cordon' || args.action === 'uncordon' || args.action === 'drain') return await probeNode(ctx, args);
+      if (args.action === 'unstick') return await probeUnstick(ctx, args);
       if (args.action === 'wait') return await probeWait(ctx, args);
       return await probeObjects(ctx, args);
     } catch (e) {

@@ -1,6 +1,7 @@
 // Removing a node's pods like `kubectl drain`: every pod concurrently through the eviction API
 // (or DELETE with disable_eviction), 429 (PodDisruptionBudget) retried every retry_delay until the
-// timeout, then waiting until each pod is gone or replaced by a new UID. Everything is bounded.
+// timeout, then waiting until each pod is gone or replaced by a new UID (force-deleting, with
+// force_stuck_after, a pod stuck Terminating that long). Everything is bounded.
 import { KubeApiError, type KubeClient } from '../../engine/kube/index.js';
 import { keyOf, pause, type Obj } from './kube-objects.js';
 
@@ -11,6 +12,8 @@ export interface DrainRun {
   gracePeriod?: number | undefined;
   disableEviction: boolean;
   skipWaitForDeleteTimeout: number;
+  /** seconds; an evicted pod still Terminating this long is force-deleted (grace period 0); 0 = never */
+  forceStuckAfter?: number;
   signal: AbortSignal;
   progress: (msg: string, data: Record<string, unknown>) => void;
 }
@@ -24,6 +27,8 @@ export interface DrainOutcome {
   failed: { pod: string; message: string }[];
   /** evicted pods still present when the time ran out */
   terminating: string[];
+  /** pods force-deleted after being stuck Terminating for forceStuckAfter seconds */
+  forced: string[];
   aborted: boolean;
 }
 
@@ -81,16 +86,25 @@ async function evictOne(client: KubeClient, pod: Obj, r: DrainRun, t: Tracker): 
   }
 }
 
-async function waitGone(client: KubeClient, pod: Obj, r: DrainRun): Promise<PodEnd> {
+async function waitGone(client: KubeClient, pod: Obj, r: DrainRun, forced: string[]): Promise<PodEnd> {
   const ns = String(pod['metadata']?.namespace);
   const name = String(pod['metadata']?.name);
   const uid = pod['metadata']?.uid;
   const interval = Math.min(1000, r.retryDelayMs);
+  const evictedAt = Date.now();
   for (;;) {
     const cur = await client.find('pods', name, { namespace: ns });
     if (!cur || cur['metadata']?.uid !== uid) return 'gone';
     const del = cur['metadata']?.deletionTimestamp as string | undefined;
     if (r.skipWaitForDeleteTimeout > 0 && del && Date.now() - Date.parse(del) > r.skipWaitForDeleteTimeout * 1000) return 'gone';
+    // stuck Terminating (a finalizer, a kubelet that never confirms): force it, once
+    const since = del ? Math.min(evictedAt, Date.parse(del)) : evictedAt;
+    if ((r.forceStuckAfter ?? 0) > 0 && del && !forced.includes(`${ns}/${name}`) && Date.now() - since >= (r.forceStuckAfter ?? 0) * 1000) {
+      forced.push(`${ns}/${name}`);
+      r.progress(`draining: pod ${ns}/${name} stuck Terminating for ${Math.round((Date.now() - since) / 1000)}s: force-deleting it (grace period 0)`, { pod: `${ns}/${name}`, forced: true });
+      await client.delete('pods', name, { namespace: ns, gracePeriodSeconds: 0, ignoreNotFound: true });
+      continue;
+    }
     if (Date.now() + interval > r.deadline) return 'terminating';
     if (!(await pause(interval, r.signal))) return 'aborted';
   }
@@ -98,7 +112,7 @@ async function waitGone(client: KubeClient, pod: Obj, r: DrainRun): Promise<PodE
 
 // Evicts (or deletes) every pod concurrently and waits for them to go; never throws for a pod's failure.
 export async function evictPods(client: KubeClient, node: string, pods: Obj[], r: DrainRun): Promise<DrainOutcome> {
-  const out: DrainOutcome = { evicted: [], blocked: [], failed: [], terminating: [], aborted: false };
+  const out: DrainOutcome = { evicted: [], blocked: [], failed: [], terminating: [], forced: [], aborted: false };
   const t = new Tracker(node, pods.map(keyOf), r);
   await Promise.all(pods.map(async (pod) => {
     const key = keyOf(pod);
@@ -108,12 +122,12 @@ export async function evictPods(client: KubeClient, node: string, pods: Obj[], r
     else if (ev.end === 'aborted') out.aborted = true;
     if (ev.end !== 'gone') return;
     out.evicted.push(key);
-    const w = await waitGone(client, pod, r).catch(() => 'terminating' as const);
+    const w = await waitGone(client, pod, r, out.forced).catch(() => 'terminating' as const);
     if (w === 'gone') t.done(key);
     else if (w === 'aborted') out.aborted = true;
     else out.terminating.push(key);
   }));
-  for (const list of [out.evicted, out.terminating]) list.sort();
+  for (const list of [out.evicted, out.terminating, out.forced]) list.sort();
   out.blocked.sort((a, b) => a.pod.localeCompare(b.pod));
   out.failed.sort((a, b) => a.pod.localeCompare(b.pod));
   return out;

@@ -4,7 +4,7 @@
 export const kubectlSchema = {
   type: 'object',
   properties: {
-    action: { enum: ['cordon', 'uncordon', 'drain', 'wait', 'get', 'delete', 'rollout_restart', 'lease_holder', 'check_endpoints', 'ingress_backends', 'version', 'deprecated_apis'], description: 'what to do; check_endpoints and ingress_backends are read-only post-upgrade validations (stale EndpointSlice IPs, ingress-nginx backends routing to pods that are gone); version (the API server\'s) and deprecated_apis (deprecated APIs still requested, from the API server metrics) are read-only upgrade gates' },
+    action: { enum: ['cordon', 'uncordon', 'drain', 'unstick', 'wait', 'get', 'delete', 'rollout_restart', 'lease_holder', 'check_endpoints', 'ingress_backends', 'version', 'deprecated_apis', 'scheduling'], description: 'what to do; unstick (before a drain): delete the node\'s pods of a PodDisruptionBudget that can never allow a disruption and force-delete pods stuck Terminating there; check_endpoints and ingress_backends are read-only post-upgrade validations (stale EndpointSlice IPs, ingress-nginx backends routing to pods that are gone); version (the API server\'s) and deprecated_apis (deprecated APIs still requested, from the API server metrics) are read-only upgrade gates; scheduling (Pending pods with no FailedScheduling event of their own: a stalled scheduler; pods bound to a node that its kubelet never started) is a read-only check' },
     service: { type: 'string', description: 'ingress_backends: the ingress controller Service (default ingress-nginx-controller)' },
     port: { type: 'integer', description: 'ingress_backends: the controller status port serving /configuration/backends (default 10246)' },
     node: { type: 'string', description: 'the node (cordon, uncordon, drain; wait/get on a node)' },
@@ -25,6 +25,9 @@ export const kubectlSchema = {
     timeout: { type: ['string', 'integer'], description: 'drain: whole operation (default 300s); wait: default 30s. A duration: 90, 90s, 5m' },
     retry_delay: { type: ['string', 'integer'], description: 'drain: pause between evictions a PodDisruptionBudget refused (default 5s); wait: poll interval (default 1s)' },
     skip_wait_for_delete_timeout: { type: 'integer', default: 0, description: 'drain: do not wait for pods whose deletion started more than this many seconds ago (0: always wait)' },
+    force_stuck_after: { type: 'integer', default: 0, description: 'drain: force-delete (grace period 0) an evicted pod still Terminating after this many seconds (0: never)' },
+    stuck_after: { type: 'integer', default: 120, description: 'unstick: a pod Terminating this many seconds is stuck; scheduling: a Pending pod this old with no FailedScheduling event (or bound and never started) is stalled' },
+    api_version: { type: 'string', description: 'get: the group/version of a kind the module does not know (e.g. argoproj.io/v1alpha1 with kind applications); a missing API answers api_found: false' },
     for: { type: 'string', description: 'wait: condition=Ready (default), condition=Ready=False, or delete' },
   },
   required: ['action'],
