@@ -1,5 +1,6 @@
 // apt: install, upgrade, pin, hold or remove Debian packages. The kubeadm/kubelet/kubectl
 // unhold → install pinned version → re-hold sequence is one task with a version/hold diff.
+// `upgrade: safe|full|dist` and `name: "*"` (globs) upgrade the system (lib/apt-upgrade.ts).
 import { sh } from '../engine/connection/command.js';
 import { defineModule, type ApplyContext, type ArgsOf, type HostReader, type ModuleResult, type Probe } from '../engine/module.js';
 import { aptEnv, applyChanges, dpkgFlags, type AptGetOptions } from './lib/apt-apply.js';
@@ -7,12 +8,14 @@ import { isChange, parseSpec, planDiff, planPackages, type PackageChange, type P
 import { matchesPin } from './lib/apt-version.js';
 import { readCacheTime, readHolds, readInstalled, readPolicy } from './lib/apt-state.js';
 import { packageRole } from '../engine/cluster/units.js';
+import { expandGlobs, isGlob, upgradeMode, upgradeProbe } from './lib/apt-upgrade.js';
 
 // The apt arguments (validation, `tsplay modules apt` and the argument type).
 export const schema = {
   type: 'object',
   properties: {
-    name: { type: ['string', 'array'], items: { type: 'string' }, aliases: ['pkg', 'package'], description: 'package names, optionally pinned: kubeadm=1.29.1-1.1 or kubeadm=1.29.* (highest matching version)' },
+    name: { type: ['string', 'array'], items: { type: 'string' }, aliases: ['pkg', 'package'], description: 'package names, optionally pinned: kubeadm=1.29.1-1.1 or kubeadm=1.29.* (highest matching version); a glob (`*`, `linux-*`) stands for the installed packages it matches (name: "*" with state: latest upgrades them all, held packages kept back)' },
+    upgrade: { type: ['string', 'boolean'], description: 'upgrade the system: safe or yes (apt-get upgrade, new dependencies allowed), full or dist (apt-get dist-upgrade), no; held packages are kept back; the diff lists every package it would change' },
     state: { enum: ['present', 'latest', 'absent'], default: 'present', description: 'present: installed (at the pin, if any); latest: at the candidate version; absent: removed' },
     update_cache: { type: 'boolean', default: false, aliases: ['update-cache'], description: 'run apt-get update first' },
     cache_valid_time: { type: 'integer', default: 0, description: 'skip the update when the package lists are younger than this many seconds' },
@@ -64,11 +67,13 @@ export default defineModule({
   summary: 'Manage Debian packages: pins, wildcard pins, holds (unhold → install → re-hold in one task), cache updates',
   schema,
   freeForm: 'kv',
-  checkMode: 'reads dpkg-query, apt-mark showhold and apt-cache policy; shows the version/hold diff (a missing pin fails here); changes nothing and does not update the cache',
+  checkMode: 'reads dpkg-query, apt-mark showhold and apt-cache policy (an upgrade: apt-get -s); shows the version/hold diff, for an upgrade every package it would change (a missing pin fails here); changes nothing and does not update the cache',
   example: '- apt:\n    name: [kubeadm=1.29.1-1.1]\n    update_cache: true\n    cache_valid_time: 3600',
   // upgrading, pinning or removing a package whose install restarts a cluster component
   disruptive(args) {
     const state = args.state ?? 'present';
+    const mode = upgradeMode(args.upgrade);
+    if ((mode !== undefined && !(typeof mode === 'object')) || namesOf(args).some(isGlob)) return { kind: 'packages', what: mode !== undefined && typeof mode !== 'object' ? `apt ${mode} upgrade` : 'apt upgrade of matching packages', datastore: false };
     const hit = namesOf(args).find((n) => packageRole(n) !== undefined && (state !== 'present' || n.includes('=')));
     return hit ? { kind: 'packages', what: `apt ${state} ${hit}`, datastore: packageRole(hit) === 'datastore' } : undefined;
   },
@@ -100,14 +105,8 @@ async function probeApt(ctx: { host_: HostReader }, args: AptArgs): Promise<Prob
     purge: args.purge,
     installRecommends: args.install_recommends,
   };
-  const specs: PackageSpec[] = [];
-  for (const n of namesOf(args)) {
-    const s = parseSpec(n);
-    if (typeof s === 'string') return { changed: false, failed: s };
-    specs.push(s);
-  }
-  const pinned = specs.find((s) => s.pin !== undefined);
-  if (state === 'latest' && pinned) return { changed: false, failed: `version number inconsistent with state=latest: ${pinned.name}=${pinned.pin}` };
+  const mode = upgradeMode(args.upgrade);
+  if (mode !== undefined && typeof mode === 'object') return { changed: false, failed: mode.error };
   const wantUpdate = args.update_cache;
   let cache = { now: 0, mtime: 0 };
   let needUpdate = false;
@@ -117,6 +116,30 @@ async function probeApt(ctx: { host_: HostReader }, args: AptArgs): Promise<Prob
     needUpdate = valid <= 0 || cache.now - cache.mtime > valid;
   }
   const base: ModuleResult = { cache_updated: false, cache_update_time: cache.mtime };
+  const update = needUpdate ? (actx: ApplyContext) => updateCache(actx, base) : undefined;
+  // a system upgrade (Ansible: upgrade wins over name)
+  if (mode !== undefined) return upgradeProbe(ctx.host_, mode, o, base, update);
+  const names = namesOf(args);
+  if (names.some(isGlob)) {
+    if (state === 'absent') return { changed: false, failed: `refusing to remove packages by pattern (${names.filter(isGlob).join(', ')}); name them` };
+    const holds = await readHolds(ctx.host_);
+    const expanded = await expandGlobs(ctx.host_, names.filter((n) => !n.includes('=')));
+    const pinned = names.filter((n) => n.includes('='));
+    if (state === 'latest' && pinned.length === 0) {
+      const probe = await upgradeProbe(ctx.host_, { packages: expanded.filter((n) => !holds.has(n)) }, o, base, update);
+      const kept = expanded.filter((n) => holds.has(n));
+      return kept.length && probe.result ? { ...probe, result: { ...probe.result, kept_back: kept } } : probe;
+    }
+    names.splice(0, names.length, ...expanded, ...pinned);
+  }
+  const specs: PackageSpec[] = [];
+  for (const n of names) {
+    const s = parseSpec(n);
+    if (typeof s === 'string') return { changed: false, failed: s };
+    specs.push(s);
+  }
+  const pinned = specs.find((s) => s.pin !== undefined);
+  if (state === 'latest' && pinned) return { changed: false, failed: `version number inconsistent with state=latest: ${pinned.name}=${pinned.pin}` };
   if (specs.length === 0) {
     if (!wantUpdate && !o.autoremove) return { changed: false, failed: 'one of name, update_cache or autoremove is required' };
     if (!needUpdate) return o.autoremove ? autoremoveProbe(ctx, o, base) : { changed: false, result: { ...base, changed: false } };
