@@ -23,7 +23,8 @@ commands:
   run PLAYBOOK        run a playbook   (-i INVENTORY -l PATTERN -t TAGS --skip-tags TAGS -C --check
                       -D --diff -e K=V|@file -f FORKS --output auto|plain|tui|json --resume
                       -c local|ssh -u USER --private-key FILE -b --become-user USER -T SECONDS
-                      --force-handlers --step --yes --break-lock -v
+                      --force-handlers --step --yes --break-lock --allow-unsafe RULE -v
+                      --webhook URL --pushgateway URL (notify a Slack-compatible webhook, a Pushgateway)
                       --syntax-check --list-hosts --list-tasks --list-tags)
   validate PLAYBOOK   report every error in the playbook and inventory; contacts no host
   plan PLAYBOOK       print the execution plan: plays, batches, tasks, handlers, guards

@@ -33,6 +33,8 @@ export const RUN_OPTIONS = {
   'private-key': { type: 'string' },
   'break-lock': { type: 'boolean' },
   'allow-unsafe': { type: 'string', multiple: true },
+  webhook: { type: 'string' },
+  pushgateway: { type: 'string' },
   'syntax-check': { type: 'boolean' },
   'list-hosts': { type: 'boolean' },
   'list-tasks': { type: 'boolean' },

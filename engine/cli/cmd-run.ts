@@ -20,6 +20,8 @@ import { newRunId } from '../run/context.js';
 import { formatPlan } from '../report/plan.js';
 import { resumePlan } from './resume.js';
 import { UNSAFE_RULES } from '../run/safety/index.js';
+import { notifyListener, type NotifyTargets } from '../report/notify-send.js';
+import { groupVars, type Inventory } from '../inventory/index.js';
 import type { TuiReporter } from '../ui/reporter.js';
 
 // Answers --step and confirm: questions: --yes says yes; a terminal asks; otherwise no.
@@ -85,6 +87,24 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   if (f['step'] === true) opts.step = true;
   if (typeof f['timeout'] === 'string') opts.connectTimeoutMs = intFlag(f['timeout'], 'timeout', 10) * 1000;
   return opts;
+}
+
+// Where to send notifications: --webhook/--pushgateway, TSPLAY_WEBHOOK_URL/TSPLAY_PUSHGATEWAY_URL,
+// or the inventory's tsplay_webhook_url/tsplay_pushgateway_url (group all).
+function notifyTargets(args: ParsedArgs, io: Io, inv: Inventory): NotifyTargets {
+  const all = groupVars(inv, 'all');
+  const pick = (flag: string, env: string, v: string): string | undefined => {
+    const f = args.flags[flag];
+    if (typeof f === 'string' && f) return f;
+    if (io.env[env]) return io.env[env];
+    return typeof all[v] === 'string' && all[v] ? (all[v] as string) : undefined;
+  };
+  const webhook = pick('webhook', 'TSPLAY_WEBHOOK_URL', 'tsplay_webhook_url');
+  const pushgateway = pick('pushgateway', 'TSPLAY_PUSHGATEWAY_URL', 'tsplay_pushgateway_url');
+  for (const [name, u] of [['--webhook', webhook], ['--pushgateway', pushgateway]] as const) {
+    if (u !== undefined && !/^https?:\/\/[^/]/.test(u)) throw new UsageError(`argument ${name}: not an http(s) URL`, 5);
+  }
+  return { ...(webhook ? { webhook } : {}), ...(pushgateway ? { pushgateway } : {}) };
 }
 
 export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
@@ -160,8 +180,12 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   process.on('SIGINT', onSigint);
   const journal = openJournal({ run: options.runId ?? (options.runId = newRunId()), playbook: prep.playbook.file, inventory: prep.inventory.sources, options: journalOptions(options), ...(options.resume ? { resumed_from: options.resume.from } : {}) });
   listeners.push(journal.listener);
+  const targets = notifyTargets(args, io, prep.inventory);
+  const notify = targets.webhook || targets.pushgateway ? notifyListener(targets, { warn: (m) => io.err(`[tsplay] ${m}`) }) : undefined;
+  if (notify) listeners.push(notify.listener);
   try {
     const summary = await runPlaybook(prep.playbook, prep.inventory, options, listeners);
+    await notify?.flush();
     await tui?.finish();
     if (summaryOfCheck) io.out(summaryOfCheck.text({ color: io.isTTY && !io.env['NO_COLOR'] }));
     journal.close(summary.rc, summary.rc === 99 ? 'interrupted' : summary.rc === 0 ? 'ok' : summary.ctx.runtimeError ? 'error' : 'failed');
