@@ -21,6 +21,7 @@ export function collectStatus(sim: LabSim, o: { apiUrl: string; prometheusUrl: s
     if (n.up && down.length) notes.push(...down);
     return {
       name: n.name,
+      role: n.role,
       sshPort: n.sshPort,
       up: n.up,
       bootId: n.bootId,

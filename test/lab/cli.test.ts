@@ -42,7 +42,7 @@ describe.skipIf(missing !== undefined)(`tsplay lab (built CLI)${missing ? ` — 
     const r = await lab('up', '--nodes', '2');
     expect(r.rc, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/tsplay lab is up \(pid \d+\)/);
-    expect(r.stdout).toMatch(/^k8s02 +\d+ +up +Ready/m);
+    expect(r.stdout).toMatch(/^k8s02 +control-plane +\d+ +up +Ready/m);
     const inv = readFileSync(join(dir, 'inventory/lab.yml'), 'utf8');
     expect(inv).toContain('ansible_ssh_common_args: -o UserKnownHostsFile=');
     expect(inv).toContain('k8s_flavor: microk8s');
