@@ -9,7 +9,7 @@ import { klog, logrus } from './journal.js';
 import { setNodeCondition } from './kube/index.js';
 import { renewNodeLeases } from './leases.js';
 import { kernelRelease, newPid, type NodeSim } from './node.js';
-import { onKubeletStarted, onKubeletStopped, onNodeBoot } from './faults.js';
+import { onKubeletStarted, onKubeletStopped, onNodeBoot, onUnitStarted } from './fault-hooks.js';
 import { evictControllerPods, markPodsNotReady } from './pods.js';
 import { bootSandboxes, flushStale, syncSandboxes } from './sandboxes.js';
 import type { LabSim } from './sim.js';
@@ -128,6 +128,7 @@ function unitStarted(sim: LabSim, node: NodeSim, u: UnitState, atBoot = false): 
   if ((u.role === 'runtime' || u.role === 'kubelet') && !atBoot) flushStale(node);
   if (u.role === 'kubelet') sim.log(node, u, klog('I', u.pid, 'server.go:1530', '"Starting kubelet"'));
   if (u.role === 'kubelet' || u.role === 'runtime') kubeletStarting(sim, node);
+  onUnitStarted(sim, node, u);
 }
 
 // systemctl start: the unit becomes active (datastore members rejoin; the kubelet becomes Ready later).

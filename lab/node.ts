@@ -74,6 +74,10 @@ export interface NodeSim {
   // calico-nat-missing-after-reboot is in effect; cleared when this calico-node pod is replaced.
   natMissing: boolean;
   calicoUidAtBoot?: string;
+  // kube-proxy-nat-missing-after-reboot is in effect; cleared when this kube-proxy pod is replaced
+  // (kubeadm) or kubelite restarts (microk8s, whose kubelite runs kube-proxy).
+  kubeProxyNatMissing: boolean;
+  kubeProxyUidAtBoot?: string;
   // A newer kernel was installed (/var/run/reboot-required exists).
   rebootRequired: boolean;
   // The running kernel (`uname -r`); a reboot switches to the installed linux-image-generic.
@@ -132,6 +136,7 @@ export function makeNode(flavor: Flavor, index: number, dir: string, now = Date.
     drainedSinceBoot: false,
     staleSandboxes: false,
     natMissing: false,
+    kubeProxyNatMissing: false,
     rebootRequired: false,
     kernel: '6.8.0-45-generic',
     nextPid: pid,

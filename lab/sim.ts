@@ -16,6 +16,8 @@ export interface FaultState {
   note?: string;
   // stale-endpointslice: the frozen slice.
   slice?: string;
+  // coredns-replica-down: the uid of the replica that fails its readiness probe.
+  pod?: string;
   // Stops the fault's ticker.
   stop?: () => void;
 }

@@ -8,23 +8,35 @@ export type Datastore = 'dqlite' | 'etcd';
 // The failures from the seeds that `tsplay lab fault NAME on|off` injects.
 export type FaultName =
   | 'dqlite-lock-contention'
+  | 'dqlite-context-canceled'
+  | 'etcd-leader-churn'
   | 'stale-endpointslice'
   | 'stale-ingress-backend'
   | 'pdb-blocks-drain'
+  | 'pods-stuck-terminating'
   | 'stale-sandbox-after-reboot'
   | 'calico-nat-missing-after-reboot'
+  | 'kube-proxy-nat-missing-after-reboot'
   | 'scheduler-stall'
+  | 'coredns-replica-down'
+  | 'addon-versions-too-old'
   | 'alert-firing';
 
 // Every fault name, in the order status lists them.
 export const FAULT_NAMES: readonly FaultName[] = [
   'dqlite-lock-contention',
+  'dqlite-context-canceled',
+  'etcd-leader-churn',
   'stale-endpointslice',
   'stale-ingress-backend',
   'pdb-blocks-drain',
+  'pods-stuck-terminating',
   'stale-sandbox-after-reboot',
   'calico-nat-missing-after-reboot',
+  'kube-proxy-nat-missing-after-reboot',
   'scheduler-stall',
+  'coredns-replica-down',
+  'addon-versions-too-old',
   'alert-firing',
 ];
 
