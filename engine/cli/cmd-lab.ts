@@ -85,7 +85,7 @@ async function fault(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
   if (!name) {
     const r = await callControl(s, 'GET', '/status');
     const faults = (r.body as unknown as LabStatus).faults ?? [];
-    io.out(faults.map((f) => `${f.name.padEnd(32)} ${f.on ? 'on' : 'off'}${f.note ? `  ${f.note}` : ''}`).join('\n'));
+    io.out(faults.map((f) => `${f.name.padEnd(36)} ${f.on ? 'on' : 'off'}${f.note ? `  ${f.note}` : ''}`).join('\n'));
     return 0;
   }
   if (!(FAULT_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown fault '${name}'; the faults are: ${FAULT_NAMES.join(', ')}`, 5);
