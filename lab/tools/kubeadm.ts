@@ -59,10 +59,17 @@ function upgradeStaticPods(sim: LabSim, node: NodeSim, target: string): void {
   }
 }
 
+// The cluster moves to `target`: the apiserver's version, this node's static pods, and the kube-proxy
+// addon (its DaemonSet's image; the pods follow).
 function applyUpgrade(sim: LabSim, node: NodeSim, target: string): void {
   sim.clusterVersion = target;
   sim.refreshServerVersion();
   upgradeStaticPods(sim, node, target);
+  const proxy = sim.store.get('daemonsets', 'kube-proxy', 'kube-system');
+  if (proxy?.spec?.template?.spec) {
+    proxy.spec.template.spec.containers = (proxy.spec.template.spec.containers ?? []).map((c: Record<string, unknown>) => ({ ...c, image: `registry.k8s.io/kube-proxy:${target}` }));
+    sim.store.update('daemonsets', proxy);
+  }
 }
 
 // The kubeadm entry point.

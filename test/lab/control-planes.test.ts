@@ -118,6 +118,8 @@ describe('a kubeadm lab with three control planes', () => {
     expect(CPS.map(image)).toEqual(CPS.map(() => 'registry.k8s.io/kube-apiserver:v1.30.14'));
     expect(readFileSync(`${t.lab.sim.node('k8s03')?.dir}/etc/kubernetes/manifests/kube-apiserver.yaml`, 'utf8')).toContain('image: registry.k8s.io/kube-apiserver:v1.30.14');
     expect((await kube.request('GET', '/version')).body.gitVersion).toBe('v1.30.14');
+    const proxies = t.lab.sim.store.list('pods', { namespace: 'kube-system', labelSelector: 'k8s-app=kube-proxy' });
+    expect(proxies.map((p) => p.spec.containers[0].image)).toEqual(CPS.map(() => 'registry.k8s.io/kube-proxy:v1.30.14'));
   });
 
   it('renews every node Lease in kube-node-lease while the kubelet runs, and not while it is stopped', async () => {
