@@ -13,18 +13,19 @@ function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(text);
 }
 
-// Whether the apiserver answers at all (kubeadm: the control-plane node and its etcd are up).
+// Whether the apiserver answers at all (kubeadm: a control-plane node is up to serve it, and etcd has quorum).
 export function apiserverUp(sim: LabSim): boolean {
   if (sim.kind !== 'etcd') return true;
-  const cp = sim.nodes.find((n) => n.role === 'control-plane');
-  return !cp || (cp.up && sim.datastore.hasQuorum());
+  const cps = sim.nodes.filter((n) => n.role === 'control-plane');
+  return cps.length === 0 || (cps.some((n) => n.up) && sim.datastore.hasQuorum());
 }
 
 // The KubeApiOptions.intercept of the lab.
 export function labIntercept(sim: LabSim): (req: IncomingMessage, res: ServerResponse, url: URL) => boolean {
   return (req, res, url) => {
     if (!apiserverUp(sim)) {
-      send(res, 503, status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request (the control-plane node is down)'));
+      const why = sim.datastore.hasQuorum() ? 'every control-plane node is down' : 'etcd has no quorum';
+      send(res, 503, status(503, 'ServiceUnavailable', `the server is currently unable to handle the request (${why})`));
       return true;
     }
     const method = req.method ?? 'GET';

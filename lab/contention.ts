@@ -1,6 +1,6 @@
-// dqlite write contention: "database is locked" lines in the k8s-dqlite journal of the chosen
-// voters, backfilled for the last two minutes and then written continuously.
-import { logrus } from './journal.js';
+// dqlite trouble in the journals: "database is locked" (write contention) or "context canceled" lines
+// in the k8s-dqlite journal of the chosen nodes, backfilled for the last two minutes, then continuous.
+import { klog, logrus } from './journal.js';
 import type { NodeSim } from './node.js';
 import type { LabSim } from './sim.js';
 
@@ -30,4 +30,34 @@ export function startContention(sim: LabSim, nodes: string[]): () => void {
       burst(sim, n, ts, i++);
     }
   });
+}
+
+const CANCELED = [
+  () => 'error while range on /registry/serviceaccounts/kube-system/default : context canceled',
+  () => 'error in txn: context canceled',
+  (n: string) => `failed to update lease kube-node-lease/${n}: context canceled`,
+];
+
+function canceled(sim: LabSim, node: NodeSim, ts: number, i: number): void {
+  const ds = sim.unit(node, 'datastore');
+  if (!node.up || ds?.active !== 'active') return;
+  const msg = CANCELED[i % CANCELED.length] as (n: string) => string;
+  sim.log(node, ds, logrus('error', msg(node.name), ts), ts);
+  const k = sim.unit(node, 'kubelet');
+  if (i % 3 === 0 && k?.active === 'active') sim.log(node, k, klog('E', k.pid, 'kubelet_node_status.go:549', `"Error updating node status, will retry" err="error getting node \\"${node.name}\\": rpc error: code = Unknown desc = context canceled"`, ts), ts);
+}
+
+// Start `dqlite-context-canceled` on these nodes (the k8s-dqlite journal's `context canceled` lines of
+// seeds 002 and 004, two minutes of backfill, then every interval) while `targets()` still names them.
+export function startContextCanceled(sim: LabSim, targets: () => string[]): () => void {
+  const now = Date.now();
+  let i = 0;
+  const each = (ts: number) => {
+    for (const name of targets()) {
+      const n = sim.node(name);
+      if (n) canceled(sim, n, ts, i++);
+    }
+  };
+  for (let ago = 120_000; ago > 0; ago -= 3000) each(now - ago);
+  return sim.every(sim.timings.contentionIntervalMs, () => each(Date.now()));
 }

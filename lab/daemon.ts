@@ -1,13 +1,13 @@
 // The background process `tsplay lab up` starts: runs startLab until SIGTERM, records itself in
 // .tsplay/lab/state.json once everything listens, and cleans up on the way out.
-// usage: node dist/lab/daemon.js --cwd DIR [--nodes N] [--datastore dqlite|etcd] [--budget N] [--timings JSON]
+// usage: node dist/lab/daemon.js --cwd DIR [--nodes N] [--datastore dqlite|etcd] [--control-planes N] [--budget N] [--timings JSON]
 // (TSPLAY_LAB_DISPATCH=shell: every exec request through a real shell, see LabOptions.dispatch)
 import { parseArgs } from 'node:util';
 import { startLab, type Lab } from './lab.js';
 import { cleanupLab, writeState } from './state.js';
 import type { Datastore, LabTimings } from './types.js';
 
-const { values } = parseArgs({ options: { cwd: { type: 'string' }, nodes: { type: 'string' }, datastore: { type: 'string' }, budget: { type: 'string' }, timings: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { cwd: { type: 'string' }, nodes: { type: 'string' }, datastore: { type: 'string' }, 'control-planes': { type: 'string' }, budget: { type: 'string' }, timings: { type: 'string' } }, strict: true });
 const cwd = values.cwd ?? process.cwd();
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
 
@@ -36,7 +36,7 @@ process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof
 try {
   const timings = values.timings ? (JSON.parse(values.timings) as Partial<LabTimings>) : undefined;
   const dispatch = process.env['TSPLAY_LAB_DISPATCH'] === 'shell' ? 'shell' : 'in-process';
-  lab = await startLab({ cwd, nodes: Number(values.nodes ?? 3), datastore: (values.datastore ?? 'dqlite') as Datastore, dispatch, ...(timings ? { timings } : {}), ...(values.budget !== undefined ? { budget: Number(values.budget) } : {}) });
+  lab = await startLab({ cwd, nodes: Number(values.nodes ?? 3), datastore: (values.datastore ?? 'dqlite') as Datastore, dispatch, ...(timings ? { timings } : {}), ...(values.budget !== undefined ? { budget: Number(values.budget) } : {}), ...(values['control-planes'] !== undefined ? { controlPlanes: Number(values['control-planes']) } : {}) });
   writeState(lab.paths, {
     pid: process.pid,
     startedAt: new Date().toISOString(),

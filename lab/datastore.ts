@@ -29,10 +29,13 @@ export class DatastoreSim {
   lostAt: number | undefined;
   // API writes fail until this time (quorum loss plus the recovery window).
   writesFailUntil = 0;
+  // The raft term: one more for every leader elected.
+  term = 3;
 
   constructor(readonly kind: Datastore, nodes: { name: string; ip: string; role: 'control-plane' | 'worker' }[]) {
     const cps = nodes.filter((n) => kind === 'dqlite' || n.role === 'control-plane');
-    const voters = cps.length === 2 ? 1 : Math.min(3, cps.length);
+    // dqlite: three voters (one with two nodes), then a stand-by and spares; etcd: every member votes.
+    const voters = kind === 'etcd' ? cps.length : cps.length === 2 ? 1 : Math.min(3, cps.length);
     this.members = cps.map((n, i) => ({
       node: n.name,
       id: kind === 'dqlite' ? String(3297041220608546238n + BigInt(i) * 1177359734281n) : (0x8e9e05c52164694dn + BigInt(i) * 0x1000n).toString(16),
@@ -84,7 +87,22 @@ export class DatastoreSim {
     }
     const change: QuorumChange = { lost: before && !after, regained: !before && after };
     if (from !== this.leader) change.leaderChanged = { from, to: this.leader };
+    if (this.leader && from !== this.leader) this.term++;
     return change;
+  }
+
+  // Leadership moves to the next up voter (a leader election without a member going away); undefined
+  // when no other voter is up or there is no quorum.
+  rotateLeader(): { from: string; to: string } | undefined {
+    const up = this.voters().filter((v) => v.up);
+    const from = this.leader;
+    if (!from || !this.hasQuorum() || up.length < 2) return undefined;
+    const at = up.findIndex((v) => v.node === from);
+    const to = up[(at + 1) % up.length]?.node;
+    if (!to || to === from) return undefined;
+    this.leader = to;
+    this.term++;
+    return { from, to };
   }
 
   // The role text `lab status` shows for a node.

@@ -1,29 +1,24 @@
-// Fault injection: turning each seed failure on and off, what arms it at reboot, and what repairs it
-// (a restart of the right component, a deleted EndpointSlice or pod, as in the runbooks).
-import { randomUUID } from 'node:crypto';
-import { CALICO_LABELS, schedulableNodes } from './cluster-seed.js';
+// Fault injection: turning each seed failure on and off (fault-hooks.ts arms the after-reboot faults
+// and notices the repairs the runbooks prescribe: a restarted component, a deleted slice or pod).
+import { addons, setAddonVersions } from './addons.js';
+import { schedulableNodes } from './cluster-seed.js';
+import { startContention, startContextCanceled } from './contention.js';
+import { startLeaderChurn } from './etcd-log.js';
 import { freezeIngress, thawIngress } from './ingress.js';
 import { makeDeployment, makePdb, SERVICE_NAME_LABEL } from './kube/index.js';
-import type { NodeSim } from './node.js';
-import { podsOn, restartPodInPlace } from './pods.js';
+import { breakCoreDns, healCoreDns, holdPods, releasePods } from './pod-faults.js';
+import { restartPodInPlace } from './pods.js';
 import { flushStale } from './sandboxes.js';
 import type { FaultState, LabSim } from './sim.js';
 import { FAULT_NAMES, type FaultName } from './types.js';
-import { startContention } from './contention.js';
+
+import { leaseHolder } from './fault-hooks.js';
+
+export { checkRepairs } from './fault-hooks.js';
 
 // Whether a string names a fault.
 export function isFaultName(s: string): s is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(s);
-}
-
-// The node a leader lease names (`k8s02_<uuid>` → k8s02).
-export function leaseHolder(sim: LabSim, lease: string): string | undefined {
-  return (sim.store.peek('leases', lease, 'kube-system')?.spec?.holderIdentity as string | undefined)?.split('_')[0];
-}
-
-function off(sim: LabSim, name: FaultName, note: string): void {
-  const f = sim.faults.get(name);
-  if (f?.on) sim.faults.set(name, { on: false, note });
 }
 
 // Restart one `web` pod in place: it gets a new IP (how stale state becomes visible).
@@ -36,6 +31,10 @@ function bounceWebPod(sim: LabSim): { pod: string; oldIp: string; newIp: string 
   return { pod: pod.metadata.name ?? '', oldIp: pod.status.podIP, newIp: now?.status?.podIP ?? '' };
 }
 
+function needs(sim: LabSim, name: FaultName, kind: 'dqlite' | 'etcd'): void {
+  if (sim.kind !== kind) throw new Error(`${name} needs ${kind === 'dqlite' ? 'a dqlite (microk8s)' : 'an etcd (kubeadm)'} lab`);
+}
+
 // Turn a fault on or off; returns a message for the operator, or throws an Error explaining why not.
 export function setFault(sim: LabSim, name: FaultName, on: boolean, nodes: string[] = []): string {
   for (const n of nodes) if (!sim.node(n)) throw new Error(`no node named ${n}`);
@@ -43,7 +42,7 @@ export function setFault(sim: LabSim, name: FaultName, on: boolean, nodes: strin
   if (!on) {
     if (was?.stop) was.stop();
     sim.faults.set(name, { on: false });
-    undo(sim, name);
+    undo(sim, name, was);
     return `${name} off`;
   }
   if (was?.on) return `${name} is already on`;
@@ -51,11 +50,25 @@ export function setFault(sim: LabSim, name: FaultName, on: boolean, nodes: strin
   if (nodes.length) state.nodes = nodes;
   switch (name) {
     case 'dqlite-lock-contention': {
-      if (sim.kind !== 'dqlite') throw new Error('dqlite-lock-contention needs a dqlite (microk8s) lab');
+      needs(sim, name, 'dqlite');
+      state.nodes = nodes.length ? nodes : sim.datastore.voters().map((m) => m.node);
+      state.stop = startContention(sim, state.nodes);
+      break;
+    }
+    case 'dqlite-context-canceled': {
+      needs(sim, name, 'dqlite');
       const voters = sim.datastore.voters().map((m) => m.node);
-      const targets = nodes.length ? nodes : voters;
-      state.nodes = targets;
-      state.stop = startContention(sim, targets);
+      state.nodes = nodes.length ? nodes : [voters[1] ?? voters[0] ?? 'k8s01'];
+      sim.faults.set(name, state);
+      state.stop = startContextCanceled(sim, () => sim.faults.get(name)?.nodes ?? []);
+      state.note = `k8s-dqlite on ${state.nodes.join(', ')} logs "context canceled" until it is restarted there`;
+      break;
+    }
+    case 'etcd-leader-churn': {
+      needs(sim, name, 'etcd');
+      state.nodes = nodes.length ? nodes : sim.datastore.members.map((m) => m.node);
+      state.stop = startLeaderChurn(sim, state.nodes);
+      state.note = `etcd leader changes and "apply request took too long" in the etcd log of ${state.nodes.join(', ')}`;
       break;
     }
     case 'stale-endpointslice': {
@@ -80,10 +93,28 @@ export function setFault(sim: LabSim, name: FaultName, on: boolean, nodes: strin
       state.note = `PodDisruptionBudget default/critical: minAvailable ${replicas} of ${replicas} replicas, one on each node`;
       break;
     }
+    case 'pods-stuck-terminating': {
+      state.nodes = nodes.length ? nodes : sim.nodes.map((n) => n.name);
+      sim.faults.set(name, state);
+      holdPods(sim, state.nodes);
+      state.note = `pods deleted or evicted on ${state.nodes.join(', ')} stay Terminating (finalizer lab.tsplay.dev/stuck-terminating) until force-deleted (grace period 0) or the finalizer is removed`;
+      break;
+    }
     case 'scheduler-stall':
       sim.store.schedulerPaused = true;
       state.note = `kube-scheduler (lease held by ${leaseHolder(sim, 'kube-scheduler') ?? '?'}) schedules nothing`;
       break;
+    case 'coredns-replica-down': {
+      const pod = breakCoreDns(sim, nodes[0]);
+      state.pod = pod.metadata.uid ?? '';
+      state.note = `kube-system/${pod.metadata.name} on ${pod.spec?.nodeName ?? '?'} is not Ready (readiness probe failing) until it is deleted or restarted`;
+      break;
+    }
+    case 'addon-versions-too-old': {
+      setAddonVersions(sim, true);
+      state.note = addons(sim.flavor).map((a) => `${a.name} ${a.old} (up to ${a.oldSupportsUpTo})`).join(', ');
+      break;
+    }
     default:
       break;
   }
@@ -91,7 +122,8 @@ export function setFault(sim: LabSim, name: FaultName, on: boolean, nodes: strin
   return `${name} on${state.note ? `: ${state.note}` : ''}`;
 }
 
-function undo(sim: LabSim, name: FaultName): void {
+// Put back what turning a fault on changed.
+export function undo(sim: LabSim, name: FaultName, was?: FaultState): void {
   switch (name) {
     case 'stale-endpointslice':
       for (const s of sim.store.items('endpointslices')) sim.store.freezeEndpointSlice(s.metadata.namespace ?? '', s.metadata.name ?? '', false);
@@ -103,6 +135,9 @@ function undo(sim: LabSim, name: FaultName): void {
       if (sim.store.peek('poddisruptionbudgets', 'critical', 'default')) sim.store.delete('poddisruptionbudgets', 'critical', 'default');
       if (sim.store.peek('deployments', 'critical', 'default')) sim.store.delete('deployments', 'critical', 'default');
       break;
+    case 'pods-stuck-terminating':
+      releasePods(sim);
+      break;
     case 'scheduler-stall':
       sim.store.schedulerPaused = false;
       sim.store.reconcile();
@@ -113,51 +148,16 @@ function undo(sim: LabSim, name: FaultName): void {
     case 'calico-nat-missing-after-reboot':
       for (const n of sim.nodes) n.natMissing = false;
       break;
+    case 'kube-proxy-nat-missing-after-reboot':
+      for (const n of sim.nodes) n.kubeProxyNatMissing = false;
+      break;
+    case 'coredns-replica-down':
+      healCoreDns(sim, was?.pod);
+      break;
+    case 'addon-versions-too-old':
+      if (was?.on) setAddonVersions(sim, false);
+      break;
     default:
       break;
   }
-}
-
-// A node booted: arm the after-reboot faults.
-export function onNodeBoot(sim: LabSim, node: NodeSim): void {
-  if (sim.faultOn('calico-nat-missing-after-reboot')) {
-    node.natMissing = true;
-    node.calicoUidAtBoot = podsOn(sim, node).find((p) => p.metadata.labels?.['k8s-app'] === CALICO_LABELS['k8s-app'])?.metadata.uid;
-  }
-}
-
-// A node's kubelet (kubelite) stopped: a stalled scheduler or endpoint controller on it is gone, leases move.
-export function onKubeletStopped(sim: LabSim, node: NodeSim): void {
-  if (leaseHolder(sim, 'kube-scheduler') === node.name) off(sim, 'scheduler-stall', `cleared: the kube-scheduler on ${node.name} was restarted`);
-  if (leaseHolder(sim, 'kube-controller-manager') === node.name && sim.faultOn('stale-endpointslice')) {
-    undo(sim, 'stale-endpointslice');
-    off(sim, 'stale-endpointslice', `cleared: the kube-controller-manager on ${node.name} was restarted and resynced`);
-  }
-  if (!sim.faultOn('scheduler-stall')) {
-    sim.store.schedulerPaused = false;
-    sim.store.reconcile();
-  }
-  const next = sim.nodes.find((n) => n !== node && n.role === 'control-plane' && n.kubeletUp);
-  if (!next) return;
-  for (const lease of ['kube-scheduler', 'kube-controller-manager']) {
-    const cur = sim.store.get('leases', lease, 'kube-system');
-    if (!cur || leaseHolder(sim, lease) !== node.name) continue;
-    const now = new Date().toISOString().replace(/Z$/, '000Z');
-    sim.store.update('leases', { ...cur, spec: { ...cur.spec, holderIdentity: `${next.name}_${randomUUID()}`, acquireTime: now, renewTime: now, leaseTransitions: (cur.spec?.leaseTransitions ?? 0) + 1 } });
-  }
-}
-
-// A node's kubelet started: nothing to re-arm today (kept as the hook for after-start effects).
-export function onKubeletStarted(_sim: LabSim, _node: NodeSim): void {}
-
-// After any store change: repairs the operator made through the API.
-export function checkRepairs(sim: LabSim): void {
-  for (const n of sim.nodes) {
-    if (!n.natMissing) continue;
-    const calico = podsOn(sim, n).find((p) => p.metadata.labels?.['k8s-app'] === CALICO_LABELS['k8s-app']);
-    if (calico && calico.metadata.uid !== n.calicoUidAtBoot && calico.status?.phase === 'Running') n.natMissing = false;
-  }
-  const slice = sim.faults.get('stale-endpointslice')?.slice;
-  if (sim.faultOn('stale-endpointslice') && slice && !sim.store.peek('endpointslices', slice, 'default')) off(sim, 'stale-endpointslice', `cleared: EndpointSlice default/${slice} was deleted and recreated`);
-  if (sim.faultOn('pdb-blocks-drain') && !sim.store.peek('poddisruptionbudgets', 'critical', 'default')) off(sim, 'pdb-blocks-drain', 'cleared: PodDisruptionBudget default/critical was deleted');
 }

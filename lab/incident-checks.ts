@@ -18,8 +18,16 @@ export function quorumLost(sim: LabSim): void {
 }
 
 // Why the node's datastore is under write contention now, or undefined: the dqlite-lock-contention
-// fault on it, or `database is locked` lines in its datastore journal within the last 60 s.
+// (etcd-leader-churn) fault on it, or `database is locked` lines in its datastore journal (etcd's
+// `leader changed` / `apply request took too long` in its etcd log) within the last 60 s.
 function contention(sim: LabSim, node: NodeSim): string | undefined {
+  if (sim.kind === 'etcd') {
+    const churn = sim.faults.get('etcd-leader-churn');
+    if (churn?.on && (churn.nodes ?? []).includes(node.name)) return 'etcd-leader-churn is on for it';
+    const since = Date.now() - CONTENTION_WINDOW_MS;
+    const lines = node.etcdLog.filter((l) => l.ts >= since && /leader changed|apply request took too long/.test(l.line)).length;
+    return lines ? `${lines} "leader changed"/"apply request took too long" line(s) in its etcd log within the last 60 s` : undefined;
+  }
   const f = sim.faults.get('dqlite-lock-contention');
   if (f?.on && (f.nodes ?? []).includes(node.name)) return 'dqlite-lock-contention is on for it';
   const ds = sim.unit(node, 'datastore');

@@ -19,6 +19,7 @@ import { makeNode, type NodeSim } from './node.js';
 import { writeNodeRoot } from './node-files.js';
 import { prepareDirs, type LabPaths } from './paths.js';
 import { advanceJournals, setBudget, takeIncidents } from './rehearsal.js';
+import { renewNodeLeases } from './leases.js';
 import { syncSandboxes } from './sandboxes.js';
 import { resolveShellUser, setprivPath } from './shell.js';
 import { writeShims } from './shims.js';
@@ -29,6 +30,7 @@ import { criSocket } from './tools/crictl.js';
 import { runTool } from './tools/index.js';
 import { DEFAULT_TIMINGS, FAULT_NAMES, type Datastore, type Flavor, type Incident, type LabOptions } from './types.js';
 import { ETCD_IMAGE, START_MINOR } from './versions.js';
+import { etcdStarted, labPodLog } from './etcd-log.js';
 
 // The login name the inventory uses (any name works; `root` starts shells as simulated root).
 export const LAB_LOGIN = 'ubuntu';
@@ -77,25 +79,29 @@ function bootHistory(sim: LabSim): void {
     for (const u of n.units.values()) if (u.active === 'active') sim.syslog(n, u, `Started ${u.id} - ${u.description}.`, n.bootedAt + 2000);
     const ds = sim.unit(n, 'datastore');
     if (sim.kind === 'dqlite' && ds) sim.log(n, ds, logrus('info', 'Starting dqlite', n.bootedAt + 2500), n.bootedAt + 2500);
+    if (sim.kind === 'etcd' && sim.datastore.member(n.name)) etcdStarted(sim, n, n.bootedAt + 2500);
   }
 }
 
 // Start a lab (see LabOptions); resolves once every endpoint listens and the files are written.
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {
-  const count = opts.nodes ?? 3;
-  if (!Number.isInteger(count) || count < 1 || count > 20) throw new Error(`--nodes must be between 1 and 20, not ${count}`);
   const datastore: Datastore = opts.datastore ?? 'dqlite';
+  const cps = opts.controlPlanes ?? 1;
+  if (datastore !== 'etcd' && opts.controlPlanes !== undefined) throw new Error('--control-planes needs --datastore etcd (every microk8s node is a control plane)');
+  const count = opts.nodes ?? Math.max(3, cps);
+  if (!Number.isInteger(count) || count < 1 || count > 20) throw new Error(`--nodes must be between 1 and 20, not ${count}`);
+  if (!Number.isInteger(cps) || cps < 1 || cps > count) throw new Error(`--control-planes must be between 1 and the number of nodes (${count}), not ${cps}`);
   const flavor: Flavor = datastore === 'dqlite' ? 'microk8s' : 'kubeadm';
   const user = resolveShellUser(opts.shellUser);
   const paths = prepareDirs(opts.cwd ?? process.cwd(), user);
-  const nodes = Array.from({ length: count }, (_, i) => makeNode(flavor, i, join(paths.nodesDir, `k8s${String(i + 1).padStart(2, '0')}`)));
+  const nodes = Array.from({ length: count }, (_, i) => makeNode(flavor, i, join(paths.nodesDir, `k8s${String(i + 1).padStart(2, '0')}`), Date.now(), cps));
   const sim = new LabSim(flavor, datastore, nodes, { ...DEFAULT_TIMINGS, ...(opts.timings ?? {}) });
   if (opts.budget !== undefined) setBudget(sim, opts.budget);
   const warnings: string[] = [];
   if (!user && !setprivPath()) warnings.push('setpriv (util-linux) is missing: lab shells run as you without no_new_privs, so a real sudo in a playbook could gain privileges');
   const closers: (() => Promise<void> | void)[] = [() => sim.close()];
   try {
-    const api: KubeApi = await startKubeApi({ store: sim.store, token: randomBytes(24).toString('hex'), tls: makeSelfSignedCert(), serverVersion: sim.clusterVersion, intercept: labIntercept(sim) });
+    const api: KubeApi = await startKubeApi({ store: sim.store, token: randomBytes(24).toString('hex'), tls: makeSelfSignedCert(), serverVersion: sim.clusterVersion, intercept: labIntercept(sim), podLog: labPodLog(sim) });
     closers.push(() => api.close());
     sim.api = api;
     sim.refreshServerVersion();
@@ -154,6 +160,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     sim.every(sim.timings.kubeletSyncMs, () => {
       for (const n of nodes) syncSandboxes(sim, n);
     });
+    sim.every(sim.timings.nodeLeaseRenewMs, () => renewNodeLeases(sim));
     bootHistory(sim);
     for (const n of nodes) {
       syncSandboxes(sim, n);

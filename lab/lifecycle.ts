@@ -3,11 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { etcdElection, etcdNoQuorumTick, etcdStarted } from './etcd-log.js';
 import { datastoreStopping, quorumLost, rebootChecks } from './incident-checks.js';
 import { klog, logrus } from './journal.js';
 import { setNodeCondition } from './kube/index.js';
+import { renewNodeLeases } from './leases.js';
 import { kernelRelease, newPid, type NodeSim } from './node.js';
-import { onKubeletStarted, onKubeletStopped, onNodeBoot } from './faults.js';
+import { onKubeletStarted, onKubeletStopped, onNodeBoot, onUnitStarted } from './fault-hooks.js';
 import { evictControllerPods, markPodsNotReady } from './pods.js';
 import { bootSandboxes, flushStale, syncSandboxes } from './sandboxes.js';
 import type { LabSim } from './sim.js';
@@ -40,6 +42,7 @@ export function kubeletStarting(sim: LabSim, node: NodeSim): void {
     node.kubeletUp = true;
     sim.log(node, k, klog('I', k.pid, 'server.go:487', `"Kubelet version" kubeletVersion="${node.kubeletVersion}"`));
     reportNode(sim, node, true);
+    renewNodeLeases(sim, node);
     onKubeletStarted(sim, node);
     syncSandboxes(sim, node);
   });
@@ -53,6 +56,7 @@ function memberChange(sim: LabSim, node: NodeSim, up: boolean): void {
     const addr = sim.datastore.member(change.leaderChanged.to)?.address ?? '';
     if (leader && sim.kind === 'dqlite') sim.log(leader, sim.unit(leader, 'datastore'), logrus('info', `dqlite: this node (${addr}) is now the leader`));
   }
+  if (sim.kind === 'etcd' && (change.leaderChanged || change.lost)) etcdElection(sim, change);
   if (change.lost) {
     quorumLost(sim);
     quorumTicker(sim);
@@ -66,6 +70,7 @@ function quorumTicker(sim: LabSim): void {
   const stop = sim.every(Math.min(1000, sim.timings.quorumRecoveryMs / 20), () => {
     if (!sim.datastore.writesFailing()) return stop();
     n++;
+    if (sim.kind === 'etcd' && !sim.datastore.hasQuorum()) etcdNoQuorumTick(sim);
     for (const m of sim.datastore.members.filter((x) => x.up)) {
       const node = sim.node(m.node);
       if (!node?.up) continue;
@@ -123,6 +128,7 @@ function unitStarted(sim: LabSim, node: NodeSim, u: UnitState, atBoot = false): 
   if ((u.role === 'runtime' || u.role === 'kubelet') && !atBoot) flushStale(node);
   if (u.role === 'kubelet') sim.log(node, u, klog('I', u.pid, 'server.go:1530', '"Starting kubelet"'));
   if (u.role === 'kubelet' || u.role === 'runtime') kubeletStarting(sim, node);
+  onUnitStarted(sim, node, u);
 }
 
 // systemctl start: the unit becomes active (datastore members rejoin; the kubelet becomes Ready later).
@@ -186,6 +192,7 @@ function bootUp(sim: LabSim, node: NodeSim): void {
     rmSync(join(node.dir, 'var/run/reboot-required'), { force: true });
   }
   bootSandboxes(node, sim.faultOn('stale-sandbox-after-reboot'));
+  if (sim.kind === 'etcd' && sim.datastore.member(node.name)) etcdStarted(sim, node);
   if (sim.kind === 'etcd') memberChange(sim, node, true);
   for (const u of node.units.values()) if (startsAtBoot(u)) unitStarted(sim, node, u, true);
   reportNode(sim, node, false);

@@ -37,6 +37,15 @@ function chownTree(dir: string, user: ShellUser): void {
   }
 }
 
+function manifest(c: string, image: string): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${c}\n  namespace: kube-system\n  labels:\n    component: ${c}\n    tier: control-plane\nspec:\n  hostNetwork: true\n  containers:\n  - name: ${c}\n    image: ${image}\n`;
+}
+
+// kubeadm's static pod manifests of a control plane for a Kubernetes version (etcd's is left as it is).
+export function rewriteManifests(n: NodeSim, version: string): void {
+  for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) write(n.dir, `etc/kubernetes/manifests/${c}.yaml`, manifest(c, `registry.k8s.io/${c}:${version}`));
+}
+
 // Write one node's root directory (and hand it to the shell user).
 export function writeNodeRoot(o: { node: NodeSim; flavor: Flavor; datastore: DatastoreSim; kubeconfig: string; dispatcher: string; user: ShellUser | undefined }): void {
   const { node: n, flavor } = o;
@@ -67,10 +76,8 @@ export function writeNodeRoot(o: { node: NodeSim; flavor: Flavor; datastore: Dat
     write(root, 'etc/default/kubelet', 'KUBELET_EXTRA_ARGS=\n');
     if (n.role === 'control-plane') {
       write(root, 'etc/kubernetes/admin.conf', o.kubeconfig, 0o600);
-      for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']) {
-        const image = c === 'etcd' ? `registry.k8s.io/etcd:${ETCD_IMAGE[minor] ?? '3.5.16-0'}` : `registry.k8s.io/${c}:${n.kubeletVersion}`;
-        write(root, `etc/kubernetes/manifests/${c}.yaml`, `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${c}\n  namespace: kube-system\n  labels:\n    component: ${c}\n    tier: control-plane\nspec:\n  hostNetwork: true\n  containers:\n  - name: ${c}\n    image: ${image}\n`);
-      }
+      write(root, 'etc/kubernetes/manifests/etcd.yaml', manifest('etcd', `registry.k8s.io/etcd:${ETCD_IMAGE[minor] ?? '3.5.16-0'}`));
+      rewriteManifests(n, n.kubeletVersion);
     }
   }
   if (o.user) chownTree(root, o.user);

@@ -1,6 +1,7 @@
 // The state of one simulated node: boot, units, packages, snap, containerd sandboxes, journal.
 import { randomUUID } from 'node:crypto';
 import { Journal } from './journal.js';
+import type { LogLine } from './kube/index.js';
 import type { Flavor } from './types.js';
 import { makeUnits, type UnitState } from './units.js';
 import { debVersion, snapVersion, SNAP_REVISION, START_MINOR, START_PATCH } from './versions.js';
@@ -61,6 +62,8 @@ export interface NodeSim {
   // The version `kubeadm upgrade node` / `apply` last configured this node for.
   kubeadmConfigured?: string;
   journal: Journal;
+  // kubeadm control planes: the etcd-NODE static pod's container log (etcd's JSON lines), oldest first.
+  etcdLog: LogLine[];
   sandboxes: Sandbox[];
   // Pod uid → when crictl last stopped or removed its sandbox (the kubelet waits a sync period before recreating).
   crictlTouched: Map<string, number>;
@@ -71,6 +74,10 @@ export interface NodeSim {
   // calico-nat-missing-after-reboot is in effect; cleared when this calico-node pod is replaced.
   natMissing: boolean;
   calicoUidAtBoot?: string;
+  // kube-proxy-nat-missing-after-reboot is in effect; cleared when this kube-proxy pod is replaced
+  // (kubeadm) or kubelite restarts (microk8s, whose kubelite runs kube-proxy).
+  kubeProxyNatMissing: boolean;
+  kubeProxyUidAtBoot?: string;
   // A newer kernel was installed (/var/run/reboot-required exists).
   rebootRequired: boolean;
   // The running kernel (`uname -r`); a reboot switches to the installed linux-image-generic.
@@ -99,8 +106,9 @@ function initialPackages(flavor: Flavor): Map<string, AptPackage> {
   return new Map(pkgs.map((p) => [p.name, p]));
 }
 
-// A node in its first boot state (booted three hours before `now`).
-export function makeNode(flavor: Flavor, index: number, dir: string, now = Date.now()): NodeSim {
+// A node in its first boot state (booted three hours before `now`); kubeadm: the first
+// `controlPlanes` nodes are control planes, the others workers (microk8s nodes are all control planes).
+export function makeNode(flavor: Flavor, index: number, dir: string, now = Date.now(), controlPlanes = 1): NodeSim {
   const name = `k8s${String(index + 1).padStart(2, '0')}`;
   let pid = 1000 + index * 7919;
   const nextPid = () => (pid += 1 + Math.floor(Math.random() * 300));
@@ -109,7 +117,7 @@ export function makeNode(flavor: Flavor, index: number, dir: string, now = Date.
     name,
     index,
     ip: `192.168.56.${11 + index}`,
-    role: flavor === 'kubeadm' && index > 0 ? 'worker' : 'control-plane',
+    role: flavor === 'kubeadm' && index >= controlPlanes ? 'worker' : 'control-plane',
     dir,
     sshPort: 0,
     up: true,
@@ -122,11 +130,13 @@ export function makeNode(flavor: Flavor, index: number, dir: string, now = Date.
     aptMinors: flavor === 'kubeadm' ? [START_MINOR, nextMinor(START_MINOR)] : [],
     kubeletVersion: flavor === 'kubeadm' ? `v${START_MINOR}.${START_PATCH}` : (snapVersion(START_MINOR) ?? ''),
     journal: new Journal(name),
+    etcdLog: [],
     sandboxes: [],
     crictlTouched: new Map(),
     drainedSinceBoot: false,
     staleSandboxes: false,
     natMissing: false,
+    kubeProxyNatMissing: false,
     rebootRequired: false,
     kernel: '6.8.0-45-generic',
     nextPid: pid,

@@ -2,6 +2,7 @@
 // timers. Behaviour lives in lifecycle.ts, pods.ts, sandboxes.ts and faults.ts; tools read it.
 import { KubeStore, type KubeApi, type KubeObject } from './kube/index.js';
 import { DatastoreSim } from './datastore.js';
+import { ageEtcdLog } from './etcd-log.js';
 import { IncidentLog } from './incidents.js';
 import { newPid, type NodeSim } from './node.js';
 import type { Datastore, FaultName, Flavor, LabTimings } from './types.js';
@@ -15,6 +16,8 @@ export interface FaultState {
   note?: string;
   // stale-endpointslice: the frozen slice.
   slice?: string;
+  // coredns-replica-down: the uid of the replica that fails its readiness probe.
+  pod?: string;
   // Stops the fault's ticker.
   stop?: () => void;
 }
@@ -139,9 +142,9 @@ export class LabSim {
     });
   }
 
-  // `tsplay lab advance`: move every journal entry back by ms; returns how many entries moved.
+  // `tsplay lab advance`: move every journal entry (and etcd log line) back by ms; returns how many moved.
   advance(ms: number): number {
-    return this.nodes.reduce((n, node) => n + node.journal.age(ms), 0);
+    return this.nodes.reduce((n, node) => n + node.journal.age(ms) + ageEtcdLog(node, ms), 0);
   }
 
   // Stop every timer and the store's controllers.

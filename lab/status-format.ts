@@ -5,6 +5,8 @@ import type { Datastore, Flavor, Incident } from './types.js';
 // One node's line of the status.
 export interface NodeStatus {
   name: string;
+  // kubeadm: control-plane (with a stacked etcd member) or worker; every microk8s node is a control plane.
+  role: 'control-plane' | 'worker';
   sshPort: number;
   up: boolean;
   bootId: string;
@@ -66,9 +68,9 @@ function table(rows: string[][]): string {
 // The status as the plain text `tsplay lab status` prints.
 export function formatStatus(s: LabStatus, cwd = process.cwd()): string {
   const rel = (p: string) => (p.startsWith(cwd) ? relative(cwd, p) || '.' : p);
-  const rows = [['NODE', 'SSH', 'POWER', 'READY', 'CORDONED', 'KUBELET', 'BOOT ID', 'HELD', 'DATASTORE', 'NOTES']];
+  const rows = [['NODE', 'ROLE', 'SSH', 'POWER', 'READY', 'CORDONED', 'KUBELET', 'BOOT ID', 'HELD', 'DATASTORE', 'NOTES']];
   for (const n of s.nodes) {
-    rows.push([n.name, String(n.sshPort), n.up ? 'up' : 'down', n.ready ? 'Ready' : 'NotReady', n.cordoned ? 'yes' : 'no', n.kubeletVersion, n.bootId.slice(0, 8), n.held.join(',') || '-', n.datastore, n.notes.join('; ') || '-']);
+    rows.push([n.name, n.role ?? '-', String(n.sshPort), n.up ? 'up' : 'down', n.ready ? 'Ready' : 'NotReady', n.cordoned ? 'yes' : 'no', n.kubeletVersion, n.bootId.slice(0, 8), n.held.join(',') || '-', n.datastore, n.notes.join('; ') || '-']);
   }
   const q = s.quorum;
   const on = s.faults.filter((f) => f.on);

@@ -1,6 +1,7 @@
 // `tsplay lab status`: the running lab's state, as GET /status returns it.
 import { apiserverUp } from './api-gate.js';
 import { unavailableNodes } from './incident-checks.js';
+import { stuckPods } from './pod-faults.js';
 import type { LabSim } from './sim.js';
 import type { LabStatus, NodeStatus } from './status-format.js';
 import { FAULT_NAMES } from './types.js';
@@ -14,6 +15,9 @@ export function collectStatus(sim: LabSim, o: { apiUrl: string; prometheusUrl: s
     const kn = sim.store.peek('nodes', n.name);
     const notes: string[] = [];
     if (n.natMissing) notes.push('calico NAT rules missing');
+    if (n.kubeProxyNatMissing) notes.push('kube-proxy NAT rules missing');
+    const stuck = stuckPods(sim, n).length;
+    if (stuck) notes.push(`stuck Terminating: ${stuck}`);
     if (n.staleSandboxes) notes.push(`stale sandboxes: ${n.sandboxes.filter((s) => s.stale).length}`);
     if (n.rebootRequired) notes.push('reboot required');
     if (n.rebootPending && n.up) notes.push('rebooting');
@@ -21,6 +25,7 @@ export function collectStatus(sim: LabSim, o: { apiUrl: string; prometheusUrl: s
     if (n.up && down.length) notes.push(...down);
     return {
       name: n.name,
+      role: n.role,
       sshPort: n.sshPort,
       up: n.up,
       bootId: n.bootId,

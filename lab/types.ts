@@ -8,23 +8,35 @@ export type Datastore = 'dqlite' | 'etcd';
 // The failures from the seeds that `tsplay lab fault NAME on|off` injects.
 export type FaultName =
   | 'dqlite-lock-contention'
+  | 'dqlite-context-canceled'
+  | 'etcd-leader-churn'
   | 'stale-endpointslice'
   | 'stale-ingress-backend'
   | 'pdb-blocks-drain'
+  | 'pods-stuck-terminating'
   | 'stale-sandbox-after-reboot'
   | 'calico-nat-missing-after-reboot'
+  | 'kube-proxy-nat-missing-after-reboot'
   | 'scheduler-stall'
+  | 'coredns-replica-down'
+  | 'addon-versions-too-old'
   | 'alert-firing';
 
 // Every fault name, in the order status lists them.
 export const FAULT_NAMES: readonly FaultName[] = [
   'dqlite-lock-contention',
+  'dqlite-context-canceled',
+  'etcd-leader-churn',
   'stale-endpointslice',
   'stale-ingress-backend',
   'pdb-blocks-drain',
+  'pods-stuck-terminating',
   'stale-sandbox-after-reboot',
   'calico-nat-missing-after-reboot',
+  'kube-proxy-nat-missing-after-reboot',
   'scheduler-stall',
+  'coredns-replica-down',
+  'addon-versions-too-old',
   'alert-firing',
 ];
 
@@ -54,8 +66,10 @@ export interface LabTimings {
   quorumRecoveryMs: number;
   // The kubelet's resync period: recreates sandboxes crictl removed under running pods, retries failed ones.
   kubeletSyncMs: number;
-  // How often `dqlite-lock-contention` writes "database is locked" lines.
+  // How often the contention faults write their lines (`dqlite-lock-contention`, `dqlite-context-canceled`, `etcd-leader-churn`).
   contentionIntervalMs: number;
+  // How often a running kubelet renews its node Lease in kube-node-lease.
+  nodeLeaseRenewMs: number;
   // Simulated-time multiplier for pod termination grace periods (1 = real time).
   timeScale: number;
 }
@@ -69,6 +83,7 @@ export const DEFAULT_TIMINGS: LabTimings = {
   quorumRecoveryMs: 20_000,
   kubeletSyncMs: 3000,
   contentionIntervalMs: 1000,
+  nodeLeaseRenewMs: 10_000,
   timeScale: 0.05,
 };
 
@@ -76,10 +91,12 @@ export const DEFAULT_TIMINGS: LabTimings = {
 export interface LabOptions {
   // The directory whose `.tsplay/lab` and `inventory/lab.yml` the lab owns (default: process.cwd()).
   cwd?: string;
-  // Number of nodes k8s01..k8sNN (default 3).
+  // Number of nodes k8s01..k8sNN (default 3, or the number of control planes when that is more).
   nodes?: number;
-  // dqlite: microk8s nodes (the first three are voters); etcd: kubeadm, k8s01 control plane + etcd, others workers.
+  // dqlite: microk8s nodes (the first three are voters); etcd: kubeadm, control planes with stacked etcd, then workers.
   datastore?: Datastore;
+  // etcd only: how many of the nodes (k8s01…) are kubeadm control planes with a stacked etcd member (default 1).
+  controlPlanes?: number;
   timings?: Partial<LabTimings>;
   // How many nodes may be unavailable at once before an over-budget incident (default 1).
   budget?: number;

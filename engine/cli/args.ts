@@ -47,6 +47,7 @@ export const RUN_OPTIONS = {
   json: { type: 'boolean' },
   nodes: { type: 'string' },
   datastore: { type: 'string' },
+  'control-planes': { type: 'string' },
   budget: { type: 'string' },
   version: { type: 'boolean', short: 'V' },
 } as const satisfies ParseArgsConfig['options'];

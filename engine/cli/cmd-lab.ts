@@ -11,7 +11,7 @@ import {
 } from '../../lab/client.js';
 
 const USAGE = [
-  'usage: tsplay lab up [--nodes N] [--datastore dqlite|etcd] | down | status [--json] | fault NAME on|off [NODE...]',
+  'usage: tsplay lab up [--nodes N] [--datastore dqlite|etcd] [--control-planes N] [--budget N] | down | status [--json] | fault NAME on|off [NODE...]',
   '       tsplay lab incidents [clear] [--json] | budget [N] | advance DURATION (90s, 10m, 1h)',
 ].join('\n');
 const START_TIMEOUT_MS = 60_000;
@@ -36,11 +36,14 @@ async function printStatus(s: LabState, io: Io, json: boolean): Promise<number> 
 }
 
 async function up(args: ParsedArgs, io: Io, cwd: string): Promise<number> {
-  const nodes = intFlag(args.flags['nodes'], 'nodes', 3);
-  if (nodes > 20) throw new UsageError(`argument --nodes: invalid value '${nodes}' (at most 20)`, 5);
   const datastore = String(args.flags['datastore'] ?? 'dqlite');
   if (datastore !== 'dqlite' && datastore !== 'etcd') throw new UsageError(`argument --datastore: invalid choice '${datastore}' (choose from dqlite, etcd)`, 5);
-  // --budget N reaches here once engine/cli/args.ts lists `budget` (until then: `tsplay lab budget N`).
+  const cpFlag = args.flags['control-planes'];
+  if (cpFlag !== undefined && datastore !== 'etcd') throw new UsageError('argument --control-planes: only with --datastore etcd (every microk8s node is a control plane)', 5);
+  const controlPlanes = intFlag(cpFlag, 'control-planes', 1);
+  const nodes = intFlag(args.flags['nodes'], 'nodes', Math.max(3, controlPlanes));
+  if (nodes > 20) throw new UsageError(`argument --nodes: invalid value '${nodes}' (at most 20)`, 5);
+  if (controlPlanes > nodes) throw new UsageError(`argument --control-planes: invalid value '${controlPlanes}' (at most --nodes, ${nodes})`, 5);
   const budget = args.flags['budget'] === undefined ? undefined : budgetValue(args.flags['budget'], nodes);
   const existing = await running(cwd);
   if (existing) {
@@ -52,7 +55,7 @@ async function up(args: ParsedArgs, io: Io, cwd: string): Promise<number> {
   const p = labPaths(cwd);
   mkdirSync(p.stateDir, { recursive: true });
   const logFd = openSync(p.logFile, 'a');
-  const argv = [daemon, '--cwd', cwd, '--nodes', String(nodes), '--datastore', datastore, ...(budget === undefined ? [] : ['--budget', String(budget)])];
+  const argv = [daemon, '--cwd', cwd, '--nodes', String(nodes), '--datastore', datastore, ...(cpFlag === undefined ? [] : ['--control-planes', String(controlPlanes)]), ...(budget === undefined ? [] : ['--budget', String(budget)])];
   if (io.env['TSPLAY_LAB_TIMINGS']) argv.push('--timings', io.env['TSPLAY_LAB_TIMINGS']);
   const child = spawn(process.execPath, argv, { cwd, detached: true, stdio: ['ignore', logFd, logFd], env: io.env });
   closeSync(logFd);
@@ -82,7 +85,7 @@ async function fault(args: ParsedArgs, io: Io, s: LabState): Promise<number> {
   if (!name) {
     const r = await callControl(s, 'GET', '/status');
     const faults = (r.body as unknown as LabStatus).faults ?? [];
-    io.out(faults.map((f) => `${f.name.padEnd(32)} ${f.on ? 'on' : 'off'}${f.note ? `  ${f.note}` : ''}`).join('\n'));
+    io.out(faults.map((f) => `${f.name.padEnd(36)} ${f.on ? 'on' : 'off'}${f.note ? `  ${f.note}` : ''}`).join('\n'));
     return 0;
   }
   if (!(FAULT_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown fault '${name}'; the faults are: ${FAULT_NAMES.join(', ')}`, 5);

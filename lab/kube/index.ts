@@ -14,3 +14,4 @@ export { applyPatch, applyJsonPatch, type PatchType } from './patch.js';
 export { RESOURCES, resourceByName, type ResourceDef } from './resources.js';
 export type { KubeObject, ObjectMeta, OwnerReference, StoreEvent, WatchEventType } from './types.js';
 export { makeSelfSignedCert } from './selfsigned.js';
+export { logStamp, type LogLine, type PodLogSource } from './logs.js';

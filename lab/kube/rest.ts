@@ -1,7 +1,9 @@
-// The REST verbs on resources: list, get, create, update, patch, delete, deletecollection, eviction.
+// The REST verbs on resources: list, get, create, update, patch, delete, deletecollection, eviction
+// (each write with dryRun=All), and pods/log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { KubeStatusError, badRequest, methodNotAllowed, notFound } from './errors.js';
 import { parseBody, readBody, sendJson } from './http-util.js';
+import { servePodLog, type PodLogSource } from './logs.js';
 import { patchTypeOf } from './patch.js';
 import { groupVersion, mustResource, type ResourceDef } from './resources.js';
 import type { ResourceRoute } from './routes.js';
@@ -17,6 +19,8 @@ export interface RestContext {
   url: URL;
   store: KubeStore;
   watches: WatchRegistry;
+  // Where pods/log reads from (no source: every log is empty).
+  podLog?: PodLogSource | undefined;
 }
 
 function includeObject(url: URL): IncludeObject {
@@ -66,8 +70,13 @@ function deleteOptions(url: URL, raw: unknown): DeleteOptions {
   return { gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace), propagationPolicy: orphan ? 'Orphan' : policy, preconditions: b['preconditions'] as DeleteOptions['preconditions'] };
 }
 
-function rejectDryRun(url: URL): void {
-  if (url.searchParams.has('dryRun')) throw badRequest('dryRun is not supported by this server');
+// Whether the request is a dry run: ?dryRun=All (or DeleteOptions.dryRun ["All"] in the body); 400 for other values.
+function dryRunOf(url: URL, body?: unknown): boolean {
+  const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['dryRun'] : undefined;
+  const values = [...url.searchParams.getAll('dryRun'), ...(Array.isArray(fromBody) ? fromBody.map(String) : [])];
+  const bad = values.find((v) => v !== 'All');
+  if (bad !== undefined) throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(bad)}: supported values: "All"`);
+  return values.length > 0;
 }
 
 // Serve one resource request (everything under /api/v1 and /apis/{g}/{v} except discovery).
@@ -76,7 +85,8 @@ export async function serveResource(ctx: RestContext, route: ResourceRoute): Pro
   const { store, url, res } = ctx;
   const ns = def.namespaced ? route.namespace : undefined;
   const method = ctx.req.method ?? 'GET';
-  if (subresource && !(subresource === 'status' && def.hasStatus) && !(subresource === 'eviction' && def.name === 'pods')) throw new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  const podSub = def.name === 'pods' && (subresource === 'eviction' || subresource === 'log');
+  if (subresource && !(subresource === 'status' && def.hasStatus) && !podSub) throw new KubeStatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   const watch = url.searchParams.get('watch');
   if (method === 'GET' && (watch === 'true' || watch === '1')) {
     serveWatch(ctx, def, { ...listOptions(url, route), resourceVersion: url.searchParams.get('resourceVersion') ?? undefined, timeoutSeconds: url.searchParams.get('timeoutSeconds') ?? undefined, table: wantsTable(ctx.req.headers.accept), include: includeObject(url) });
@@ -89,30 +99,34 @@ export async function serveResource(ctx: RestContext, route: ResourceRoute): Pro
       return sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: store.resourceVersion }, items });
     }
     if (method === 'POST') {
-      rejectDryRun(url);
+      const dryRun = dryRunOf(url);
       const obj = asObject(await body(ctx), 'create');
       checkBodyIdentity(route, obj);
       if (ns && !store.peek('namespaces', ns)) throw notFound(mustResource('namespaces'), ns);
       if (ns) obj.metadata.namespace = ns;
       delete obj.metadata.resourceVersion;
-      return sendJson(res, 201, store.create(def.name, obj));
+      return sendJson(res, 201, store.create(def.name, obj, dryRun));
     }
     if (method === 'DELETE') {
-      rejectDryRun(url);
-      const opts = deleteOptions(url, await body(ctx));
+      const raw = await body(ctx);
+      const opts = { ...deleteOptions(url, raw), dryRun: dryRunOf(url, raw) };
       const gone = store.list(def.name, listOptions(url, route)).map((o) => store.delete(def.name, o.metadata.name ?? '', o.metadata.namespace, opts));
       return sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: store.resourceVersion }, items: gone });
     }
     throw methodNotAllowed();
   }
+  if (subresource === 'log') {
+    if (method !== 'GET') throw methodNotAllowed();
+    return servePodLog(ctx, store.peek('pods', name, ns), name, ctx.podLog);
+  }
   if (subresource === 'eviction') {
     if (method !== 'POST') throw methodNotAllowed();
-    rejectDryRun(url);
     const ev = asObject(await body(ctx), 'eviction');
     if (ev.kind && ev.kind !== 'Eviction') throw badRequest(`the kind of the provided object (${ev.kind}) must be Eviction`);
     if (ev.metadata.name && ev.metadata.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
     const del = (ev['deleteOptions'] ?? {}) as { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } };
-    store.evict(name, ns, { gracePeriodSeconds: del.gracePeriodSeconds ?? undefined, preconditions: del.preconditions });
+    const dryRun = dryRunOf(url, del);
+    store.evict(name, ns, { gracePeriodSeconds: del.gracePeriodSeconds ?? undefined, preconditions: del.preconditions, dryRun });
     return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
   const scope: UpdateScope = subresource === 'status' ? 'status' : 'main';
@@ -123,23 +137,23 @@ export async function serveResource(ctx: RestContext, route: ResourceRoute): Pro
       return sendObject(ctx, def, 200, obj);
     }
     case 'PUT': {
-      rejectDryRun(url);
+      const dryRun = dryRunOf(url);
       const obj = asObject(await body(ctx), 'update');
       checkBodyIdentity(route, obj);
       obj.metadata.name = name;
       if (ns) obj.metadata.namespace = ns;
-      return sendJson(res, 200, store.update(def.name, obj, scope));
+      return sendJson(res, 200, store.update(def.name, obj, scope, dryRun));
     }
     case 'PATCH': {
-      rejectDryRun(url);
+      const dryRun = dryRunOf(url);
       const type = patchTypeOf(ctx.req.headers['content-type']);
       if (!type) throw new KubeStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
-      return sendJson(res, 200, store.patch(def.name, name, await body(ctx), type, { ...(ns ? { namespace: ns } : {}), scope }));
+      return sendJson(res, 200, store.patch(def.name, name, await body(ctx), type, { ...(ns ? { namespace: ns } : {}), scope, dryRun }));
     }
     case 'DELETE': {
       if (subresource) throw methodNotAllowed();
-      rejectDryRun(url);
-      return sendJson(res, 200, store.delete(def.name, name, ns, deleteOptions(url, await body(ctx))));
+      const raw = await body(ctx);
+      return sendJson(res, 200, store.delete(def.name, name, ns, { ...deleteOptions(url, raw), dryRun: dryRunOf(url, raw) }));
     }
     default:
       throw methodNotAllowed();

@@ -9,6 +9,7 @@ import { pathNotFound, sendError, sendJson } from './http-util.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { serveResource } from './rest.js';
 import { parseResourcePath } from './routes.js';
+import type { PodLogSource } from './logs.js';
 import { KubeStore } from './store.js';
 import type { WatchRegistry } from './watch.js';
 
@@ -34,6 +35,8 @@ export interface KubeApiOptions {
   // Runs after authentication and before routing; returns true when it answered the request itself
   // (the rehearsal lab uses it for service proxies and for refusing writes while the datastore has no quorum).
   intercept?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  // What GET pods/NAME/log returns (default: an empty log for every running pod).
+  podLog?: PodLogSource;
 }
 
 // A running simulated apiserver.
@@ -95,7 +98,7 @@ export async function startKubeApi(opts: KubeApiOptions = {}): Promise<KubeApi> 
     if (req.method === 'GET' && serveDiscovery(url.pathname, res, version, address)) return;
     const route = parseResourcePath(url.pathname);
     if (!route) throw pathNotFound();
-    await serveResource({ req, res, url, store, watches }, route);
+    await serveResource({ req, res, url, store, watches, podLog: opts.podLog }, route);
   };
   const server: Server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createHttpServer(handler);
   await new Promise<void>((resolve, reject) => {

@@ -16,6 +16,8 @@ export interface DeleteOptions {
   propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' | undefined;
   preconditions?: { uid?: string; resourceVersion?: string } | undefined;
   cause?: 'user' | 'gc';
+  // Decide and answer as for a real deletion, changing nothing (dryRun=All).
+  dryRun?: boolean;
 }
 
 // Which part of an object an update may change ('main' keeps status, 'status' keeps the rest).

@@ -1,15 +1,16 @@
-// The in-memory object store behind the simulated apiserver: create/update/patch/delete with
-// resourceVersions, graceful pod deletion, garbage collection, and synchronous controllers.
+// The in-memory object store behind the simulated apiserver: create/update/patch (and delete, in
+// store-delete.ts) with resourceVersions, dry runs, and synchronous controllers.
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, conflict, invalid, notFound } from './errors.js';
 import { buildEvent, type EventInput } from './events.js';
 import { evictPod, type EvictOptions } from './controllers/eviction.js';
 import { reconcileCluster } from './controllers/index.js';
 import { randomSuffix } from './names.js';
-import { ObjectTable, objectKey } from './object-table.js';
+import { objectKey } from './object-table.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { groupVersion, mustResource, resourceForKind, type ResourceDef } from './resources.js';
-import type { DeleteOptions, GonePod, KubeStoreOptions, UpdateScope } from './store-types.js';
+import { DeletingTable } from './store-delete.js';
+import type { KubeStoreOptions, UpdateScope } from './store-types.js';
 import { cloneJson, jsonEqual, nowTimestamp, type KubeObject } from './types.js';
 
 export type { ListOptions, StoreListener } from './object-table.js';
@@ -19,27 +20,21 @@ const MAX_RECONCILE_PASSES = 25;
 const KEEP_META = ['namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion'];
 
 // The object store. Objects handed out are copies; change them only through these methods.
-export class KubeStore extends ObjectTable {
-  readonly timeScale: number;
-  readonly controllersEnabled: boolean;
-  // Pods whose deletion started or finished since the controllers last looked.
-  readonly gone: GonePod[] = [];
+export class KubeStore extends DeletingTable {
   // While true the scheduler places no pods and records no FailedScheduling events (a stalled scheduler).
   schedulerPaused = false;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly frozen = new Set<string>();
   private reconciling = false;
   private dirty = false;
 
   constructor(opts: KubeStoreOptions = {}) {
-    super(opts.historySize ?? 5000);
-    this.controllersEnabled = opts.controllers ?? true;
-    this.timeScale = opts.timeScale ?? 1;
+    super(opts);
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) this.create('namespaces', { metadata: { name } });
   }
 
   // Create an object; fills uid, resourceVersion, timestamps; 409 if it exists. Creates a missing namespace.
-  create(resource: string, input: KubeObject): KubeObject {
+  // dryRun returns what would be stored (no resourceVersion) and stores nothing.
+  create(resource: string, input: KubeObject, dryRun = false): KubeObject {
     const def = mustResource(resource);
     const obj = cloneJson(input);
     obj.apiVersion = groupVersion(def);
@@ -51,6 +46,7 @@ export class KubeStore extends ObjectTable {
     if (!meta.name) throw invalid(def, '', 'metadata.name', 'Required value: name or generateName is required');
     const k = objectKey(def, meta.name, meta.namespace);
     if (this.bucket(def).has(k)) throw alreadyExists(def, meta.name);
+    if (def.namespaced && dryRun && !this.peek('namespaces', meta.namespace ?? '')) throw notFound(mustResource('namespaces'), meta.namespace ?? '');
     if (def.namespaced && !this.peek('namespaces', meta.namespace ?? '')) this.create('namespaces', { metadata: { name: meta.namespace } });
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
@@ -59,6 +55,10 @@ export class KubeStore extends ObjectTable {
     delete meta.deletionGracePeriodSeconds;
     if (resource === 'namespaces') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
     if (resource === 'pods') obj.status = { phase: 'Pending', qosClass: 'BestEffort', ...(obj.status ?? {}) };
+    if (dryRun) {
+      delete meta.resourceVersion;
+      return obj;
+    }
     this.commit(def, k, 'ADDED', obj, undefined);
     this.changed();
     return cloneJson(obj);
@@ -73,8 +73,10 @@ export class KubeStore extends ObjectTable {
     });
   }
 
-  // Replace an object (PUT); 409 on a stale metadata.resourceVersion, 404 if missing. No-op updates change nothing.
-  update(resource: string, input: KubeObject, scope: UpdateScope = 'all'): KubeObject {
+  // Replace an object (PUT); 409 on a stale metadata.resourceVersion, 404 if missing. No-op updates change
+  // nothing; dryRun returns the result without storing it. Removing the last finalizer of an object
+  // being deleted deletes it.
+  update(resource: string, input: KubeObject, scope: UpdateScope = 'all', dryRun = false): KubeObject {
     const def = mustResource(resource);
     const name = input.metadata?.name ?? '';
     const k = objectKey(def, name, input.metadata?.namespace);
@@ -93,39 +95,26 @@ export class KubeStore extends ObjectTable {
     }
     if (jsonEqual(next, old)) return cloneJson(old);
     if (!jsonEqual(specPart(next), specPart(old))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    if (dryRun) return next;
     this.commit(def, k, 'MODIFIED', next, old);
+    this.releaseIfDone(def, k, next);
     this.changed();
     return cloneJson(next);
   }
 
   // Patch an object; a resourceVersion inside the patch is checked like an update's.
-  patch(resource: string, name: string, body: unknown, type: PatchType = 'merge', opts: { namespace?: string; scope?: UpdateScope } = {}): KubeObject {
+  patch(resource: string, name: string, body: unknown, type: PatchType = 'merge', opts: { namespace?: string; scope?: UpdateScope; dryRun?: boolean } = {}): KubeObject {
     const def = mustResource(resource);
     const old = this.peek(resource, name, opts.namespace);
     if (!old) throw notFound(def, name);
     const next = applyPatch(old, body, type);
     next.metadata = { ...(next.metadata ?? {}), name: old.metadata.name, namespace: old.metadata.namespace };
     if (!def.namespaced) delete next.metadata.namespace;
-    return this.update(resource, next, opts.scope ?? 'all');
+    return this.update(resource, next, opts.scope ?? 'all', opts.dryRun ?? false);
   }
 
-  // Delete an object. A scheduled, running pod with a grace period starts terminating and goes later.
-  delete(resource: string, name: string, namespace?: string, opts: DeleteOptions = {}): KubeObject {
-    const def = mustResource(resource);
-    const k = objectKey(def, name, namespace);
-    const old = this.bucket(def).get(k);
-    if (!old) throw notFound(def, name);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata.uid) throw conflict(def, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(def, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
-    }
-    const grace = resource === 'pods' ? podGrace(old, opts.gracePeriodSeconds) : 0;
-    if (grace > 0 && this.timeScale > 0) return this.startTermination(def, k, old, grace, opts);
-    return this.remove(def, k, old, opts);
-  }
-
-  // Evict a pod through its PodDisruptionBudget like POST pods/{name}/eviction (throws 404/429/500).
+  // Evict a pod through its PodDisruptionBudget like POST pods/{name}/eviction (throws 404/429/500);
+  // with dryRun the same decision is made and nothing changes.
   evict(name: string, namespace = 'default', opts: EvictOptions = {}): KubeObject {
     return evictPod(this, name, namespace, opts);
   }
@@ -155,57 +144,12 @@ export class KubeStore extends ObjectTable {
 
   // Stop pending termination timers and drop listeners (the store stays readable).
   close(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.stopTimers();
     this.dropListeners();
   }
 
-  private startTermination(def: ResourceDef, k: string, old: KubeObject, grace: number, opts: DeleteOptions): KubeObject {
-    const prev = old.metadata.deletionGracePeriodSeconds;
-    if (old.metadata.deletionTimestamp && prev !== undefined && prev <= grace) return cloneJson(old);
-    const next = cloneJson(old);
-    next.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
-    next.metadata.deletionGracePeriodSeconds = grace;
-    if (!old.metadata.deletionTimestamp && this.controllersEnabled && opts.cause !== 'gc') this.gone.push({ pod: cloneJson(next), final: false });
-    clearTimeout(this.timers.get(k));
-    const timer = setTimeout(() => {
-      this.timers.delete(k);
-      const cur = this.bucket(def).get(k);
-      if (cur && cur.metadata.uid === old.metadata.uid) this.remove(def, k, cur, opts);
-    }, grace * 1000 * this.timeScale);
-    timer.unref();
-    this.timers.set(k, timer);
-    this.commit(def, k, 'MODIFIED', next, old);
-    this.changed();
-    return cloneJson(next);
-  }
-
-  private remove(def: ResourceDef, k: string, old: KubeObject, opts: DeleteOptions): KubeObject {
-    clearTimeout(this.timers.get(k));
-    this.timers.delete(k);
-    const gone = this.uncommit(def, k, old);
-    if (def.name === 'pods' && this.controllersEnabled && opts.cause !== 'gc') this.gone.push({ pod: cloneJson(gone), final: true });
-    if (opts.propagationPolicy !== 'Orphan') this.collectDependents(old);
-    this.changed();
-    return gone;
-  }
-
-  // Cascading deletion: objects owned by the deleted one, or inside a deleted namespace.
-  private collectDependents(owner: KubeObject): void {
-    const uid = owner.metadata.uid;
-    for (const [resource, bucket] of this.buckets()) {
-      for (const o of [...bucket.values()]) {
-        const inNamespace = owner.kind === 'Namespace' && o.metadata.namespace === owner.metadata.name;
-        const owned = o.metadata.ownerReferences?.some((r) => r.uid === uid) ?? false;
-        if ((inNamespace || owned) && this.peek(resource, o.metadata.name ?? '', o.metadata.namespace)) {
-          this.delete(resource, o.metadata.name ?? '', o.metadata.namespace, { cause: 'gc' });
-        }
-      }
-    }
-  }
-
   // Run the controllers until nothing changes (bounded), unless already inside a pass.
-  private changed(): void {
+  protected changed(): void {
     if (!this.controllersEnabled) return;
     if (this.reconciling) {
       this.dirty = true;
@@ -235,13 +179,4 @@ export class KubeStore extends ObjectTable {
 function specPart(o: KubeObject): unknown {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest;
-}
-
-// The grace period a pod deletion gets: 0 for unscheduled or finished pods, else the request or the pod's own.
-function podGrace(pod: KubeObject, requested: number | undefined): number {
-  if (!pod.spec?.nodeName) return 0;
-  const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') return 0;
-  const g = requested === undefined || requested < 0 ? (pod.spec?.terminationGracePeriodSeconds ?? 30) : requested;
-  return Math.max(0, Number(g) || 0);
 }

@@ -86,8 +86,9 @@ function containers(sim: LabSim, node: NodeSim, p: ReturnType<typeof parseOpts>)
   const items = node.sandboxes.filter((s) => (all || s.ready) && (!pod || s.id.startsWith(pod))).sort((a, b) => b.created - a.created);
   const cid = (s: Sandbox) => [...s.id].reverse().join('');
   if (has(p, 'q')) return ok(text(items.map(cid)));
-  const image = (s: Sandbox) => sim.store.peek('pods', s.podName, s.namespace)?.spec?.containers?.[0]?.image ?? 'registry.k8s.io/pause:3.9';
-  const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE'], ...items.map((s) => [cid(s).slice(0, 13), String(image(s)).replace(/:.*$/, '').split('/').pop() ?? '', `${humanDuration(now - s.created)} ago`, s.ready ? 'Running' : 'Exited', 'main', '0', s.id.slice(0, 13), s.podName, s.namespace])];
+  const container = (s: Sandbox) => sim.store.peek('pods', s.podName, s.namespace)?.spec?.containers?.[0];
+  const image = (s: Sandbox) => container(s)?.image ?? 'registry.k8s.io/pause:3.9';
+  const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE'], ...items.map((s) => [cid(s).slice(0, 13), String(image(s)).replace(/:.*$/, '').split('/').pop() ?? '', `${humanDuration(now - s.created)} ago`, s.ready ? 'Running' : 'Exited', String(container(s)?.name ?? 'main'), '0', s.id.slice(0, 13), s.podName, s.namespace])];
   return ok(tabwrite(rows, 20, 3));
 }
 

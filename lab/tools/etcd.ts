@@ -1,9 +1,10 @@
-// etcdctl (and etcdutl) on kubeadm's control plane: member list, endpoint health/status, snapshot
+// etcdctl (and etcdutl) on kubeadm's control planes: member list, endpoint health/status, snapshot
 // save/status. Snapshot files are written and read by the node's shell (the dispatcher runs a small
 // sh script as the shell user), never by the lab process itself.
 import type { NodeSim } from '../node.js';
 import type { LabSim } from '../sim.js';
 import type { ToolResult } from '../types.js';
+import { endpointHealth, endpointStatus, memberList } from './etcd-endpoints.js';
 import { fail, ok, text, type ToolFn } from './util.js';
 
 const SAVE = `d=$(dirname "$1"); if [ ! -d "$d" ]; then echo "Error: could not open $1.part (open $1.part: no such file or directory)" >&2; exit 1; fi
@@ -25,11 +26,13 @@ function writeOut(args: string[]): string {
   return a.includes('=') ? (a.split('=')[1] ?? 'simple') : (args[i + 1] ?? 'simple');
 }
 
+const VALUE_FLAGS = ['-w', '--write-out', '--endpoints', '--cacert', '--cert', '--key', '--dial-timeout', '--command-timeout', '--user', '--password'];
+
 function positionals(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    if (a === '-w' || a === '--write-out') i++;
+    if (VALUE_FLAGS.includes(a)) i++;
     else if (!a.startsWith('-')) out.push(a);
   }
   return out;
@@ -60,21 +63,11 @@ export const etcdctl: ToolFn = (sim, node, call) => {
   if (!call.root && (args.some((a) => a.startsWith('--key')) || call.tool === 'etcdctl')) return fail(1, 'Error: open /etc/kubernetes/pki/etcd/server.key: permission denied');
   const pos = positionals(args);
   const w = writeOut(args);
-  const members = sim.datastore.members;
   const healthy = sim.datastore.hasQuorum();
   if (pos[0] === 'snapshot') return snapshot(sim, pos, args, healthy, call.tool === 'etcdctl');
   if (call.tool === 'etcdutl') return fail(1, `Error: unknown command "${pos.join(' ')}" for "etcdutl"`);
-  if (pos[0] === 'member' && pos[1] === 'list') {
-    if (!healthy) return fail(1, '{"level":"warn","msg":"retrying of unary invoker failed","error":"context deadline exceeded"}\nError: context deadline exceeded');
-    if (w === 'json') return ok(`${JSON.stringify({ members: members.map((m) => ({ ID: m.id, name: m.node, peerURLs: [m.address], clientURLs: [m.address.replace(':2380', ':2379')] })) })}\n`);
-    return ok(text(members.map((m) => `${m.id}, started, ${m.node}, ${m.address}, ${m.address.replace(':2380', ':2379')}, false`)));
-  }
-  if (pos[0] === 'endpoint' && pos[1] === 'health') {
-    return healthy ? ok('https://127.0.0.1:2379 is healthy: successfully committed proposal: took = 2.1ms\n') : fail(1, 'https://127.0.0.1:2379 is unhealthy: failed to commit proposal: context deadline exceeded\nError: unhealthy cluster');
-  }
-  if (pos[0] === 'endpoint' && pos[1] === 'status') {
-    if (!healthy) return fail(1, 'Error: context deadline exceeded');
-    return ok(text(members.map((m) => `${m.address.replace(':2380', ':2379')}, ${m.id}, 3.5.16, 25 MB, ${sim.datastore.leader === m.node}, false, 4, ${sim.store.resourceVersion}, ${sim.store.resourceVersion}, `)));
-  }
+  if (pos[0] === 'member' && pos[1] === 'list') return memberList(sim, w);
+  if (pos[0] === 'endpoint' && pos[1] === 'health') return endpointHealth(sim, node, args, w);
+  if (pos[0] === 'endpoint' && pos[1] === 'status') return endpointStatus(sim, node, args, w);
   return fail(1, `Error: unknown command "${pos.join(' ')}" for "etcdctl"`);
 };

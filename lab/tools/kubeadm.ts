@@ -4,6 +4,7 @@ import type { NodeSim } from '../node.js';
 import type { LabSim } from '../sim.js';
 import type { ToolResult } from '../types.js';
 import { COREDNS_IMAGE, ETCD_IMAGE, gitVersion, LATEST_PATCH, minorNumber, minorOf } from '../versions.js';
+import { rewriteManifests } from '../node-files.js';
 import { fail, ok, text, type ToolFn } from './util.js';
 
 const STACK = 'To see the stack trace of this error execute with --v=5 or higher';
@@ -33,27 +34,41 @@ function plan(sim: LabSim, node: NodeSim, kubeadm: string): ToolResult {
   if (cmp <= 0) return ok(text([...head, "[upgrade/versions] Target version: " + kubeadm, '', "Awesome, you're up-to-date! Enjoy!"]));
   const row = (c: string, n: string, cur: string, tgt: string) => `${c.padEnd(26)}${n.padEnd(10)}${cur.padEnd(11)}${tgt}`;
   const kubelets = sim.nodes.map((n) => row('kubelet', n.name, n.kubeletVersion, kubeadm));
-  const cpName = sim.nodes.find((n) => n.role === 'control-plane')?.name ?? node.name;
+  const cps = sim.nodes.filter((n) => n.role === 'control-plane');
+  const running = (c: string, n: NodeSim) => String(sim.store.peek('pods', `${c}-${n.name}`, 'kube-system')?.spec?.containers?.[0]?.image ?? '').split(':').pop() || cluster;
   const [cm, km] = [minorOf(cluster), minorOf(kubeadm)];
   return ok(text([
     ...head, `[upgrade/versions] Target version: ${kubeadm}`, `[upgrade/versions] Latest version in the v${cm} series: v${cm}.${LATEST_PATCH[cm] ?? 0}`, '',
     "Components that must be upgraded manually after you have upgraded the control plane with 'kubeadm upgrade apply':", row('COMPONENT', 'NODE', 'CURRENT', 'TARGET'), ...kubelets, '',
     'Upgrade to the latest stable version:', '', row('COMPONENT', 'NODE', 'CURRENT', 'TARGET'),
-    ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => row(c, cpName, cluster, kubeadm)),
-    row('kube-proxy', '', cluster.replace(/^v/, ''), kubeadm), row('CoreDNS', '', COREDNS_IMAGE[cm] ?? '', COREDNS_IMAGE[km] ?? ''), row('etcd', cpName, ETCD_IMAGE[cm] ?? '', ETCD_IMAGE[km] ?? ''), '',
+    ...['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].flatMap((c) => cps.map((n) => row(c, n.name, running(c, n), kubeadm))),
+    row('kube-proxy', '', cluster.replace(/^v/, ''), kubeadm), row('CoreDNS', '', COREDNS_IMAGE[cm] ?? '', COREDNS_IMAGE[km] ?? ''), ...cps.map((n) => row('etcd', n.name, ETCD_IMAGE[cm] ?? '', ETCD_IMAGE[km] ?? '')), '',
     'You can now apply the upgrade by executing the following command:', '', `\tkubeadm upgrade apply ${kubeadm}`, '', '_____________________________________________________________________', '',
   ]));
 }
 
-function applyUpgrade(sim: LabSim, node: NodeSim, target: string): void {
-  sim.clusterVersion = target;
+// This control plane's static pods (apiserver, controller-manager, scheduler) move to `target`.
+function upgradeStaticPods(sim: LabSim, node: NodeSim, target: string): void {
   node.kubeadmConfigured = target;
-  sim.refreshServerVersion();
+  rewriteManifests(node, target);
   for (const pod of sim.store.list('pods', { namespace: 'kube-system', fieldSelector: `spec.nodeName=${node.name}` })) {
     const component = pod.metadata.labels?.['component'];
     if (!component || component === 'etcd') continue;
     const containers = (pod.spec?.containers ?? []).map((c: Record<string, unknown>) => ({ ...c, image: `registry.k8s.io/${component}:${target}` }));
     sim.store.update('pods', { ...pod, spec: { ...pod.spec, containers } });
+  }
+}
+
+// The cluster moves to `target`: the apiserver's version, this node's static pods, and the kube-proxy
+// addon (its DaemonSet's image; the pods follow).
+function applyUpgrade(sim: LabSim, node: NodeSim, target: string): void {
+  sim.clusterVersion = target;
+  sim.refreshServerVersion();
+  upgradeStaticPods(sim, node, target);
+  const proxy = sim.store.get('daemonsets', 'kube-proxy', 'kube-system');
+  if (proxy?.spec?.template?.spec) {
+    proxy.spec.template.spec.containers = (proxy.spec.template.spec.containers ?? []).map((c: Record<string, unknown>) => ({ ...c, image: `registry.k8s.io/kube-proxy:${target}` }));
+    sim.store.update('daemonsets', proxy);
   }
 }
 
@@ -98,7 +113,8 @@ export const kubeadm: ToolFn = (sim, node, call) => {
       ]));
     }
     case 'node':
-      node.kubeadmConfigured = sim.clusterVersion;
+      if (cp) upgradeStaticPods(sim, node, sim.clusterVersion);
+      else node.kubeadmConfigured = sim.clusterVersion;
       return ok(text([
         '[upgrade] Reading configuration from the cluster...', "[upgrade] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'",
         ...(cp ? [`[upgrade] Upgrading your Static Pod-hosted control plane instance to version "${sim.clusterVersion}"...`] : ['[preflight] Skipping prepull. Not a control plane node.', '[upgrade] Skipping phase. Not a control plane node.']),

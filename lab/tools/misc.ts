@@ -1,5 +1,6 @@
-// The simulated power commands (reboot, shutdown), iptables (Calico's and kube-proxy's chains, the
-// cali- NAT rules missing after a reboot under the fault) and the SysV `service` wrapper.
+// The simulated power commands (reboot, shutdown), iptables (the nat table of iptables-nat.ts:
+// kube-proxy's and Calico's chains) and the SysV `service` wrapper.
+import { natRules } from '../iptables-nat.js';
 import { rebootNode } from '../lifecycle.js';
 import type { NodeSim } from '../node.js';
 import { systemctl } from './systemctl.js';
@@ -43,46 +44,18 @@ export const shutdown: ToolFn = (sim, node, call) => {
   return ok('', `Reboot scheduled for ${systemdTime(at)}, use 'shutdown -c' to cancel.\n`);
 };
 
-function natRules(node: NodeSim): string[] {
-  const kube = ['-N KUBE-KUBELET-CANARY', '-N KUBE-MARK-MASQ', '-N KUBE-NODEPORTS', '-N KUBE-POSTROUTING', '-N KUBE-PROXY-CANARY', '-N KUBE-SEP-WEB0000000000001', '-N KUBE-SERVICES', '-N KUBE-SVC-WEB0000000000001'];
-  const cali = ['-N cali-OUTPUT', '-N cali-POSTROUTING', '-N cali-PREROUTING', '-N cali-fip-dnat', '-N cali-fip-snat', '-N cali-nat-outgoing'];
-  const rules = [
-    ...(node.natMissing ? [] : ['-A PREROUTING -m comment --comment "cali:6gwbT8clXdHdC1b1" -j cali-PREROUTING']),
-    '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-    ...(node.natMissing ? [] : ['-A OUTPUT -m comment --comment "cali:tVnHkvAo15HuiPy0" -j cali-OUTPUT']),
-    '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
-    ...(node.natMissing ? [] : ['-A POSTROUTING -m comment --comment "cali:O3lYWMrLQYEMJtB5" -j cali-POSTROUTING']),
-    '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
-    '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
-    '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
-    '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0',
-    '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
-    '-A KUBE-SERVICES -d 10.152.183.80/32 -p tcp -m comment --comment "default/web:http cluster IP" -m tcp --dport 80 -j KUBE-SVC-WEB0000000000001',
-    '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
-    ...(node.natMissing ? [] : [
-      '-A cali-OUTPUT -m comment --comment "cali:GBTAv2p5CwevEyJm" -j cali-fip-dnat',
-      '-A cali-POSTROUTING -m comment --comment "cali:Z-c7XtVd2Bq7s_hA" -j cali-fip-snat',
-      '-A cali-POSTROUTING -m comment --comment "cali:nYKhEzDlr11Jccal" -j cali-nat-outgoing',
-      '-A cali-POSTROUTING -o vxlan.calico -m comment --comment "cali:e9dnSgSVNmIcpVhP" -m addrtype ! --src-type LOCAL --limit-iface-out -m addrtype --src-type LOCAL -j MASQUERADE --random-fully',
-      '-A cali-PREROUTING -m comment --comment "cali:r6XmIziWUJsdOK6Z" -j cali-fip-dnat',
-      '-A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully',
-    ]),
-  ];
-  return ['-P PREROUTING ACCEPT', '-P INPUT ACCEPT', '-P OUTPUT ACCEPT', '-P POSTROUTING ACCEPT', ...kube, ...(node.natMissing ? [] : cali), ...rules];
-}
-
 function filterRules(): string[] {
   return ['-P INPUT ACCEPT', '-P FORWARD ACCEPT', '-P OUTPUT ACCEPT', '-N KUBE-FIREWALL', '-N cali-FORWARD', '-N cali-INPUT', '-N cali-OUTPUT', '-A INPUT -m comment --comment "cali:Cz_u1IQiXIMmKD4c" -j cali-INPUT', '-A FORWARD -m comment --comment "cali:wUHhoiAYhphO9Mso" -j cali-FORWARD', '-A OUTPUT -m comment --comment "cali:tVnHkvAo15HuiPy0" -j cali-OUTPUT', '-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP'];
 }
 
 // iptables [-w] [-t TABLE] -S [CHAIN] | -L [CHAIN] [-n] [-v]; changes are accepted and ignored.
-export const iptables: ToolFn = (_sim, node, call) => {
+export const iptables: ToolFn = (sim, node, call) => {
   const args = call.args;
   if (args.includes('--version') || args.includes('-V')) return ok('iptables v1.8.10 (nf_tables)\n');
   if (!call.root) return fail(4, 'iptables v1.8.10 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)');
   const t = args.findIndex((a) => a === '-t' || a === '--table');
   const table = t >= 0 ? (args[t + 1] ?? 'filter') : 'filter';
-  const rules = table === 'nat' ? natRules(node) : table === 'filter' ? filterRules() : ['-P PREROUTING ACCEPT', '-P OUTPUT ACCEPT'];
+  const rules = table === 'nat' ? natRules(sim, node) : table === 'filter' ? filterRules() : ['-P PREROUTING ACCEPT', '-P OUTPUT ACCEPT'];
   const listIdx = args.findIndex((a) => a === '-S' || a === '--list-rules' || a === '-L' || a === '--list');
   if (listIdx < 0) return ok();
   const chain = args[listIdx + 1] && !args[listIdx + 1]?.startsWith('-') ? args[listIdx + 1] : undefined;

@@ -38,11 +38,33 @@ describe.skipIf(missing !== undefined)(`tsplay lab (built CLI)${missing ? ` — 
     expect(r.stderr).toContain('tsplay lab is not running');
   });
 
+  it('up --control-planes: only for etcd, at most --nodes; three control planes make three nodes', async () => {
+    const dqlite = await lab('up', '--control-planes', '3');
+    expect(dqlite.rc).toBe(5);
+    expect(dqlite.stderr).toContain('argument --control-planes: only with --datastore etcd');
+    const over = await lab('up', '--datastore', 'etcd', '--control-planes', '4', '--nodes', '3');
+    expect(over.rc).toBe(5);
+    expect(over.stderr).toContain("argument --control-planes: invalid value '4' (at most --nodes, 3)");
+    const other = mkdtempSync(join(tmpdir(), 'tsplay-lab-cli-cp-'));
+    chmodSync(other, 0o755);
+    try {
+      const up = await tsplay(['lab', 'up', '--datastore', 'etcd', '--control-planes', '3', '--json'], { cwd: other, env, timeoutMs: 90_000 });
+      expect(up.rc, up.stderr).toBe(0);
+      const s = JSON.parse(up.stdout) as { nodes: { name: string; role: string; datastore: string }[]; quorum: { voters: number } };
+      expect(s.nodes.map((n) => `${n.name} ${n.role} ${n.datastore}`)).toEqual(['k8s01 control-plane member (leader)', 'k8s02 control-plane member', 'k8s03 control-plane member']);
+      expect(s.quorum.voters).toBe(3);
+      expect(readFileSync(join(other, 'inventory/lab.yml'), 'utf8')).toMatch(/etcd:\n\s+hosts:\n\s+k8s01: null\n\s+k8s02: null\n\s+k8s03: null/);
+    } finally {
+      await tsplay(['lab', 'down'], { cwd: other, env });
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('up starts the daemon and writes the inventory; a second up only shows the status', async () => {
     const r = await lab('up', '--nodes', '2');
     expect(r.rc, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/tsplay lab is up \(pid \d+\)/);
-    expect(r.stdout).toMatch(/^k8s02 +\d+ +up +Ready/m);
+    expect(r.stdout).toMatch(/^k8s02 +control-plane +\d+ +up +Ready/m);
     const inv = readFileSync(join(dir, 'inventory/lab.yml'), 'utf8');
     expect(inv).toContain('ansible_ssh_common_args: -o UserKnownHostsFile=');
     expect(inv).toContain('k8s_flavor: microk8s');

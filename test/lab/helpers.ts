@@ -19,6 +19,7 @@ export const FAST: Partial<LabTimings> = {
   quorumRecoveryMs: 1200,
   kubeletSyncMs: 250,
   contentionIntervalMs: 100,
+  nodeLeaseRenewMs: 200,
   timeScale: 0.01,
 };
 

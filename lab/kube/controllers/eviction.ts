@@ -9,6 +9,8 @@ import { pdbsForPod } from './pdb.js';
 export interface EvictOptions {
   gracePeriodSeconds?: number | undefined;
   preconditions?: { uid?: string; resourceVersion?: string } | undefined;
+  // dryRun=All: the same checks and answer, nothing deleted and the budget untouched.
+  dryRun?: boolean | undefined;
 }
 
 // The apiserver's message for an eviction blocked by a disruption budget.
@@ -20,10 +22,11 @@ function tooManyRequests(cause: string): KubeStatusError {
 
 // Evict: 404 if the pod is missing, 500 if several PDBs match, 429 if the PDB allows no disruption;
 // otherwise delete the pod (gracefully) and return it. Mirrors pkg/registry/core/pod/storage/eviction.go.
+// A dry run makes the same decision and changes nothing.
 export function evictPod(store: KubeStore, name: string, namespace: string, opts: EvictOptions = {}): KubeObject {
   const pod = store.peek('pods', name, namespace);
   if (!pod) throw notFound(mustResource('pods'), name);
-  const del = { gracePeriodSeconds: opts.gracePeriodSeconds, preconditions: opts.preconditions };
+  const del = { gracePeriodSeconds: opts.gracePeriodSeconds, preconditions: opts.preconditions, dryRun: opts.dryRun === true };
   const phase = pod.status?.phase;
   if (pod.metadata.deletionTimestamp || phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending') {
     return store.delete('pods', name, namespace, del);
@@ -45,6 +48,6 @@ export function evictPod(store: KubeStore, name: string, namespace: string, opts
     throw tooManyRequests(`The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
   }
   const disrupted = { ...(st.disruptedPods ?? {}), [name]: new Date().toISOString() };
-  store.update('poddisruptionbudgets', { ...pdb, status: { ...st, disruptionsAllowed: st.disruptionsAllowed - 1, disruptedPods: disrupted } }, 'status');
+  if (!del.dryRun) store.update('poddisruptionbudgets', { ...pdb, status: { ...st, disruptionsAllowed: st.disruptionsAllowed - 1, disruptedPods: disrupted } }, 'status');
   return store.delete('pods', name, namespace, del);
 }

@@ -95,9 +95,24 @@ export function syncReplicaSets(store: KubeStore): void {
   }
 }
 
-// Keep DaemonSet and StatefulSet status counts in line with their pods.
+// A DaemonSet whose template images changed rolls them out to its pods (in place: the simplified rollout).
+function rollDaemonSetImages(store: KubeStore, ds: KubeObject): void {
+  const want = ((ds.spec?.template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image);
+  for (const pod of podsOwnedBy(store, ds).filter(isActivePod)) {
+    const containers = (pod.spec?.containers ?? []) as { image?: string }[];
+    if (containers.every((c, i) => want[i] === undefined || c.image === want[i])) continue;
+    const cur = store.get('pods', pod.metadata.name ?? '', pod.metadata.namespace);
+    if (!cur) continue;
+    cur.spec.containers = containers.map((c, i) => ({ ...c, image: want[i] ?? c.image }));
+    if (cur.status?.containerStatuses) cur.status.containerStatuses = (cur.status.containerStatuses as { image?: string }[]).map((c, i) => ({ ...c, image: want[i] ?? c.image }));
+    store.update('pods', cur);
+  }
+}
+
+// Keep DaemonSet and StatefulSet status counts in line with their pods (and DaemonSet pods on their template's images).
 export function syncWorkloadStatus(store: KubeStore): void {
   for (const ds of store.items('daemonsets')) {
+    rollDaemonSetImages(store, ds);
     const pods = podsOwnedBy(store, ds).filter(isActivePod);
     const ready = pods.filter(isPodReady).length;
     const status = { currentNumberScheduled: pods.length, desiredNumberScheduled: pods.length, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, observedGeneration: ds.metadata.generation };
