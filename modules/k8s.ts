@@ -94,21 +94,29 @@ export default defineModule({
     const list = targets(objs, args);
     if (typeof list === 'string') return { changed: false, failed: list };
     try {
-      return await withKube(ctx, kubeSettings(args), (c) => plan(c, list, args.state, kubeSettings(args)));
+      return await withKube(ctx, kubeSettings(args), (c) => plan(c, list, args.state, kubeSettings(args), ctx.checkMode ? ctx.checkState : undefined));
     } catch (e) {
       return { changed: false, failed: kubeErrorText(e) };
     }
   },
 });
 
-async function plan(client: KubeClient, list: Target[], state: string, settings: { kubeconfig?: string; context?: string }): Promise<Probe> {
+// --check: the key under which an object a check-mode create would have made is remembered
+// (a later state: absent of it then reports the delete a real run makes).
+const created = (t: Target) => `k8s/${t.resource}/${t.namespace ?? ''}/${t.name}`;
+
+async function plan(client: KubeClient, list: Target[], state: string, settings: { kubeconfig?: string; context?: string }, checkState?: Map<string, unknown>): Promise<Probe> {
   const steps: { t: Target; verb: 'create' | 'patch' | 'delete'; existing?: Obj }[] = [];
   const unchanged: Obj[] = [];
   for (const t of list) {
     const existing = await client.find(t.resource, t.name, t.namespace ? { namespace: t.namespace } : {});
     if (state === 'absent') {
-      if (existing) steps.push({ t, verb: 'delete', existing });
-    } else if (!existing) steps.push({ t, verb: 'create' });
+      if (existing || checkState?.get(created(t)) === true) steps.push({ t, verb: 'delete', ...(existing ? { existing } : {}) });
+      checkState?.delete(created(t));
+    } else if (!existing) {
+      steps.push({ t, verb: 'create' });
+      checkState?.set(created(t), true);
+    }
     else if (!contains(existing, t.body)) steps.push({ t, verb: 'patch', existing });
     else unchanged.push(existing);
   }
