@@ -45,10 +45,11 @@ export default defineModule({
   summary: 'Copy a file from the host to the controller (dest/inventory_hostname/src, or flat)',
   schema,
   freeForm: 'kv',
-  checkMode: 'skipped, as in Ansible (fetch does not support check mode)',
+  checkMode: 'skipped, as in Ansible (fetch does not support check mode), with a "would run" line naming the copy',
   example: '- fetch:\n    src: /etc/kubernetes/admin.conf\n    dest: kubeconfigs/{{ inventory_hostname }}.conf\n    flat: true',
   async probe(ctx, args): Promise<Probe> {
-    if (ctx.checkMode) return { changed: true, checkResult: { changed: false, skipped: true, msg: 'check mode not (yet) supported for this module' } };
+    // skipped as in Ansible, but saying what a real run would copy (the check summary lists it)
+    if (ctx.checkMode) return { changed: true, checkResult: { changed: false, skipped: true, msg: 'check mode not (yet) supported for this module', _tsplay_would_run: `copy ${args.src} from ${ctx.target} to ${args.dest} on the controller` } };
     const { src, flat } = args;
     const r = await ctx.host_.query(sh`if [ -d ${src} ]; then echo directory; else base64 -w0 < ${src}; fi`);
     if (r.rc !== 0 || r.stdout.trim() === 'directory') {

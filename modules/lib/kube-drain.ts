@@ -2,6 +2,7 @@
 // (or DELETE with disable_eviction), 429 (PodDisruptionBudget) retried every retry_delay until the
 // timeout, then waiting until each pod is gone or replaced by a new UID (force-deleting, with
 // force_stuck_after, a pod stuck Terminating that long). Everything is bounded.
+import { setMaxListeners } from 'node:events';
 import { KubeApiError, type KubeClient } from '../../engine/kube/index.js';
 import { keyOf, pause, type Obj } from './kube-objects.js';
 
@@ -113,6 +114,8 @@ async function waitGone(client: KubeClient, pod: Obj, r: DrainRun, forced: strin
 // Evicts (or deletes) every pod concurrently and waits for them to go; never throws for a pod's failure.
 export async function evictPods(client: KubeClient, node: string, pods: Obj[], r: DrainRun): Promise<DrainOutcome> {
   const out: DrainOutcome = { evicted: [], blocked: [], failed: [], terminating: [], forced: [], aborted: false };
+  // every pod's waits listen on the run's signal at once
+  setMaxListeners(Math.max(10, 2 * pods.length + 10), r.signal);
   const t = new Tracker(node, pods.map(keyOf), r);
   await Promise.all(pods.map(async (pod) => {
     const key = keyOf(pod);
