@@ -1,18 +1,18 @@
-// playbooks/k8s-reboot.yml on the rehearsal lab (microk8s, dqlite), through the built CLI: --check
-// changes nothing; the preflight refuses while an alert fires; a PDB-blocked drain stops the run on
-// that node (cordoned, the others untouched) and --resume finishes it; the sandbox drain prevents
-// the stale sandboxes a plain reboot leaves; missing Calico NAT rules are detected and repaired;
-// nodes reboot one at a time with new boot ids; the postflight names a scheduler stall.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// playbooks/k8s-reboot.yml on the rehearsal lab (microk8s, dqlite), through the built CLI: --check lists
+// every change and asks the API about each eviction; the cluster gates run whatever --limit says;
+// incident 002's signatures (KUBE-* and cali- NAT chains, stale sandboxes, dqlite "context canceled",
+// a CoreDNS replica down, a scheduler stall another pod's event used to hide, a kubelet that does not
+// start a pod bound to it) are found and, after a reboot, repaired; a PDB-blocked drain stops the run
+// on that node and --resume finishes it; the results and the summary name what happened.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../e2e/cli.js';
-import { indexOf, parseEvents, PlaybookLab, results, type LabStatus } from './lab.js';
+import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, results, type LabStatus } from './lab.js';
 
 let lab: PlaybookLab;
-const FAST = ['-e', 'reboot_soak_seconds=1', '-e', 'drain_timeout=4s', '-e', 'postflight_retries=3'];
+const FAST = ['-e', 'reboot_soak_seconds=1', '-e', 'drain_timeout=4s', '-e', 'postflight_retries=1', '-e', 'stall_checks=2'];
 const bootIds = (s: LabStatus) => Object.fromEntries(s.nodes.map((n) => [n.name, n.bootId]));
 const node = (s: LabStatus, name: string) => s.nodes.find((n) => n.name === name);
+const PER_NODE = ['cordon', 'drain', 'stop the kubelet so removed sandboxes stay removed', 'drain the containerd pod sandboxes', "tsplay's state directory on the node", 'remember the reboot (a resumed run does not reboot the node twice)', 'reboot', 'a canary pod bound to the node', 'remove the canary pod', 'uncordon', 'the reboot is done'];
 
 beforeAll(async () => {
   assertBuilt();
@@ -23,32 +23,120 @@ afterAll(async () => {
 });
 
 describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
-  it('--check prints the plan and the steps, and changes nothing', async () => {
+  it('--check lists every change a real run makes, asks the API about each eviction, does not wait out the soak, and changes nothing', async () => {
     const before = await lab.status();
-    const r = await lab.run('k8s-reboot.yml', '--check', ...FAST);
+    const started = Date.now();
+    const r = await lab.run('k8s-reboot.yml', '--check', '-e', 'reboot_soak_seconds=60');
     expect(r.rc).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.stdout).toContain('PLAY 2 [rolling reboot]  hosts: k8s (3 hosts)  serial: 1');
-    expect(r.stdout).toContain('batch 3/3: k8s03');
-    expect(r.stdout).toMatch(/TASK \[reboot\] \*+\nchanged: \[k8s01\]/);
+    expect(r.stdout).toMatch(/TASK \[drain\] \*+\nchanged: \[k8s01\] \(would evict \d+ pod\(s\) \(dry run: \d+ allowed, 0 refused\)\)/);
+    expect(r.stdout).toMatch(/TASK \[reboot\] \*+\nchanged: \[k8s01\] \(would reboot \(boot [0-9a-f]{8}\) and wait for node k8s01 Ready\)/);
+    expect(r.stdout).toMatch(/TASK \[wait until the node is Ready\] \*+\nok: \[k8s01\] \(would wait up to 600s for condition Ready=True on nodes\/k8s01 after its reboot\)/);
+    for (const h of ['k8s01', 'k8s02', 'k8s03']) expect(checkSummaryOf(r.stdout, h)).toEqual(PER_NODE);
     const after = await lab.status();
     expect(bootIds(after)).toEqual(bootIds(before));
     expect(after.nodes.map((n) => n.cordoned)).toEqual([false, false, false]);
     expect(after.nodes.map((n) => n.sandboxes)).toEqual(before.nodes.map((n) => n.sandboxes));
   });
 
-  it('refuses to start while an alert fires (preflight guard), rebooting nothing', async () => {
+  it('--check fails a drain the API server would refuse (a PodDisruptionBudget), naming the pod', async () => {
+    await lab.fault('pdb-blocks-drain', true);
+    try {
+      const r = await lab.events('k8s-reboot.yml', '--check');
+      expect(r.rc).toBe(2);
+      const drain = results(r.events, 'drain');
+      expect(drain.map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'failed']]);
+      expect(String(drain[0]?.['error'])).toMatch(/^drain of node k8s01 would not finish: the API server refuses 1 eviction\(s\) now \(dry run\): pod default\/critical-\S+: Cannot evict pod as it would violate the pod's disruption budget\. \(The disruption budget critical needs 3 healthy pods/);
+      expect(results(r.events, 'reboot')).toHaveLength(0);
+      expect((await lab.status()).nodes.every((n) => !n.cordoned)).toBe(true);
+    } finally {
+      await lab.fault('pdb-blocks-drain', false);
+    }
+  });
+
+  it('--limit k8s02 still runs the cluster gates, on k8s02, and says so: a firing alert stops the reboot', async () => {
     await lab.fault('alert-firing', true);
     try {
       const before = await lab.status();
-      const r = await lab.run('k8s-reboot.yml', ...FAST);
+      const r = await lab.run('k8s-reboot.yml', '-l', 'k8s02', ...FAST);
       expect(r.rc).toBe(2);
-      expect(r.stderr).toMatch(/\[GUARD\] k8s01: alerts tripped: firing: \w+/);
-      expect(r.stdout).toMatch(/fatal: \[k8s01\]: FAILED! => .*"msg": "guard tripped: alerts: firing: \w+"/);
+      expect(r.stdout).not.toContain('skipping: no hosts matched');
+      expect(r.stdout).toContain('"msg": "cluster gates on k8s02 for all 3 nodes (--limit k8s02: this run reboots k8s02)"');
+      expect(r.stdout).toMatch(/fatal: \[k8s02\]: FAILED! => .*"msg": "guard tripped: alerts: firing: \w+"/);
       expect(r.stdout).not.toContain('TASK [cordon]');
       expect(bootIds(await lab.status())).toEqual(bootIds(before));
     } finally {
       await lab.fault('alert-firing', false);
     }
+  });
+
+  it('refuses to start while a CoreDNS replica is not Ready; coredns_repair restarts it', async () => {
+    const note = await lab.fault('coredns-replica-down', true);
+    const pod = /kube-system\/(\S+)/.exec(note)?.[1] ?? '';
+    const r = await lab.run('k8s-reboot.yml', '--tags', 'preflight');
+    expect(r.rc).toBe(2);
+    expect(r.stdout).toMatch(new RegExp(`CoreDNS: 1 of 2 replica\\(s\\) Ready \\(on k8s0\\d\\); ${pod} not Ready; want 2 Ready`));
+    const fixed = await lab.run('k8s-reboot.yml', '--tags', 'preflight', '-e', 'coredns_repair=true');
+    expect(fixed.rc).toBe(0);
+    expect(fixed.stdout).toMatch(/TASK \[restart the CoreDNS replicas that are not Ready\] \*+\nchanged: \[k8s01\] => \(item=coredns-/);
+    expect((await lab.status()).faults.filter((f) => f.on).map((f) => f.name)).not.toContain('coredns-replica-down');
+  });
+
+  it('finds dqlite "context canceled" on a member before starting; the signatures play repairs it there, cordoned', async () => {
+    await lab.fault('dqlite-context-canceled', true, 'k8s02');
+    try {
+      await contextCanceled();
+    } finally {
+      await lab.fault('dqlite-context-canceled', false);
+      // the repaired member's old lines age out of the preflight's window
+      await lab.cli(['lab', 'advance', '10m']);
+    }
+  });
+
+  async function contextCanceled(): Promise<void> {
+    const r = await lab.run('k8s-reboot.yml', ...FAST);
+    expect(r.rc).toBe(2);
+    expect(r.stdout).toMatch(/k8s-dqlite logs \\"context canceled\\" on k8s02 \(\d+ line\(s\) in 2m; last: .*context canceled.*\): that member's writes \(pod status, leases\) fail/);
+    expect(r.stdout).not.toContain('TASK [cordon]');
+    const found = await lab.run('k8s-reboot.yml', '--tags', 'signatures', '-l', 'k8s02');
+    expect(found.rc).toBe(2);
+    expect(found.stdout).toMatch(/k8s02: dqlite: \d+ \\"context canceled\\" line\(s\) in the k8s-dqlite journal within 2m .*Repair them with -e signatures_repair=true/);
+    const repaired = await lab.events('k8s-reboot.yml', '--tags', 'signatures', '-l', 'k8s02', '-e', 'signatures_repair=true');
+    expect(repaired.rc).toBe(0);
+    expect(results(repaired.events, 'restart k8s-dqlite (its writes fail with "context canceled")').map((e) => e['status'])).toEqual(['skipped', 'changed']);
+    expect(results(repaired.events, 'no failure signature left')[0]).toMatchObject({ host: 'k8s02', status: 'ok' });
+    expect(results(repaired.events, 'cordon')).toMatchObject([{ host: 'k8s02', status: 'changed' }]);
+    const s = await lab.status();
+    expect(s.faults.find((f) => f.name === 'dqlite-context-canceled')?.on).toBe(false);
+    expect(s.faults.find((f) => f.name === 'dqlite-context-canceled')?.note).toBe('cleared: k8s-dqlite was restarted on k8s02');
+    expect(node(s, 'k8s02')?.cordoned).toBe(false);
+    expect(s.quorum.ok).toBe(true);
+  }
+
+  it('a drain names what it evicted and a reboot its boot ids and seconds to Ready (count in the plain log, names in JSON); the run ends with a per-node summary', async () => {
+    const before = await lab.status();
+    const r = await lab.events('k8s-reboot.yml', '-l', 'k8s03', ...FAST);
+    expect(r.rc).toBe(0);
+    const drain = results(r.events, 'drain')[0];
+    const evicted = (drain?.['report'] as { evicted: string[] }).evicted;
+    expect(evicted.length).toBeGreaterThan(0);
+    expect(evicted.every((p) => /^[a-z-]+\/\S+$/.test(p))).toBe(true);
+    expect(String((drain?.['report'] as { summary: string }).summary)).toMatch(new RegExp(`^${evicted.length} pod\\(s\\) evicted in \\d+s$`));
+    const reboot = results(r.events, 'reboot')[0]?.['report'] as { boot_id_before: string; boot_id_after: string; ready_after_s: number };
+    const after = await lab.status();
+    expect(reboot.boot_id_before).toBe(node(before, 'k8s03')?.bootId);
+    expect(reboot.boot_id_after).toBe(node(after, 'k8s03')?.bootId);
+    expect(reboot.ready_after_s).toBeGreaterThanOrEqual(0);
+    expect(nodeSummary(r.events)).toEqual([
+      'k8s01: not in this run (--limit k8s03)',
+      'k8s02: not in this run (--limit k8s03)',
+      expect.stringMatching(new RegExp(`^k8s03: rebooted, boot ${reboot.boot_id_before.slice(0, 8)} -> ${reboot.boot_id_after.slice(0, 8)}, kernel \\S+ \\(unchanged\\), ${evicted.length} pod\\(s\\) evicted, Ready after \\d+s, nothing repaired, \\d+s$`)),
+    ]);
+    const plain = await lab.run('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s02', ...FAST);
+    expect(plain.stdout).toMatch(/TASK \[drain\] \*+\nchanged: \[k8s02\] \([1-9]\d* pod\(s\) evicted in \d+s\)\n/);
+    expect(plain.stdout).toMatch(/TASK \[reboot\] \*+\nchanged: \[k8s02\] \(boot [0-9a-f]{8} -> [0-9a-f]{8}, up after \d+s, node k8s02 Ready after \d+s\)\n/);
+    expect(plain.stdout).not.toMatch(/default\/web-/);
   });
 
   it('stops at a drain a PodDisruptionBudget blocks: that node stays cordoned, the others are untouched; --resume finishes', async () => {
@@ -70,8 +158,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     await lab.fault('pdb-blocks-drain', false);
     const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST);
     expect(resumed.rc).toBe(0);
-    const start = resumed.events.find((e) => e.type === 'start');
-    expect(start?.['resumed_from']).toBeTruthy();
+    expect(resumed.events.find((e) => e.type === 'start')?.['resumed_from']).toBeTruthy();
     const after = await lab.status();
     for (const n of after.nodes) {
       expect(n.bootId).not.toBe(bootIds(before)[n.name]);
@@ -80,23 +167,21 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     }
   });
 
-  it('a reboot without the sandbox drain leaves stale sandboxes under the fault; the playbook drains them first', async () => {
+  it('after a reboot without the sandbox drain, the stale sandboxes are found and removed', async () => {
     await lab.fault('stale-sandbox-after-reboot', true);
     try {
-      const plain = await lab.run('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s03', '-e', 'sandbox_drain=false', ...FAST);
-      expect(plain.rc).toBe(0);
-      expect(node(await lab.status(), 'k8s03')?.notes.join(';')).toMatch(/stale sandboxes: [1-9]/);
-
-      const r = await lab.run('k8s-reboot.yml', '--tags', 'reboot', ...FAST);
+      const r = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s03', '-e', 'sandbox_drain=false', ...FAST);
       expect(r.rc).toBe(0);
-      expect(r.stdout).toMatch(/TASK \[drain the containerd pod sandboxes\] \*+\nchanged: \[k8s01\]/);
-      for (const n of (await lab.status()).nodes) expect(n.notes.join(';')).not.toContain('stale sandboxes');
+      expect(results(r.events, 'remove the stale sandboxes')[0]).toMatchObject({ host: 'k8s03', status: 'changed' });
+      expect(results(r.events, 'k8s03: the signatures')[0]?.['msg']).toMatch(/^sandboxes: removed [1-9]\d* stale sandbox\(es\) \(/);
+      expect(node(await lab.status(), 'k8s03')?.notes.join(';')).not.toContain('stale sandboxes');
     } finally {
       await lab.fault('stale-sandbox-after-reboot', false);
     }
   });
 
-  it('reboots one node at a time with new boot ids, repairing missing Calico NAT rules', async () => {
+  it("repairs kube-proxy's missing KUBE-* chains (kubelite restart) and Calico's, node by node", async () => {
+    await lab.fault('kube-proxy-nat-missing-after-reboot', true);
     await lab.fault('calico-nat-missing-after-reboot', true);
     try {
       const before = await lab.status();
@@ -108,19 +193,34 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
         expect(indexOf(r.events, hosts[i] as string, 'uncordon')).toBeGreaterThan(indexOf(r.events, hosts[i] as string, 'reboot'));
         expect(indexOf(r.events, hosts[i + 1] as string, 'cordon')).toBeGreaterThan(indexOf(r.events, hosts[i] as string, 'uncordon'));
       }
-      expect(results(r.events, 'reboot').map((e) => [e['host'], e['status']])).toEqual(hosts.map((h) => [h, 'changed']));
-      const calico = results(r.events, "restart the node's calico-node pod when its NAT rules are missing");
-      expect(calico.map((e) => e['status'])).toEqual(['changed', 'changed', 'changed']);
+      expect(results(r.events, 'restart kubelite, which runs kube-proxy (its KUBE-* chains are missing)').map((e) => e['status'])).toEqual(['changed', 'changed', 'changed']);
+      expect(results(r.events, "replace the node's calico-node pod (its cali- chains are missing)").map((e) => e['status'])).toEqual(['changed', 'changed', 'changed']);
+      expect(nodeSummary(r.events).every((l) => l.includes('repaired: NAT: kube-proxy KUBE-* chains and Calico cali- chains restored'))).toBe(true);
       const after = await lab.status();
       for (const n of after.nodes) {
         expect(n.bootId).not.toBe(bootIds(before)[n.name]);
-        expect(n.notes.join(';')).not.toContain('calico NAT rules missing');
+        expect(n.notes.join(';')).not.toMatch(/NAT|nat/);
         expect(n.cordoned).toBe(false);
       }
       expect(after.quorum.ok).toBe(true);
+      expect(after.incidents).toEqual([]);
     } finally {
+      await lab.fault('kube-proxy-nat-missing-after-reboot', false);
       await lab.fault('calico-nat-missing-after-reboot', false);
     }
+  });
+
+  it('a run that fails after a reboot does not reboot that node again on --resume', async () => {
+    const first = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=9', ...FAST);
+    expect(first.rc).toBe(2);
+    expect(results(first.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'changed' }]);
+    const mid = await lab.status();
+    expect(node(mid, 'k8s02')?.cordoned).toBe(false);
+    const resumed = await lab.events('k8s-reboot.yml', '--resume', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=2', ...FAST);
+    expect(resumed.rc).toBe(0);
+    expect(results(resumed.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'skipped' }]);
+    expect(results(resumed.events, 'k8s02 was rebooted by an interrupted run: not rebooting it again')[0]?.['msg']).toMatch(/^rebooted from boot [0-9a-f-]+ \(now [0-9a-f-]+\)/);
+    expect(node(await lab.status(), 'k8s02')?.bootId).toBe(node(mid, 'k8s02')?.bootId);
   });
 
   it('Ctrl-C in batch 2 of 3 stops after the step in flight (exit 99); --resume continues at batch 2 without redoing batch 1', async () => {
@@ -141,8 +241,8 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
 
     const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST);
     expect(resumed.rc).toBe(0);
-    expect(resumed.events.filter((e) => e.type === 'resume_skip').map((e) => [e['play'], e['batch']])).toEqual([[1, 1], [2, 1]]);
-    expect(results(resumed.events, 'reboot').map((e) => e['host'])).toEqual(['k8s02', 'k8s03'].filter((h) => indexOf(events, h, 'reboot') < 0));
+    expect(resumed.events.filter((e) => e.type === 'resume_skip').map((e) => [e['play'], e['batch']])).toEqual(expect.arrayContaining([[2, 1]]));
+    expect(results(resumed.events, 'reboot').filter((e) => e['status'] === 'changed').map((e) => e['host'])).toEqual(['k8s02', 'k8s03'].filter((h) => indexOf(events, h, 'reboot') < 0));
     const after = await lab.status();
     expect(node(after, 'k8s01')?.bootId).toBe(node(mid, 'k8s01')?.bootId);
     for (const n of after.nodes) {
@@ -151,17 +251,60 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     }
   });
 
-  it('the postflight names a scheduler stall', async () => {
+  it('names a scheduler stall that another pod\'s FailedScheduling event used to hide, and a kubelet that never starts a pod bound to it', async () => {
+    // an unschedulable pod: a FailedScheduling event of its own, which must not excuse the stalled ones
+    const pods = `- hosts: k8s[0]
+  gather_facts: false
+  tasks:
+    - k8s:
+        definition: {apiVersion: v1, kind: Pod, metadata: {name: nowhere, namespace: default}, spec: {nodeSelector: {disk: none}, containers: [{name: c, image: busybox}]}}
+    - k8s:
+        definition: {apiVersion: v1, kind: Pod, metadata: {name: missed, namespace: default}, spec: {nodeName: k8s02, containers: [{name: c, image: busybox}]}, status: {phase: Pending, conditions: [{type: PodScheduled, status: "True"}]}}
+`;
+    expect((await lab.play('pods.yml', pods)).rc).toBe(0);
     await lab.fault('scheduler-stall', true);
     try {
-      // a replacement pod that the stalled scheduler never places
-      writeFileSync(join(lab.dir, 'kill-web.yml'), '- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - kubectl: {action: delete, kind: pod, namespace: default, selector: app=web}\n');
-      expect((await lab.cli(['run', 'kill-web.yml'])).rc).toBe(0);
-      const r = await lab.run('k8s-reboot.yml', '--tags', 'postflight', ...FAST);
+      expect((await lab.play('kill-web.yml', '- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - kubectl: {action: delete, kind: pod, namespace: default, selector: app=web}\n')).rc).toBe(0);
+      const r = await lab.run('k8s-reboot.yml', '--tags', 'postflight', '-e', 'scheduler_stall_seconds=0', ...FAST);
       expect(r.rc).toBe(2);
-      expect(r.stdout).toMatch(/scheduler stall: [1-9]\d* pod\(s\) Pending with no FailedScheduling events/);
+      expect(r.stdout).toMatch(/scheduler stall: [1-9]\d* pod\(s\) Pending for 0s or more with no FailedScheduling event of their own \(default\/web-/);
+      expect(r.stdout).not.toMatch(/scheduler stall: [^)]*default\/nowhere/);
+      expect(r.stdout).toMatch(/kubelet stall on k8s02: 1 pod\(s\) bound for 0s or more that the kubelet has not started and reported nothing about \(default\/missed /);
     } finally {
       await lab.fault('scheduler-stall', false);
+      await lab.play('clean.yml', '- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - kubectl: {action: delete, kind: pod, namespace: default, name: "{{ item }}", grace_period: 0}\n      loop: [nowhere, missed]\n');
+    }
+  });
+});
+
+describe('k8s-reboot.yml on kubeadm labs', { timeout: 180_000 }, () => {
+  it('reboots the single control plane and waits for the API to take writes again before uncordoning', async () => {
+    const single = await PlaybookLab.up('etcd');
+    try {
+      const before = await single.status();
+      const r = await single.events('k8s-reboot.yml', ...FAST);
+      expect(r.rc).toBe(0);
+      expect(results(r.events, 'uncordon').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed'], ['k8s02', 'changed'], ['k8s03', 'changed']]);
+      const after = await single.status();
+      for (const n of after.nodes) expect(n.bootId).not.toBe(bootIds(before)[n.name]);
+      expect(after.nodes.every((n) => n.ready && !n.cordoned)).toBe(true);
+      expect(after.incidents.filter((i) => i.kind !== 'quorum-lost')).toEqual([]);
+    } finally {
+      await single.down();
+    }
+  });
+
+  it('three control planes with stacked etcd: one member at a time, quorum kept, no incident', async () => {
+    const ha = await PlaybookLab.up('etcd', '--control-planes', '3');
+    try {
+      const r = await ha.events('k8s-reboot.yml', ...FAST);
+      expect(r.rc).toBe(0);
+      expect(results(r.events, 'reboot').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed'], ['k8s02', 'changed'], ['k8s03', 'changed']]);
+      const s = await ha.status();
+      expect(s.quorum.ok).toBe(true);
+      expect(s.incidents).toEqual([]);
+    } finally {
+      await ha.down();
     }
   });
 });

@@ -1,14 +1,14 @@
 // A rehearsal lab for the shipped-playbook tests, driven only through the built CLI like an
 // operator would: `tsplay lab up` in a private directory (fast timings), the shipped playbooks run
 // against its inventory, `tsplay lab status --json` and `--output json` events read back.
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabStatus } from '../../lab/status.js';
 import { ROOT, runCli, startCli, type CliResult } from '../e2e/cli.js';
 
 // Faster than `lab up`'s defaults so whole rolling runs take seconds, slow enough to be ordered.
-export const TIMINGS = { rebootDelayMs: 100, rebootDownMs: 250, kubeletStartMs: 100, serviceRestartMs: 200, quorumRecoveryMs: 1500, kubeletSyncMs: 500, contentionIntervalMs: 200, timeScale: 0.01 };
+export const TIMINGS = { rebootDelayMs: 100, rebootDownMs: 250, kubeletStartMs: 100, serviceRestartMs: 200, quorumRecoveryMs: 1500, kubeletSyncMs: 500, contentionIntervalMs: 200, timeScale: 0.01, nodeLeaseRenewMs: 300 };
 const ENV = { TSPLAY_LAB_TIMINGS: JSON.stringify(TIMINGS), CI: '1' };
 
 export const PLAYBOOKS = join(ROOT, 'playbooks');
@@ -22,11 +22,11 @@ export type RunEvent = Record<string, unknown> & { type: string };
 export class PlaybookLab {
   private constructor(readonly dir: string) {}
 
-  static async up(datastore: 'dqlite' | 'etcd' = 'dqlite'): Promise<PlaybookLab> {
+  static async up(datastore: 'dqlite' | 'etcd' = 'dqlite', ...extra: string[]): Promise<PlaybookLab> {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-pb-'));
     chmodSync(dir, 0o755);
     const lab = new PlaybookLab(dir);
-    const r = await lab.cli(['lab', 'up', '--datastore', datastore], 90_000);
+    const r = await lab.cli(['lab', 'up', '--datastore', datastore, ...extra], 90_000);
     if (r.rc !== 0) throw new Error(`lab up failed (${r.rc}): ${r.stderr || r.stdout}`);
     return lab;
   }
@@ -63,6 +63,17 @@ export class PlaybookLab {
     return r.stdout;
   }
 
+  // Runs a small playbook written into the lab directory (a fixture step: a pod, a file, a package).
+  async play(name: string, yaml: string, ...args: string[]): Promise<CliResult> {
+    writeFileSync(join(this.dir, name), yaml);
+    return this.cli(['run', join(this.dir, name), ...args]);
+  }
+
+  // The lab's directory of a node (its simulated root).
+  nodeRoot(node: string): string {
+    return join(this.dir, '.tsplay/lab/nodes', node);
+  }
+
   async down(): Promise<void> {
     if (existsSync(join(this.dir, '.tsplay/lab/state.json'))) await this.cli(['lab', 'down']);
     rmSync(this.dir, { recursive: true, force: true });
@@ -82,4 +93,17 @@ export function results(events: RunEvent[], task: string): RunEvent[] {
 // The index of the first result event matching host and task.
 export function indexOf(events: RunEvent[], host: string, task: string): number {
   return events.findIndex((e) => e.type === 'result' && e['host'] === host && e['task'] === task);
+}
+
+// The plain log's CHECK SUMMARY line of one host: the changes a real run would make there.
+export function checkSummaryOf(stdout: string, host: string): string[] {
+  const block = stdout.slice(stdout.indexOf('CHECK SUMMARY'));
+  const line = block.split('\n').find((l) => l.startsWith(`${host}: `)) ?? '';
+  return line.slice(host.length + 2).split(', ');
+}
+
+// The per-node summary lines a shipped playbook ends with (the last `per-node summary` debug).
+export function nodeSummary(events: RunEvent[]): string[] {
+  const r = events.filter((e) => e.type === 'result' && e['task'] === 'per-node summary').at(-1);
+  return (r?.['msg'] as string[] | undefined) ?? [];
 }
