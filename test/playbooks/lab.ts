@@ -99,7 +99,24 @@ export function indexOf(events: RunEvent[], host: string, task: string): number 
 export function checkSummaryOf(stdout: string, host: string): string[] {
   const block = stdout.slice(stdout.indexOf('CHECK SUMMARY'));
   const line = block.split('\n').find((l) => l.startsWith(`${host}: `)) ?? '';
-  return line.slice(host.length + 2).split(', ');
+  // split at ", " outside parentheses: task names such as `kubeadm 1.30.14 (unhold, install, hold)`
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  const text = line.slice(host.length + 2);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (depth === 0 && text.startsWith(', ', i)) {
+      out.push(cur);
+      cur = '';
+      i++;
+      continue;
+    }
+    cur += ch;
+  }
+  return cur ? [...out, cur] : out;
 }
 
 // The per-node summary lines a shipped playbook ends with (the last `per-node summary` debug).
