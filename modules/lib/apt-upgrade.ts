@@ -105,11 +105,12 @@ export async function upgradeProbe(host: HostReader, what: UpgradeMode | { packa
       if (res['failed']) return res;
     }
     const again = parseSimulation((await actx.host_.query(upgradeCommand(what, { ...o, allowChangeHeld: false }, true))).stdout);
-    if (again.changes.length === 0) return { ...res, packages: [], msg: `${label}: nothing to upgrade`, _tsplay_report: report([], 'upgraded') };
+    // a cache update alone does not make an upgrade changed (as Ansible's apt upgrade reports it)
+    if (again.changes.length === 0) return { ...res, changed: false, packages: [], msg: `${label}: nothing to upgrade`, _tsplay_report: report([], 'upgraded') };
     const cmd = upgradeCommand(what, o, false);
     const r = await actx.host_.run(cmd, aptEnv(actx));
     if (r.rc !== 0) return { ...res, changed: true, failed: true, rc: r.rc, msg: `'${cmd.display}' failed: ${r.stderr.trim()}`, stdout: r.stdout, stderr: r.stderr };
     return { ...res, changed: true, packages: rows(again.changes), ...kept, stdout: r.stdout, stderr: r.stderr, _tsplay_report: report(again.changes, 'upgraded') };
   };
-  return { changed: true, result: { ...base, changed: true, packages: rows(plan.changes), ...kept }, checkResult: { ...base, changed: true, packages: rows(plan.changes), ...kept, _tsplay_report: report(plan.changes, 'would upgrade') }, diff, apply };
+  return { changed: true, result: { ...base, changed: true, packages: rows(plan.changes), ...kept }, checkResult: { ...base, changed: plan.changes.length > 0, packages: rows(plan.changes), ...kept, _tsplay_report: report(plan.changes, 'would upgrade') }, diff, apply };
 }

@@ -1,10 +1,12 @@
-// playbooks/update/home.yml on the rehearsal lab (microk8s, dqlite) — seed 004 replayed through the
-// built CLI: with "database is locked" contention live, the guarded k8s-dqlite restart is refused on
-// the first node and no other node is touched; without it, each node's args change restarts
-// k8s-dqlite then kubelite on that node alone, one node after the other, and quorum holds.
+// playbooks/update/home.yml on the rehearsal lab (microk8s, dqlite) — incident 004 replayed through the
+// built CLI: the check diff lists the packages the full upgrade would change; with "database is
+// locked" contention live the preflight refuses before anything changes, and (past the preflight) the
+// guarded k8s-dqlite restart is refused on the first node and no other node is touched; without it,
+// each node is upgraded and its args change restarts k8s-dqlite then kubelite on that node alone, one
+// node after the other, quorum holds, and the summary names the packages and the reboot now needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../e2e/cli.js';
-import { indexOf, PlaybookLab, results } from './lab.js';
+import { indexOf, nodeSummary, PlaybookLab, results } from './lab.js';
 
 let lab: PlaybookLab;
 const RESTART = 'restart k8s-dqlite';
@@ -21,17 +23,24 @@ describe('update/home.yml on the lab', { timeout: 180_000 }, () => {
   it('--check shows the args diff and the guarded handler, and changes nothing', async () => {
     const r = await lab.run('update/home.yml', '--check', '--diff');
     expect(r.rc).toBe(0);
-    expect(r.stdout).toContain('PLAY 1 [update k8s nodes]  hosts: k8s (3 hosts)  serial: 1');
+    expect(r.stdout).toContain('PLAY 2 [update k8s nodes]  hosts: k8s (3 hosts)  serial: 1');
     expect(r.stdout).toMatch(/\+--metrics-listen=127\.0\.0\.1:9042/);
+    // the full upgrade's diff lists each package apt-get would change
+    expect(r.stdout).toMatch(/--- before: packages \(apt-get dist-upgrade\)\n\+\+\+ after: packages \(apt-get dist-upgrade\)\n@@ .* @@\n-linux-image-generic 6\.8\.0-45\.45\n\+linux-image-generic 6\.8\.0-49\.49\n\nchanged: \[k8s01\] \(would upgrade 1 package\(s\)\)/);
+    expect(r.stdout).toMatch(/"k8s01: linux-image-generic 6\.8\.0-45\.45 -> 6\.8\.0-49\.49, k8s-dqlite restarted, REBOOT NEEDED, \d+s"/);
     expect(r.stdout).toMatch(/RUNNING HANDLER \[restart k8s-dqlite\]/);
     const again = await lab.run('update/home.yml', '--check');
     expect(again.stdout).toMatch(/TASK \[k8s-dqlite arguments\] \*+\nchanged: \[k8s01\]/);
   });
 
-  it('refuses the dqlite restart while "database is locked" is live: first node fails, nothing else runs', async () => {
+  it('refuses the dqlite restart while "database is locked" is live: the preflight first; past it, the guard on the first node, nothing else runs', async () => {
     await lab.fault('dqlite-lock-contention', true);
     try {
-      const r = await lab.events('update/home.yml', '-e', 'dqlite_guard_wait=1s', '-e', 'dqlite_lock_window=2s');
+      const pre = await lab.events('update/home.yml', '-e', 'dqlite_guard_wait=1s', '-e', 'dqlite_lock_window=2s');
+      expect(pre.rc).toBe(2);
+      expect(results(pre.events, 'no dqlite lock contention on any member right now').map((e) => e['status'])).toContain('failed');
+      expect(pre.events.some((e) => e.type === 'result' && e['status'] === 'changed')).toBe(false);
+      const r = await lab.events('update/home.yml', '--skip-tags', 'preflight', '-e', 'dqlite_guard_wait=1s', '-e', 'dqlite_lock_window=2s');
       expect(r.rc).toBe(2);
       const guard = r.events.filter((e) => e.type === 'guard' && e['status'] === 'tripped');
       expect(guard).toHaveLength(1);
@@ -41,7 +50,7 @@ describe('update/home.yml on the lab', { timeout: 180_000 }, () => {
       expect(restarts.map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'failed']]);
       expect(results(r.events, 'restart kubelite')).toHaveLength(0);
       // no later batch: k8s02 and k8s03 were never touched
-      expect(r.events.some((e) => e.type === 'result' && e['host'] !== 'k8s01')).toBe(false);
+      expect(r.events.some((e) => e.type === 'result' && e['host'] !== 'k8s01' && e['task'] !== 'the summary was printed')).toBe(false);
       expect((await lab.status()).quorum.ok).toBe(true);
     } finally {
       await lab.fault('dqlite-lock-contention', false);
@@ -51,7 +60,7 @@ describe('update/home.yml on the lab', { timeout: 180_000 }, () => {
   });
 
   it('restarts k8s-dqlite then kubelite node by node once the contention is gone', async () => {
-    const r = await lab.events('update/home.yml', '--resume', '-e', 'dqlite_guard_wait=30s', '-e', 'dqlite_lock_window=2s');
+    const r = await lab.events('update/home.yml', '--resume', '--skip-tags', 'preflight', '-e', 'dqlite_guard_wait=30s', '-e', 'dqlite_lock_window=2s');
     expect(r.events.find((e) => e.type === 'notify' && e['resumed'] === true)).toMatchObject({ host: 'k8s01', handlers: [RESTART] });
     expect(r.rc).toBe(0);
     const restarts = results(r.events, RESTART);
@@ -65,8 +74,11 @@ describe('update/home.yml on the lab', { timeout: 180_000 }, () => {
     expect(s.quorum.ok).toBe(true);
     expect(s.nodes.every((n) => n.ready)).toBe(true);
 
+    expect(nodeSummary(r.events)).toEqual(['k8s01', 'k8s02', 'k8s03'].map((h) => expect.stringMatching(new RegExp(`^${h}: (linux-image-generic 6\\.8\\.0-45\\.45 -> 6\\.8\\.0-49\\.49|no package changes), k8s-dqlite restarted, REBOOT NEEDED, \\d+s$`))));
+
     const again = await lab.events('update/home.yml', '-e', 'dqlite_lock_window=2s');
     expect(again.rc).toBe(0);
     expect(results(again.events, RESTART)).toHaveLength(0);
+    expect(again.events.some((e) => e.type === 'result' && e['status'] === 'changed')).toBe(false);
   });
 });
