@@ -128,7 +128,8 @@ async function probeApt(ctx: { host_: HostReader }, args: AptArgs): Promise<Prob
     if (state === 'latest' && pinned.length === 0) {
       const probe = await upgradeProbe(ctx.host_, { packages: expanded.filter((n) => !holds.has(n)) }, o, base, update);
       const kept = expanded.filter((n) => holds.has(n));
-      return kept.length && probe.result ? { ...probe, result: { ...probe.result, kept_back: kept } } : probe;
+      if (!kept.length) return probe;
+      return { ...probe, ...(probe.result ? { result: { ...probe.result, kept_back: kept } } : {}), ...(probe.checkResult ? { checkResult: { ...probe.checkResult, kept_back: kept } } : {}) };
     }
     names.splice(0, names.length, ...expanded, ...pinned);
   }

@@ -20,9 +20,10 @@ export interface Policy {
 
 const FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
 
-// Installed packages among `names` (`dpkg-query -W`; a package dpkg does not know is simply absent).
+// Installed packages among `names` (`dpkg-query -W`; a package dpkg does not know is simply absent);
+// every installed package when `names` is empty.
 export async function readInstalled(host: HostReader, names: string[]): Promise<Map<string, Installed>> {
-  const r = await host.query(sh`dpkg-query -W --showformat=${FORMAT} ${names}`);
+  const r = await host.query(names.length ? sh`dpkg-query -W --showformat=${FORMAT} ${names}` : sh`dpkg-query -W --showformat=${FORMAT}`);
   if (r.rc > 1) throw new Error(`dpkg-query failed (rc ${r.rc}): ${r.stderr.trim()}`);
   const out = new Map<string, Installed>();
   for (const line of r.stdout.split('\n')) {
