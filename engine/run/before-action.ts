@@ -16,6 +16,8 @@ import type { VarScope } from './scope.js';
 
 // Returns the refused result (msg and details) or undefined when the action may run.
 export async function checkBeforeAction(br: BatchRunner, tracker: QuorumTracker, req: BeforeActionRequest): Promise<Vars | undefined> {
+  // a halted run (lost lock, journal not writable) starts no new action, not even a loop's next item
+  if (br.ctx.haltReason) return { msg: `not started: ${br.ctx.haltReason}`, halted: true };
   const disruptions = disruptionsOf(req.mod, req.args);
   for (const d of disruptions) {
     const quorum = tracker.admit(d.apiNode ?? req.target, d.what);

@@ -49,8 +49,8 @@ export interface RunOptions {
   /** asks the operator (--step, confirm:); resolves true for yes */
   confirm?: (question: string, kind: 'step' | 'confirm') => Promise<'yes' | 'no' | 'continue'>;
   step?: boolean;
-  /** take over a run lock left by a crashed run */
-  breakLock?: boolean;
+  /** --break-lock: take over an expired or dead run's lock (true), or the live lock of the run named */
+  breakLock?: boolean | string;
   /** built-in protections relaxed by --allow-unsafe RULE (datastore-guard, reboot-undrained) */
   allowUnsafe?: string[];
 }
@@ -71,7 +71,10 @@ export function newRunId(): string {
 }
 
 /** why the run stopped early */
-export type StopReason = 'batch-failed' | 'any-errors-fatal' | 'max-fail-percentage' | 'interrupted' | 'runtime-error' | 'guard-tripped';
+export type StopReason = 'batch-failed' | 'any-errors-fatal' | 'max-fail-percentage' | 'interrupted' | 'runtime-error' | 'guard-tripped' | 'halted';
+
+/** stops the run before its next task: the run lock was lost, or the journal cannot be written */
+export class HaltRun extends Error {}
 
 export class RunContext {
   readonly stats = new Stats();
@@ -93,6 +96,10 @@ export class RunContext {
   quorumGroups: QuorumGroup[] = [];
   /** the run's identity-based safety (set by runPlaybook) */
   safety!: SafetyRun;
+  /** why the run must stop before its next task (lost lock, journal write failure) */
+  haltReason: string | undefined;
+  /** the run lock once taken: confirmed before each task */
+  lock: { confirm(fresh?: boolean): Promise<string | undefined> } | undefined;
 
   constructor(
     readonly playbook: Playbook,
@@ -115,6 +122,20 @@ export class RunContext {
 
   emit(e: RunEvent): void {
     this.bus.emit(e);
+  }
+
+  // Marks the run to stop before its next task (the first reason wins).
+  halt(reason: string): void {
+    this.haltReason ??= reason;
+  }
+
+  // Throws HaltRun when the run must stop: halted, or the run lock no longer held.
+  async checkRun(): Promise<void> {
+    if (!this.haltReason && this.lock) {
+      const lost = await this.lock.confirm();
+      if (lost) this.halt(lost);
+    }
+    if (this.haltReason) throw new HaltRun(this.haltReason);
   }
 
   get aborted(): boolean {
