@@ -78,7 +78,8 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   if (f['become'] === true) opts.become = true;
   if (typeof f['become-user'] === 'string') opts.becomeUser = f['become-user'];
   if (typeof f['become-method'] === 'string') opts.becomeMethod = f['become-method'];
-  if (f['break-lock'] === true) opts.breakLock = true;
+  if (typeof f['break-lock-run'] === 'string') opts.breakLock = f['break-lock-run'];
+  else if (f['break-lock'] === true) opts.breakLock = true;
   const unsafe = listFlag(f['allow-unsafe']);
   for (const r of unsafe) if (!(UNSAFE_RULES as readonly string[]).includes(r)) throw new UsageError(`argument --allow-unsafe: invalid choice '${r}' (choose from ${UNSAFE_RULES.join(', ')})`, 5);
   if (unsafe.length > 0) opts.allowUnsafe = unsafe;
