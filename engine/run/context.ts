@@ -10,6 +10,8 @@ import type { TagFilter } from '../plan/tags.js';
 import type { QuorumGroup } from '../plan/quorum.js';
 import type { ModuleRegistry } from '../module.js';
 import type { SafetyRun } from './safety/index.js';
+import type { Journal, TaskCheckpoint, TaskIntent } from './journal.js';
+import { Secrets } from './secrets.js';
 
 export interface RunOptions {
   /** the modules tasks resolved to (and runtime includes resolve to) */
@@ -53,10 +55,20 @@ export interface RunOptions {
   breakLock?: boolean | string;
   /** built-in protections relaxed by --allow-unsafe RULE (datastore-guard, reboot-undrained) */
   allowUnsafe?: string[];
+  /** the run journal: intents before disruptive actions, task checkpoints after each task */
+  journal?: Pick<Journal, 'intent' | 'checkpoint' | 'onFailure'>;
 }
 
 export interface ResumePlan {
   from: string;
+  /** the journal of the run being resumed (marked as continued when this run ends) */
+  fromPath?: string;
+  /** --redo-batch: the unfinished batch runs again from its first task */
+  redoBatch?: boolean;
+  /** task level: `play/batch/host` → task key → the task's checkpoint (restored instead of run again) */
+  tasks?: Map<string, Map<string, TaskCheckpoint>>;
+  /** task level: `play/batch/host` → task key → a disruptive action that was in flight when that run stopped */
+  inflight?: Map<string, Map<string, TaskIntent>>;
   /** play → batch → hosts of batches that completed */
   completed: Map<number, Map<number, string[]>>;
   /** `play/batch` → hosts that finished a batch that did not complete */
@@ -80,6 +92,8 @@ export class RunContext {
   readonly stats = new Stats();
   readonly hosts = new Map<string, HostState>();
   readonly bus = new EventBus();
+  /** values no output may show (-e secrets, passwords): masked in every event */
+  readonly secrets = new Secrets();
   readonly pool: ConnectionPool;
   readonly runId: string;
   /** set when a break-play abort (any_errors_fatal / max_fail_percentage) happened */
@@ -108,6 +122,7 @@ export class RunContext {
   ) {
     this.pool = new ConnectionPool(options.transport);
     this.runId = options.runId ?? newRunId();
+    this.secrets.addNamed(options.extraVars);
   }
 
   // The state of a host, created on first use.
@@ -121,7 +136,12 @@ export class RunContext {
   }
 
   emit(e: RunEvent): void {
-    this.bus.emit(e);
+    this.bus.emit(this.secrets.redact(e));
+  }
+
+  // A value with the run's secrets masked (for what leaves the run other than by events).
+  redact<T>(v: T): T {
+    return this.secrets.redact(v);
   }
 
   // Marks the run to stop before its next task (the first reason wins).

@@ -12,6 +12,7 @@ import { createSafety } from './safety/wire.js';
 import { clusterRefOf } from './safety/clusters.js';
 import { VarsBuilder } from './vars.js';
 import { quorumGroups } from '../plan/quorum.js';
+import { PASSWORD_VARS } from './secrets.js';
 
 export interface RunSummary {
   rc: number;
@@ -71,12 +72,28 @@ async function resolveIdentities(ctx: RunContext, vars: VarsBuilder): Promise<vo
   }
 }
 
+// The connection and become passwords of the inventory's hosts are secrets of the run.
+function addPasswords(ctx: RunContext, vars: VarsBuilder): void {
+  for (const h of ctx.inventory.hosts.keys()) {
+    const scope = vars.scope(undefined, h);
+    for (const n of PASSWORD_VARS) {
+      try {
+        ctx.secrets.add(scope.get(n));
+      } catch {
+        /* a password that cannot be templated yet is added when a task uses it */
+      }
+    }
+  }
+}
+
 // Runs the playbook against the inventory, sending every event to the listeners.
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions, listeners: Listener[] = []): Promise<RunSummary> {
   const ctx = new RunContext(playbook, inventory, options);
   for (const l of listeners) ctx.bus.on(l);
   const vars = new VarsBuilder(ctx);
   ctx.quorumGroups = quorumGroups(inventory, playbook.dir);
+  if (options.journal) options.journal.onFailure = (msg) => ctx.halt(`${msg}; every host stops before its next task`);
+  addPasswords(ctx, vars);
   const locks = new RunLocks(ctx, vars);
   ctx.safety = createSafety(ctx, vars, async (c) => {
     if (!ctx.options.check) await locks.forCluster(c);
