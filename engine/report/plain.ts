@@ -77,6 +77,7 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
       case 'result':
       case 'item': {
         if (e.type === 'result' && e.include === true && e.status === 'ok') return;
+        if (e.type === 'result' && e.resumed === true) return o.out(c.cyan(`${e.status === 'skipped' ? 'skipping' : e.status}: ${hostLabel(e.host, e.delegated_to)} (done before; restored by --resume, not run again)`));
         if (e.type === 'result' && Array.isArray(e.result?.['results']) && e.status !== 'skipped') {
           if (e.status === 'ignored') o.out(c.cyan('...ignoring'));
           return;

@@ -41,6 +41,8 @@ interface ResultFields {
   verbose_always?: boolean;
   /** the result of an include_tasks/include_role (the plain log prints `included:` instead) */
   include?: boolean;
+  /** restored by --resume from the run being resumed: the task was not run again */
+  resumed?: boolean;
 }
 
 export type RunEvent =
