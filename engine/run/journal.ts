@@ -4,7 +4,7 @@
 // record is appended whole and fsync'ed; a write that fails is cut back off, the journal stops, and
 // the run is told to halt before its next task. The directory is checked (writable, room) before
 // any host is contacted.
-import { closeSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statfsSync, writeSync, chmodSync, appendFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, closeSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statfsSync, writeSync, chmodSync, appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunEvent } from './events.js';
 import type { Vars } from '../load/model.js';
@@ -88,9 +88,10 @@ export function runsDir(cwd = process.cwd()): string {
 export function checkJournalDir(dir: string): void {
   try {
     // .tsplay keeps its usual mode (the lab lives there too); the runs directory is private
-    mkdirSync(dirname(dir), { recursive: true });
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!existsSync(dirname(dir))) mkdirSync(dirname(dir), { recursive: true });
+    if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
     chmodSync(dir, 0o700);
+    accessSync(dir, constants.W_OK);
   } catch (e) {
     throw new JournalError(`cannot use the run journal directory ${dir}: ${(e as Error).message}`);
   }
@@ -150,7 +151,7 @@ export class Journal {
       } catch {
         /* the reader tolerates a torn last line */
       }
-      this.failure = `${(e as NodeJS.ErrnoException).code ?? ''} ${(e as Error).message}`.trim();
+      this.failure = (e as Error).message;
       this.unwritten++;
       this.onFailure?.(`the run journal ${this.path} cannot be written (${this.failure})`);
       return false;
