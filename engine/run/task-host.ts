@@ -149,8 +149,14 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
   } catch (e) {
     if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
     if (e instanceof TaskError || isExprError(e)) return out(failedStatus(), { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
+    if (abortedBy(e, env)) return out('failed', { failed: true, changed: false, msg: 'interrupted: the action in flight was aborted (Ctrl-C twice)' });
     throw e;
   }
+}
+
+// An action that gave up because the run was aborted (a module's wait throws AbortError): a failure, not a bug.
+function abortedBy(e: unknown, env: TaskEnv): boolean {
+  return env.signal.aborted && e instanceof Error && (e.name === 'AbortError' || (e as NodeJS.ErrnoException).code === 'ABORT_ERR');
 }
 
 function ignoreUnreachable(task: Task, scope: VarScope): Partial<HostOutcome> {
@@ -192,6 +198,7 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
       r = whenHolds(task, iscope) ? await execute(ht, iscope) : { ...SKIPPED };
     } catch (e) {
       if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
+      if (abortedBy(e, env)) return out('failed', { failed: true, changed: false, msg: 'interrupted: the action in flight was aborted (Ctrl-C twice)' });
       if (!(e instanceof TaskError) && !isExprError(e)) throw e;
       r = { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) };
     }
