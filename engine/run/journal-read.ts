@@ -97,7 +97,8 @@ export function readJournal(path: string): JournalState {
         break;
       case 'task':
         add(tasks, hk, String(l['key']), l as unknown as TaskCheckpoint);
-        intents.get(hk)?.delete(String(l['key']));
+        // an action the run aborted keeps its intent (the boot id tells whether a reboot happened)
+        if (l['interrupted'] !== true) intents.get(hk)?.delete(String(l['key']));
         break;
       case 'result':
         results++;

@@ -59,7 +59,10 @@ export class TaskResume {
         if (cp.disruptive?.length) return { status: cp.status as Status, result: { changed: cp.status === 'changed', msg: `done in run ${from}; not run again (its result was not kept)` }, disruptive: cp.disruptive };
         return undefined;
       }
-      if (cp.interrupted && cp.disruptive?.some((k) => !CONVERGING.has(k))) return this.inFlight(env, task, host, scope, { play: this.playNo, batch: this.batchNo, host, key, task: cp.task, kinds: cp.disruptive });
+      if (cp.interrupted && cp.disruptive?.some((k) => !CONVERGING.has(k))) {
+        const intent = this.plan.inflight?.get(hk)?.get(key) ?? { play: this.playNo, batch: this.batchNo, host, key, task: cp.task, kinds: cp.disruptive };
+        return this.inFlight(env, task, host, scope, intent);
+      }
       return undefined;
     }
     const intent = this.plan.inflight?.get(hk)?.get(key);
