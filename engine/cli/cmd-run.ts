@@ -63,7 +63,8 @@ function runStatus(summary: RunSummary, check: boolean): RunStatus {
 // Ends the journal with the run's state, closes the run it resumed, and says how to continue.
 function closeJournal(journal: Journal, summary: RunSummary, options: RunOptions, io: Io, mode: OutputMode): void {
   const status = runStatus(summary, options.check);
-  const whole = journal.close(summary.rc, status, summary.refused ?? summary.ctx.runtimeError);
+  const reason = summary.refused ?? summary.ctx.runtimeError;
+  const whole = journal.close(summary.rc, status, reason === undefined ? undefined : summary.ctx.secrets.text(reason));
   if (options.resume?.fromPath && status !== 'refused' && status !== 'check') markResumed(options.resume.fromPath, summary.runId, status);
   if (!whole) io.err(`[tsplay] the run journal ${journal.path} misses ${journal.missing} record(s): ${journal.failure ?? 'write failed'}`);
   if ((status === 'failed' || status === 'interrupted') && (summary.ctx.stopped || summary.ctx.haltReason) && mode !== 'json') io.err(`[tsplay] run ${summary.runId} recorded in ${journal.path}; continue it with --resume${journal.failure ? ' once the journal can be written again' : ''}`);
