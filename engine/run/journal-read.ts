@@ -38,13 +38,18 @@ export interface JournalState {
 
 const LEGACY: Record<string, RunStatus> = { ok: 'finished', error: 'failed' };
 
+// Whether the process that wrote a journal still runs (same machine; a reused pid that is not tsplay does not count).
 function alive(h: JournalHeader): boolean {
   if (!h.pid || h.host !== hostname()) return false;
   try {
     process.kill(h.pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /tsplay|main\.js|node/.test(readFileSync(`/proc/${h.pid}/cmdline`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 

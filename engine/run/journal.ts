@@ -115,7 +115,6 @@ export class Journal {
   private unwritten = 0;
   private readonly batches = new Map<string, { play: number; batch: number; hosts: string[]; failed: Set<string> }>();
   private open_: { play: number; batch: number } | undefined;
-  results = 0;
 
   // Creates the journal (exclusive, 0600) and writes its header; throws JournalError.
   constructor(header: Omit<JournalHeader, 'kind' | 'started'>, cwd = process.cwd()) {
@@ -182,7 +181,6 @@ export class Journal {
         this.write({ kind: 'batch', play: e.play, batch: e.batch, hosts: e.hosts });
         return;
       case 'result':
-        this.results++;
         this.write({ kind: 'result', play: e.play, batch: e.batch, host: e.host, task: e.task, status: e.status, ...(e.handler ? { handler: true } : {}), ...(e.error ? { error: e.error } : {}) });
         if (e.status === 'failed' || e.status === 'unreachable') this.batches.get(`${e.play}/${e.batch}`)?.failed.add(e.host);
         return;
@@ -204,7 +202,8 @@ export class Journal {
         if (e.status === 'refused' || e.check === 'allow-unsafe') this.write({ kind: 'safety', check: e.check, status: e.status, ...(e.host ? { host: e.host } : {}), ...(e.node ? { node: e.node } : {}), msg: e.msg });
         return;
       case 'error':
-        this.write({ kind: 'error', msg: e.msg });
+      case 'warning':
+        this.write({ kind: e.type, msg: e.msg });
         return;
       case 'recap':
         this.write({ kind: 'recap', stats: e.stats });

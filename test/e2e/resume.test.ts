@@ -98,6 +98,21 @@ describe('resumable runs', () => {
     expect((await runCli([...w.args, '--redo-batch'], { cwd: w.dir })).rc).toBe(5);
   });
 
+  it('a playbook changed since the run is not resumed task by task (tasks are matched by position); --redo-batch still works', async () => {
+    const w = workspace('steps.yml');
+    const copy = join(w.dir, 'steps.yml');
+    writeFileSync(copy, readFileSync(join(FIX, 'steps.yml'), 'utf8'));
+    const args = ['run', copy, ...w.args.slice(2)];
+    writeFileSync(join(w.dir, 'break-n2'), '');
+    expect((await runCli(args, { cwd: w.dir })).rc).toBe(2);
+    rmSync(join(w.dir, 'break-n2'));
+    writeFileSync(copy, readFileSync(copy, 'utf8').replace('  tasks:\n', '  tasks:\n    - name: a new first step\n      debug: {msg: new}\n'));
+    const r = await runCli([...args, '--resume'], { cwd: w.dir });
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toMatch(/the playbook changed since .*--redo-batch/);
+    expect((await runCli([...args, '--resume', '--redo-batch'], { cwd: w.dir })).rc).toBe(0);
+  });
+
   it('stops on SIGINT with exit 99 after the command in flight, then resumes from that batch', async () => {
     const w = workspace();
     writeFileSync(join(w.dir, 'slow-n2'), '');
