@@ -168,6 +168,34 @@ describe.each(['lease', 'file'] as const)('the run lock as a %s, through the CLI
   });
 });
 
+describe('kill -9, then --resume under the dead run\'s lock', () => {
+  it('a --resume refused by the lock leaves a refused journal; --resume --break-lock then continues the killed run, not the refused one', { timeout: 60_000 }, async () => {
+    const s = space('file');
+    s.gate('a', true);
+    const a = s.start('a');
+    await until(() => taken(a.out()), 'run A to take the lock');
+    const idA = runIdOf(a.out());
+    a.child.kill('SIGKILL');
+    await a.done;
+    // as if A ran on another machine: its death cannot be seen from here, its lock is still live
+    const file = join(s.dir, 'var', 'tmp', 'tsplay-run.lock');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"host":"[^"]*"/, '"host":"elsewhere"'));
+    s.gate('a', false);
+    const args = ['run', 'pb.yml', '-i', 'hosts.ini', '-e', `state=${s.dir}`, '-e', 'who=a', '--resume'];
+    const refused = await runCli(args, { cwd: s.dir });
+    expect(refused.rc).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`locked by run ${idA} .*--break-lock ${idA}`));
+    const r = await runCli([...args, '--break-lock', '--output', 'json'], { cwd: s.dir });
+    expect(r.rc).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`"resumed_from":"${idA}"`));
+    expect(r.stdout).toMatch(new RegExp(`took over the live run lock of run ${idA}`));
+    expect(s.work()).toEqual(['a-n1', 'a-n2']);
+    const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: s.dir })).stdout) as { run: string; status: string; resumed_by: string[] }[];
+    expect(runs.map((x) => x.status)).toEqual(['finished', 'refused', 'interrupted']);
+    expect(runs[2]).toMatchObject({ run: idA, resumed_by: [runs[0]?.run] });
+  });
+});
+
 describe('releasing the Lease', () => {
   it('when the API is gone at the end, the run says the lock was NOT released', { timeout: 60_000 }, async () => {
     const other = await startKubeApi({ controllers: false });
