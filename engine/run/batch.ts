@@ -127,6 +127,7 @@ export class BatchRunner implements TaskEnv, RecordScope {
   // Runs one task node on the hosts (tags, meta, includes, run_once, throttle).
   async runTaskNode(task: Task, hosts: HostState[], handler = false): Promise<void> {
     await this.ctx.checkRun();
+    if (this.ctx.aborted) throw new AbortRun('interrupted');
     const first = hosts[0] as HostState;
     const scope0 = this.vars.scope(this.rt, first.name, task);
     if (!handler && !shouldRun(this.tagsOf(task, scope0), this.ctx.options.tags)) return;

@@ -113,7 +113,7 @@ export class RunContext {
   /** why the run must stop before its next task (lost lock, journal write failure) */
   haltReason: string | undefined;
   /** the run lock once taken: confirmed before each task */
-  lock: { confirm(fresh?: boolean): Promise<string | undefined> } | undefined;
+  lock: { confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined> } | undefined;
 
   constructor(
     readonly playbook: Playbook,
@@ -152,8 +152,8 @@ export class RunContext {
   // Throws HaltRun when the run must stop: halted, or the run lock no longer held.
   async checkRun(): Promise<void> {
     if (!this.haltReason && this.lock) {
-      const lost = await this.lock.confirm();
-      if (lost) this.halt(lost);
+      const lost = await this.lock.confirm(false, this.options.stop ?? this.options.signal);
+      if (lost && !this.aborted) this.halt(lost);
     }
     if (this.haltReason) throw new HaltRun(this.haltReason);
   }

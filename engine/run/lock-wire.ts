@@ -60,7 +60,7 @@ export class RunLocks {
   // Before a cluster's disruption: take its Lease the first time, afterwards confirm the lock held.
   async forCluster(c: Cluster): Promise<void> {
     if (this.held) {
-      const lost = await this.held.confirm(true);
+      const lost = await this.held.confirm(true, this.ctx.options.stop ?? this.ctx.options.signal);
       if (lost) throw new LockError(lost);
       return;
     }

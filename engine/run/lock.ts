@@ -2,9 +2,11 @@
 // Kubernetes Lease (lock-lease.ts) or, for a quorum group without an API, a lock file on the
 // group's first host (lock-file.ts). Either is taken atomically, renewed every quarter of its
 // lifetime only while this run still holds it, confirmed before each task (and afresh before each
-// disruption), and released only if still ours. A run that finds it lost the lock stops.
+// disruption), and released only if still ours. A run that finds it lost the lock stops; past
+// its lifetime without a renewal it acts only once a renewal proves nobody took it meanwhile.
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const LEASE_NAME = 'tsplay-run-lock';
 const DEFAULT_TTL_S = 120;
@@ -52,8 +54,9 @@ export interface HeldLock {
   where: string;
   /** why the lock is no longer this run's, once known */
   readonly lost: string | undefined;
-  /** undefined while the lock is still held; renews first when the last confirmation is old (or `fresh`) */
-  confirm(fresh?: boolean): Promise<string | undefined>;
+  /** undefined while the lock is still held; renews first when the last confirmation is old (or
+   * `fresh`); past the lifetime it waits (bounded, until `signal`) for a renewal to prove it still held */
+  confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined>;
   /** releases it if still ours; says truthfully what happened */
   release(): Promise<{ released: boolean; msg: string }>;
 }
@@ -170,13 +173,20 @@ export class RunLock implements HeldLock {
     return this.inflight;
   }
 
-  async confirm(fresh = false): Promise<string | undefined> {
+  async confirm(fresh = false, signal?: AbortSignal): Promise<string | undefined> {
     if (this.lost || this.done) return this.lost ?? `the run lock (${this.where}) was released`;
     if (!fresh && Date.now() - this.confirmedAt < this.ttlMs / 4) return undefined;
     await this.renew();
-    if (this.lost) return this.lost;
+    // Past its lifetime another run may have taken it: act only once a renewal proves it was not
+    // (a renewal is a compare-and-swap with this run's last write). Wait for that (the API of a
+    // rebooting control plane comes back), bounded.
+    const until = Date.now() + Math.max(60_000, this.ttlMs * 5);
+    while (!this.lost && Date.now() - this.confirmedAt >= this.ttlMs && Date.now() < until && !signal?.aborted) {
+      await sleep(Math.min(2000, this.ttlMs / 4), undefined, signal ? { signal } : {}).catch(() => undefined);
+      await this.renew();
+    }
+    if (this.lost || signal?.aborted) return this.lost ?? 'interrupted';
     const age = Date.now() - this.confirmedAt;
-    // past its lifetime without a renewal: another run may have taken it meanwhile
     if (age >= this.ttlMs) this.lose(`the run lock (${this.where}) could not be renewed for ${Math.round(age / 1000)}s, longer than its ${Math.round(this.ttlMs / 1000)}s lifetime: ${this.lastError ?? 'no answer'}`);
     return this.lost;
   }

@@ -182,3 +182,27 @@ describe('judgeHolder', () => {
     expect(judgeHolder(undefined, '{"ru', me, { breakLock: true }, 'f')).toMatchObject({ take: true });
   });
 });
+
+describe('past its lifetime without a renewal', () => {
+  it('the holder waits for the API and keeps the lock when nobody took it meanwhile (a renewal is a compare-and-swap)', { timeout: 30_000 }, async () => {
+    let down = false;
+    const flaky = await startKubeApi({ controllers: false, intercept: (_req, res) => {
+      if (!down) return false;
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', code: 503, message: 'the control plane is rebooting' }));
+      return true;
+    } });
+    const c = new KubeClient(loadKubeconfig({ text: flaky.kubeconfig() }), { timeoutMs: 1000, retry: { budgetMs: 100, minDelayMs: 20, maxDelayMs: 50 } });
+    const o = opts({ ttlS: 2 });
+    const l = await leaseLock(c, owner('runW'), o);
+    down = true;
+    await new Promise((r) => setTimeout(r, 2300));
+    setTimeout(() => (down = false), 1500);
+    const t0 = Date.now();
+    expect(await l.confirm()).toBeUndefined();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(o.losses).toEqual([]);
+    expect((await l.release()).released).toBe(true);
+    await flaky.close();
+  });
+});
