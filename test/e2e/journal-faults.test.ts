@@ -80,6 +80,8 @@ describe.skipIf(!MOUNT)('the journal on a full or read-only filesystem', () => {
     const dir = join(w.dir, '.tsplay', 'runs');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const journal = join(dir, readdirSync(dir)[0] as string);
+    // the run is quiet: n2's one-off step fully recorded (its notification is the last record), 'may fail' waiting
+    await until(() => /"kind":"notify","play":1,"batch":2,"host":"n2"/.test(readFileSync(journal, 'utf8')), "n2's records");
     expect(statSync(journal).mode & 0o777).toBe(0o600);
     // the journal's last page has room for a few more lines: pad it to the page's end (blank lines
     // are skipped by readers), so its next record needs a page the full disk cannot give
