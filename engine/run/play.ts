@@ -112,6 +112,7 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
       ctx.emit({ type: 'resume_skip', play: playNo, batch: b + 1, hosts: batch });
       continue;
     }
+    await ctx.checkRun();
     rt.batch = batch;
     const finished = resume?.okHosts.get(`${playNo}/${b + 1}`);
     const states = batch.map((h) => ctx.host(h)).filter((s) => !s.failed && !s.unreachable && !finished?.has(s.name));
