@@ -5,7 +5,7 @@ import type { Playbook } from '../load/model.js';
 import { AbortRun, RunError } from './batch.js';
 import { HaltRun, RunContext, type RunOptions } from './context.js';
 import type { Listener } from './events.js';
-import { playHosts, runPlay } from './play.js';
+import { plannedHosts, runPlay } from './play.js';
 import { LockError } from './lock.js';
 import { RunLocks } from './lock-wire.js';
 import { createSafety } from './safety/wire.js';
@@ -36,13 +36,7 @@ export function exitCode(ctx: RunContext): number {
 // Takes the run lock when a play touches a quorum group (not in check mode).
 async function takeLock(ctx: RunContext, vars: VarsBuilder, locks: RunLocks): Promise<void> {
   if (ctx.options.check || ctx.quorumGroups.length === 0) return;
-  for (const play of ctx.playbook.plays) {
-    let hosts: string[];
-    try {
-      hosts = playHosts(ctx, vars, play).hosts;
-    } catch {
-      continue;
-    }
+  for (const { play, hosts } of plannedHosts(ctx, vars)) {
     const group = ctx.quorumGroups.find((g) => hosts.some((h) => g.members.includes(h)));
     if (!group) continue;
     await locks.forGroup(group, { play, allHosts: hosts, patternHosts: hosts, batch: [], varsFiles: {} });
@@ -54,13 +48,7 @@ async function takeLock(ctx: RunContext, vars: VarsBuilder, locks: RunLocks): Pr
 // names (tsplay_kubeconfig) or to a declared quorum group; others resolve when first disrupted.
 async function resolveIdentities(ctx: RunContext, vars: VarsBuilder): Promise<void> {
   const hosts = new Set<string>();
-  for (const play of ctx.playbook.plays) {
-    let list: string[];
-    try {
-      list = playHosts(ctx, vars, play).hosts;
-    } catch {
-      continue;
-    }
+  for (const { hosts: list } of plannedHosts(ctx, vars)) {
     for (const h of list) if (clusterRefOf(vars.scope(undefined, h)) || ctx.quorumGroups.some((g) => g.members.includes(h))) hosts.add(h);
   }
   if (hosts.size === 0) return;
