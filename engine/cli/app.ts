@@ -21,9 +21,10 @@ const HELP = `usage: tsplay <command> [options]
 
 commands:
   run PLAYBOOK        run a playbook   (-i INVENTORY -l PATTERN -t TAGS --skip-tags TAGS -C --check
-                      -D --diff -e K=V|@file -f FORKS --output auto|plain|tui|json --resume
+                      -D --diff -e K=V|@file -f FORKS --output auto|plain|tui|json
                       -c local|ssh -u USER --private-key FILE -b --become-user USER -T SECONDS
-                      --force-handlers --step --yes --break-lock --allow-unsafe RULE -v
+                      --resume [RUN] --redo-batch --break-lock [RUN] --allow-unsafe RULE
+                      --force-handlers --step --yes -v
                       --webhook URL --pushgateway URL (notify a Slack-compatible webhook, a Pushgateway)
                       --syntax-check --list-hosts --list-tasks --list-tags)
   validate PLAYBOOK   report every error in the playbook and inventory; contacts no host

@@ -32,6 +32,8 @@ export const RUN_OPTIONS = {
   'become-method': { type: 'string' },
   'private-key': { type: 'string' },
   'break-lock': { type: 'boolean' },
+  'break-lock-run': { type: 'string' },
+  'redo-batch': { type: 'boolean' },
   'allow-unsafe': { type: 'string', multiple: true },
   webhook: { type: 'string' },
   pushgateway: { type: 'string' },
@@ -64,7 +66,12 @@ export interface ParsedArgs {
 
 // Parses argv into a command, its positionals and flags; unknown flags are usage errors (exit 2).
 export function parseCli(argv: string[]): ParsedArgs {
-  argv = argv.flatMap((a, i) => (a === '--resume' && RUN_ID.test(argv[i + 1] ?? '') ? ['--resume', '--resume-run'] : [a]));
+  // `--resume RUN`, `--break-lock RUN` and `--break-lock=RUN` name a run
+  argv = argv.flatMap((a, i) => {
+    if ((a === '--resume' || a === '--break-lock') && RUN_ID.test(argv[i + 1] ?? '')) return [a, `${a}-run`];
+    if (a.startsWith('--break-lock=')) return ['--break-lock', '--break-lock-run', a.slice('--break-lock='.length)];
+    return [a];
+  });
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: RUN_OPTIONS, allowPositionals: true, strict: true });

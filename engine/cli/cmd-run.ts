@@ -1,5 +1,8 @@
-// `tsplay run`: load, validate (nothing runs if anything is wrong), then execute with the
-// chosen reporter and return ansible-playbook's exit code.
+// `tsplay run`: load, validate (nothing runs if anything is wrong), open the run journal (nothing
+// runs if it cannot be written), then execute with the chosen reporter and return
+// ansible-playbook's exit code; the journal ends with the run's state.
+import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { builtinModules } from '../../modules/index.js';
 import { formatDiagnostics } from '../source/format.js';
 import { limitHosts } from '../inventory/index.js';
@@ -15,10 +18,11 @@ import { loadConfig, parseExtraVars } from './config.js';
 import { hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
 import type { Io } from './app.js';
 import { registerTransports } from './transports.js';
-import { openJournal } from '../run/journal.js';
+import { Journal, JournalError, markResumed, type RunStatus } from '../run/journal.js';
 import { newRunId } from '../run/context.js';
+import type { RunSummary } from '../run/playbook.js';
 import { formatPlan } from '../report/plan.js';
-import { resumePlan } from './resume.js';
+import { playbookSha, resumePlan } from './resume.js';
 import { UNSAFE_RULES } from '../run/safety/index.js';
 import { notifyListener, type NotifyTargets } from '../report/notify-send.js';
 import { groupVars, type Inventory } from '../inventory/index.js';
@@ -47,6 +51,34 @@ function confirmer(args: ParsedArgs, io: Io): NonNullable<RunOptions['confirm']>
 // The options worth recording in the run journal (no secrets from -e).
 function journalOptions(o: RunOptions): Record<string, unknown> {
   return { check: o.check, diff: o.diff, forks: o.forks, tags: o.tags, limit: o.limit, extra_vars: Object.keys(o.extraVars), ...(o.allowUnsafe ? { allow_unsafe: o.allowUnsafe } : {}) };
+}
+
+// The run's final state for its journal.
+function runStatus(summary: RunSummary, check: boolean): RunStatus {
+  if (summary.refused) return 'refused';
+  if (check) return 'check';
+  if (summary.rc === 0) return 'finished';
+  if (summary.rc === 99 || summary.ctx.stopped === 'halted') return 'interrupted';
+  return 'failed';
+}
+
+// Ends the journal with the run's state, closes the run it resumed, and says how to continue.
+function closeJournal(journal: Journal, summary: RunSummary, options: RunOptions, io: Io, mode: OutputMode): void {
+  const status = runStatus(summary, options.check);
+  const reason = summary.refused ?? summary.ctx.runtimeError;
+  const whole = journal.close(summary.rc, status, reason === undefined ? undefined : summary.ctx.secrets.text(reason));
+  if (options.resume?.fromPath && status !== 'refused' && status !== 'check') markResumed(options.resume.fromPath, summary.runId, status);
+  if (!whole) io.err(`[tsplay] the run journal ${journal.path} misses ${journal.missing} record(s): ${journal.failure ?? 'write failed'}`);
+  if ((status === 'failed' || status === 'interrupted') && (summary.ctx.stopped || summary.ctx.haltReason) && mode !== 'json') io.err(`[tsplay] run ${summary.runId} recorded in ${journal.path}; continue it with --resume${journal.failure ? ' once the journal can be written again' : ''}`);
+}
+
+// A run refused before anything ran (an invalid playbook or inventory) is journaled as refused, if it can be.
+function recordRefused(playbook: string, inventory: string[], o: RunOptions, rc: number, reason: string): void {
+  try {
+    new Journal({ run: newRunId(), playbook: resolvePath(playbook), inventory, options: journalOptions(o), check: o.check, host: hostname(), pid: process.pid }).close(rc, 'refused', reason);
+  } catch {
+    /* the diagnostics were printed; the journal is a courtesy here */
+  }
 }
 
 export type OutputMode = 'plain' | 'tui' | 'json';
@@ -80,7 +112,8 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   if (f['become'] === true) opts.become = true;
   if (typeof f['become-user'] === 'string') opts.becomeUser = f['become-user'];
   if (typeof f['become-method'] === 'string') opts.becomeMethod = f['become-method'];
-  if (f['break-lock'] === true) opts.breakLock = true;
+  if (typeof f['break-lock-run'] === 'string') opts.breakLock = f['break-lock-run'];
+  else if (f['break-lock'] === true) opts.breakLock = true;
   const unsafe = listFlag(f['allow-unsafe']);
   for (const r of unsafe) if (!(UNSAFE_RULES as readonly string[]).includes(r)) throw new UsageError(`argument --allow-unsafe: invalid choice '${r}' (choose from ${UNSAFE_RULES.join(', ')})`, 5);
   if (unsafe.length > 0) opts.allowUnsafe = unsafe;
@@ -122,7 +155,9 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const prep = prepare({ playbook: pbPath, sources, extraVars: options.extraVars, rolesPath: cfg.rolesPath, modules: options.modules, tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
   if (hasErrors(prep.diagnostics) || !prep.playbook || !prep.inventory) {
     io.err(formatDiagnostics(prep.diagnostics, { color: io.isTTY && !io.env['NO_COLOR'] }));
-    return validationExit(prep.diagnostics);
+    const rc = validationExit(prep.diagnostics);
+    if (args.flags['syntax-check'] !== true) recordRefused(pbPath, prep.inventory?.sources ?? sources, options, rc, 'the playbook or inventory is invalid');
+    return rc;
   }
   for (const d of prep.diagnostics) io.err(formatDiagnostics([d], { color: false }));
   const list = { hosts: args.flags['list-hosts'] === true, tasks: args.flags['list-tasks'] === true, tags: args.flags['list-tags'] === true };
@@ -140,9 +175,20 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     }
   }
   await registerTransports();
+  const sha = playbookSha(prep.playbook.shapes.map((x) => ({ path: x.file.path, text: x.file.text })));
   if (args.flags['resume'] === true || typeof args.flags['resume-run'] === 'string') {
-    options.resume = resumePlan(pbPath, prep.inventory.sources, typeof args.flags['resume-run'] === 'string' ? args.flags['resume-run'] : undefined);
+    options.resume = resumePlan(pbPath, prep.inventory.sources, typeof args.flags['resume-run'] === 'string' ? args.flags['resume-run'] : undefined, { redoBatch: args.flags['redo-batch'] === true, sha });
+  } else if (args.flags['redo-batch'] === true) throw new UsageError('--redo-batch goes with --resume', 5);
+  // the journal first: nothing is contacted unless the run can be recorded
+  let journal: Journal;
+  try {
+    journal = new Journal({ run: options.runId ?? (options.runId = newRunId()), playbook: prep.playbook.file, inventory: prep.inventory.sources, options: journalOptions(options), check: options.check, host: hostname(), pid: process.pid, playbook_sha: sha, ...(options.resume ? { resumed_from: options.resume.from } : {}), ...(options.resume?.redoBatch ? { redo_batch: true } : {}) });
+  } catch (e) {
+    if (!(e instanceof JournalError)) throw e;
+    io.err(`ERROR! ${e.message}; nothing was run (free some space, or fix the permissions of .tsplay/runs)`);
+    return 1;
   }
+  options.journal = journal;
   if (prep.plan) options.planSummary = { plays: prep.plan.plays.map((p) => ({ name: p.name, hosts: p.hosts.length, batches: p.batches.length, tasks: p.tasks.length })) };
   if (options.check && mode !== 'json' && prep.plan) io.out(formatPlan(prep.plan, { color: io.isTTY && !io.env['NO_COLOR'], tags: options.tags.only, skipTags: options.tags.skip, ...(options.limit ? { limit: options.limit } : {}), safety: { ...(options.allowUnsafe ? { allowUnsafe: options.allowUnsafe } : {}) } }) + '\n');
   const ask = confirmer(args, io);
@@ -178,7 +224,6 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     } else hard.abort();
   };
   process.on('SIGINT', onSigint);
-  const journal = openJournal({ run: options.runId ?? (options.runId = newRunId()), playbook: prep.playbook.file, inventory: prep.inventory.sources, options: journalOptions(options), ...(options.resume ? { resumed_from: options.resume.from } : {}) });
   listeners.push(journal.listener);
   const targets = notifyTargets(args, io, prep.inventory);
   const notify = targets.webhook || targets.pushgateway ? notifyListener(targets, { warn: (m) => io.err(`[tsplay] ${m}`) }) : undefined;
@@ -188,11 +233,10 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     await notify?.flush();
     await tui?.finish();
     if (summaryOfCheck) io.out(summaryOfCheck.text({ color: io.isTTY && !io.env['NO_COLOR'] }));
-    journal.close(summary.rc, summary.rc === 99 ? 'interrupted' : summary.rc === 0 ? 'ok' : summary.ctx.runtimeError ? 'error' : 'failed');
-    if (summary.rc !== 0 && summary.rc !== 1 && mode !== 'json' && summary.ctx.stopped) io.err(`[tsplay] run ${summary.runId} recorded in ${journal.path}; continue it with --resume`);
+    closeJournal(journal, summary, options, io, mode);
     return summary.rc;
   } catch (e) {
-    journal.close(250, 'error');
+    journal.close(250, 'failed', `internal error: ${(e as Error).message}`);
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,23 +1,41 @@
-// `tsplay runs`: recent runs from .tsplay/runs with their outcome and how far they got.
-import { listRuns } from '../run/journal.js';
+// `tsplay runs`: recent runs from .tsplay/runs with their state (finished, failed, interrupted,
+// refused, check, running), how far they got, and the chain of resumed runs.
+import { listRuns, type JournalState } from '../run/journal-read.js';
 import type { ParsedArgs } from './args.js';
 import type { Io } from './app.js';
+
+function statusText(r: JournalState): string {
+  if (r.end) return `${r.status} (${r.end.rc})`;
+  return r.status === 'interrupted' ? 'interrupted (killed)' : r.status;
+}
+
+function chain(r: JournalState): string {
+  const parts: string[] = [];
+  if (r.header.resumed_from) parts.push(`resumes ${r.header.resumed_from}`);
+  if (r.resumedBy.length > 0) parts.push(`resumed by ${r.resumedBy.join(', ')}`);
+  if (r.torn) parts.push('last record cut');
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
 
 export async function cmdRuns(args: ParsedArgs, io: Io): Promise<number> {
   const runs = listRuns().slice(0, 20);
   if (args.flags['json']) {
-    io.out(JSON.stringify(runs.map((r) => ({ run: r.header.run, playbook: r.header.playbook, started: r.header.started, status: r.end?.status ?? 'unfinished', rc: r.end?.rc, batches: r.batches })), null, 2));
+    const out = runs.map((r) => ({
+      run: r.header.run, playbook: r.header.playbook, started: r.header.started, status: r.status, rc: r.end?.rc, check: r.header.check === true,
+      ...(r.end?.reason ? { reason: r.end.reason } : {}), resumed_from: r.header.resumed_from, resumed_by: r.resumedBy, ...(r.torn ? { torn: true } : {}),
+      batches: r.batches.map((b) => ({ play: b.play, batch: b.batch, hosts: b.hosts, ok: b.ok, complete: b.complete })),
+    }));
+    io.out(JSON.stringify(out, null, 2));
     return 0;
   }
   if (runs.length === 0) {
     io.out('no runs recorded yet (.tsplay/runs is empty)');
     return 0;
   }
-  io.out(`${'RUN'.padEnd(26)} ${'STARTED'.padEnd(20)} ${'STATUS'.padEnd(12)} ${'BATCHES'.padEnd(9)} PLAYBOOK`);
+  io.out(`${'RUN'.padEnd(23)} ${'STARTED'.padEnd(19)} ${'STATUS'.padEnd(20)} ${'BATCHES'.padEnd(7)} PLAYBOOK`);
   for (const r of runs) {
     const done = r.batches.filter((b) => b.complete).length;
-    const status = r.end ? `${r.end.status} (${r.end.rc})` : 'unfinished';
-    io.out(`${r.header.run.padEnd(26)} ${r.header.started.slice(0, 19).replace('T', ' ').padEnd(20)} ${status.padEnd(12)} ${`${done}/${r.batches.length}`.padEnd(9)} ${r.header.playbook}${r.header.resumed_from ? ` (resumes ${r.header.resumed_from})` : ''}`);
+    io.out(`${r.header.run.padEnd(23)} ${r.header.started.slice(0, 19).replace('T', ' ').padEnd(19)} ${statusText(r).padEnd(20)} ${`${done}/${r.batches.length}`.padEnd(7)} ${r.header.playbook}${chain(r)}`);
   }
   return 0;
 }

@@ -1,10 +1,12 @@
 // A small Kubernetes API client for tsplay's kubectl module and guards: typed verbs over REST paths,
-// evictions with their PDB outcome, and watch streams. Built on node:http/node:https only.
+// evictions with their PDB outcome, and watch streams; transient failures are retried (retry.ts).
+// Built on node:http/node:https only.
 import { KubeApiError } from './errors.js';
 import type { KubeTarget } from './kubeconfig.js';
 import { KUBE_RESOURCES, apiVersionOf, resourcePath, type KubeResource } from './resources.js';
 import { Transport, type RawResponse } from './transport.js';
 import { readWatch, type WatchEvent, type WatchEnd } from './watch.js';
+import { defaultRetry, withRetry, type RetryPolicy } from './retry.js';
 
 type Obj = Record<string, any>;
 
@@ -13,6 +15,18 @@ export interface RequestOptions {
   contentType?: string;
   query?: Record<string, string>;
   accept?: string;
+  /** false: one attempt only; a policy: this one instead of the client's */
+  retry?: false | RetryPolicy;
+}
+
+// Options of the client.
+export interface ClientOptions {
+  /** per request (default 30 s) */
+  timeoutMs?: number;
+  /** transient failures: the policy, or false for one attempt only (default: defaultRetry()) */
+  retry?: false | Partial<RetryPolicy>;
+  /** stops retrying (the run was interrupted) */
+  signal?: AbortSignal;
 }
 
 // Options of list().
@@ -51,16 +65,25 @@ export class KubeClient {
   readonly target: KubeTarget;
   private readonly transport: Transport;
   private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy | false;
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(target: KubeTarget, opts: { timeoutMs?: number } = {}) {
+  constructor(target: KubeTarget, opts: ClientOptions = {}) {
     this.target = target;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.retry = opts.retry === false ? false : { ...defaultRetry(), ...opts.retry };
+    this.signal = opts.signal;
     this.transport = new Transport(target);
   }
 
-  // Send one request. Resolves for every HTTP status; throws KubeTransportError when the server cannot be reached.
+  // Send one request, retrying transient failures (429/5xx, refused, reset) within the retry budget.
+  // Resolves for every HTTP status; throws KubeTransportError when the server cannot be reached.
   async request(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<RawResponse> {
-    return this.transport.send({ method, path, body, query: opts.query, contentType: opts.contentType, accept: opts.accept, timeoutMs: this.timeoutMs });
+    const send = () => this.transport.send({ method, path, body, query: opts.query, contentType: opts.contentType, accept: opts.accept, timeoutMs: this.timeoutMs });
+    let policy = opts.retry === undefined ? this.retry : opts.retry;
+    // a 429 from an eviction is a PodDisruptionBudget saying no (the drain decides when to ask again), not overload
+    if (policy && method === 'POST' && /\/eviction$/.test(path)) policy = { ...policy, statuses: policy.statuses.filter((s) => s !== 429) };
+    return policy === false ? send() : withRetry(method, send, policy, this.signal);
   }
 
   // The REST path of a resource; namespaced resources default to the context's namespace.

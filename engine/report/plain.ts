@@ -52,6 +52,8 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
         else if (e.status === 'waiting') o.err(c.yellow(`[GUARD] ${e.host}: waiting for ${e.condition} to clear (${e.remaining_s ?? 0}s left): ${(e.evidence ?? '').split('\n')[0]}`));
         return;
       case 'lock':
+        if (e.status === 'lost') return o.err(c.red(`[tsplay] run lock LOST: ${e.msg ?? e.where}`));
+        if (e.status === 'not-released') return o.err(c.red(`[tsplay] run lock ${e.msg ?? `${e.where} NOT released`}`));
         return o.err(c.dim(`[tsplay] run lock ${e.status}: ${e.where}`));
       case 'safety':
         if (e.status === 'refused') return o.err(c.red(`[SAFETY] ${e.check}${e.host ? ` ${e.host}` : ''}: ${e.msg}`));
@@ -77,6 +79,7 @@ export function plainReporter(o: PlainOptions): (e: RunEvent) => void {
       case 'result':
       case 'item': {
         if (e.type === 'result' && e.include === true && e.status === 'ok') return;
+        if (e.type === 'result' && e.resumed === true) return o.out(c.cyan(`${e.status === 'skipped' ? 'skipping' : e.status}: ${hostLabel(e.host, e.delegated_to)} (done before; restored by --resume, not run again)`));
         if (e.type === 'result' && Array.isArray(e.result?.['results']) && e.status !== 'skipped') {
           if (e.status === 'ignored') o.out(c.cyan('...ignoring'));
           return;

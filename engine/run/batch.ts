@@ -20,6 +20,7 @@ import { runInclude } from './include.js';
 import { flushHandlers, notify } from './handlers.js';
 import { BatchRecord, type RecordScope } from './record.js';
 import { renderText } from './render.js';
+import { TaskResume, type Restored } from './resume-tasks.js';
 
 /** stops the batch (meta end_batch) */
 export class EndBatch extends Error {}
@@ -39,6 +40,10 @@ export class BatchRunner implements TaskEnv, RecordScope {
   /** the bookkeeping: events, stats, register, facts, inventory, notifications */
   readonly record: BatchRecord;
   private readonly tracker: QuorumTracker;
+  /** task keys and --resume at task level */
+  private readonly resume: TaskResume;
+  /** `host/key` → the kinds of disruption a task's action caused (for its checkpoint) */
+  readonly disrupted = new Map<string, string[]>();
 
   constructor(
     readonly ctx: RunContext,
@@ -51,6 +56,17 @@ export class BatchRunner implements TaskEnv, RecordScope {
     this.signal = ctx.options.signal ?? new AbortController().signal;
     this.tracker = new QuorumTracker(ctx.quorumGroups);
     this.record = new BatchRecord(this);
+    this.resume = new TaskResume(ctx, ctx.options.resume, playNo, batchNo);
+  }
+
+  // TaskEnv: the key of the next run of a task on a host in this batch.
+  taskKey(host: string, task: Task): string {
+    return this.resume.key(host, task);
+  }
+
+  // TaskEnv: the outcome restored from the run being resumed, or undefined to run the task.
+  restoreTask(task: Task, host: string, key: string, scope: VarScope): Promise<Restored | undefined> {
+    return this.resume.restore(this, task, host, key, scope);
   }
 
   // Runs a section (pre_tasks, roles+tasks, post_tasks); failures left pending become final.
@@ -110,6 +126,8 @@ export class BatchRunner implements TaskEnv, RecordScope {
 
   // Runs one task node on the hosts (tags, meta, includes, run_once, throttle).
   async runTaskNode(task: Task, hosts: HostState[], handler = false): Promise<void> {
+    await this.ctx.checkRun();
+    if (this.ctx.aborted) throw new AbortRun('interrupted');
     const first = hosts[0] as HostState;
     const scope0 = this.vars.scope(this.rt, first.name, task);
     if (!handler && !shouldRun(this.tagsOf(task, scope0), this.ctx.options.tags)) return;
@@ -186,9 +204,9 @@ export class BatchRunner implements TaskEnv, RecordScope {
     return recordAfterAction(this, req, result);
   }
 
-  // RecordScope: a changed task notifies its handlers for a host.
-  notify(task: Task, receiver: HostState, forHost: string): void {
-    notify(this, task, receiver, forHost);
+  // RecordScope: a changed task notifies its handlers for a host (resumed: a restored task's notification).
+  notify(task: Task, receiver: HostState, forHost: string, resumed = false): void {
+    notify(this, task, receiver, forHost, resumed);
   }
 
   // Handler flush for the given hosts (or every live host of the batch).

@@ -13,9 +13,13 @@ import { evaluateGuard } from './guards.js';
 import type { AdmitRequest } from './safety/index.js';
 import { targetSpec, type BeforeActionRequest } from './task-env.js';
 import type { VarScope } from './scope.js';
+import { BOOT_ID, readBootId } from './resume-tasks.js';
+import { CENSORED } from './record.js';
 
 // Returns the refused result (msg and details) or undefined when the action may run.
 export async function checkBeforeAction(br: BatchRunner, tracker: QuorumTracker, req: BeforeActionRequest): Promise<Vars | undefined> {
+  // a halted run (lost lock, journal not writable) starts no new action, not even a loop's next item
+  if (br.ctx.haltReason) return { msg: `not started: ${br.ctx.haltReason}`, halted: true };
   const disruptions = disruptionsOf(req.mod, req.args);
   for (const d of disruptions) {
     const quorum = tracker.admit(d.apiNode ?? req.target, d.what);
@@ -30,6 +34,24 @@ export async function checkBeforeAction(br: BatchRunner, tracker: QuorumTracker,
       return refusal;
     }
   }
+  if (disruptions.length > 0 && !req.checkMode) return writeIntent(br, req, [...new Set(disruptions.map((d) => d.kind))]);
+  return undefined;
+}
+
+// Write-ahead: the journal records that a disruptive action starts (with the target's boot id before
+// a reboot) — or the action does not start, and the run halts.
+async function writeIntent(br: BatchRunner, req: BeforeActionRequest, kinds: string[]): Promise<Vars | undefined> {
+  const j = br.ctx.options.journal;
+  if (!j || !req.key) return undefined;
+  const bootCmd = typeof req.args['boot_time_command'] === 'string' ? req.args['boot_time_command'] : BOOT_ID;
+  const boot = kinds.includes('reboot') ? await readBootId(br, req.target, req.host, req.scope, bootCmd) : undefined;
+  try {
+    j.intent({ play: br.playNo, batch: br.batchNo, host: req.host, key: req.key, task: br.ctx.secrets.text(req.task.name ?? req.task.action), kinds, ...(req.target !== req.host ? { target: req.target } : {}), ...(boot ? { boot, boot_cmd: bootCmd } : {}) });
+  } catch (e) {
+    br.ctx.halt((e as Error).message);
+    return { msg: `not started: ${(e as Error).message}`, halted: true };
+  }
+  br.disrupted.set(`${req.host}\0${req.key}`, kinds);
   return undefined;
 }
 
@@ -85,13 +107,15 @@ async function checkGuard(br: BatchRunner, req: BeforeActionRequest): Promise<Va
     host: target,
     signal: br.signal,
     peers,
-    onWait: (condition, evidence, remaining) => br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition, status: 'waiting', evidence, remaining_s: remaining }),
+    onWait: (condition, evidence, remaining) => br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition, status: 'waiting', evidence: req.noLog ? CENSORED : evidence, remaining_s: remaining }),
   });
   if (verdict.ok) {
     br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition: Object.keys(task.guard.raw).join(','), status: 'ok' });
     return undefined;
   }
   br.ctx.guardTripped = true;
-  br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition: verdict.condition ?? 'guard', status: 'tripped', evidence: verdict.evidence ?? '' });
-  return { msg: `guard tripped: ${verdict.condition}: ${verdict.evidence}`, guard: { condition: verdict.condition, evidence: verdict.evidence } };
+  // under no_log the evidence (a guard command's line and its output) is censored like the result
+  const evidence = req.noLog ? CENSORED : (verdict.evidence ?? '');
+  br.ctx.emit({ type: 'guard', play: br.playNo, batch: br.batchNo, host, task: name, condition: verdict.condition ?? 'guard', status: 'tripped', evidence });
+  return { msg: `guard tripped: ${verdict.condition}: ${evidence}`, guard: { condition: verdict.condition, evidence } };
 }

@@ -10,6 +10,8 @@ import type { TagFilter } from '../plan/tags.js';
 import type { QuorumGroup } from '../plan/quorum.js';
 import type { ModuleRegistry } from '../module.js';
 import type { SafetyRun } from './safety/index.js';
+import type { Journal, TaskCheckpoint, TaskIntent } from './journal.js';
+import { Secrets } from './secrets.js';
 
 export interface RunOptions {
   /** the modules tasks resolved to (and runtime includes resolve to) */
@@ -49,14 +51,24 @@ export interface RunOptions {
   /** asks the operator (--step, confirm:); resolves true for yes */
   confirm?: (question: string, kind: 'step' | 'confirm') => Promise<'yes' | 'no' | 'continue'>;
   step?: boolean;
-  /** take over a run lock left by a crashed run */
-  breakLock?: boolean;
+  /** --break-lock: take over an expired or dead run's lock (true), or the live lock of the run named */
+  breakLock?: boolean | string;
   /** built-in protections relaxed by --allow-unsafe RULE (datastore-guard, reboot-undrained) */
   allowUnsafe?: string[];
+  /** the run journal: intents before disruptive actions, task checkpoints after each task */
+  journal?: Pick<Journal, 'intent' | 'checkpoint' | 'onFailure'>;
 }
 
 export interface ResumePlan {
   from: string;
+  /** the journal of the run being resumed (marked as continued when this run ends) */
+  fromPath?: string;
+  /** --redo-batch: the unfinished batch runs again from its first task */
+  redoBatch?: boolean;
+  /** task level: `play/batch/host` → task key → the task's checkpoint (restored instead of run again) */
+  tasks?: Map<string, Map<string, TaskCheckpoint>>;
+  /** task level: `play/batch/host` → task key → a disruptive action that was in flight when that run stopped */
+  inflight?: Map<string, Map<string, TaskIntent>>;
   /** play → batch → hosts of batches that completed */
   completed: Map<number, Map<number, string[]>>;
   /** `play/batch` → hosts that finished a batch that did not complete */
@@ -71,12 +83,17 @@ export function newRunId(): string {
 }
 
 /** why the run stopped early */
-export type StopReason = 'batch-failed' | 'any-errors-fatal' | 'max-fail-percentage' | 'interrupted' | 'runtime-error' | 'guard-tripped';
+export type StopReason = 'batch-failed' | 'any-errors-fatal' | 'max-fail-percentage' | 'interrupted' | 'runtime-error' | 'guard-tripped' | 'halted';
+
+/** stops the run before its next task: the run lock was lost, or the journal cannot be written */
+export class HaltRun extends Error {}
 
 export class RunContext {
   readonly stats = new Stats();
   readonly hosts = new Map<string, HostState>();
   readonly bus = new EventBus();
+  /** values no output may show (-e secrets, passwords): masked in every event */
+  readonly secrets = new Secrets();
   readonly pool: ConnectionPool;
   readonly runId: string;
   /** set when a break-play abort (any_errors_fatal / max_fail_percentage) happened */
@@ -95,6 +112,10 @@ export class RunContext {
   safety!: SafetyRun;
   /** --check: what earlier steps would have changed, for later probes (see ModuleEnv.checkState) */
   readonly checkState = new Map<string, unknown>();
+  /** why the run must stop before its next task (lost lock, journal write failure) */
+  haltReason: string | undefined;
+  /** the run lock once taken: confirmed before each task */
+  lock: { confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined> } | undefined;
 
   constructor(
     readonly playbook: Playbook,
@@ -103,6 +124,7 @@ export class RunContext {
   ) {
     this.pool = new ConnectionPool(options.transport);
     this.runId = options.runId ?? newRunId();
+    this.secrets.addNamed(options.extraVars);
   }
 
   // The state of a host, created on first use.
@@ -116,7 +138,26 @@ export class RunContext {
   }
 
   emit(e: RunEvent): void {
-    this.bus.emit(e);
+    this.bus.emit(this.secrets.redact(e));
+  }
+
+  // A value with the run's secrets masked (for what leaves the run other than by events).
+  redact<T>(v: T): T {
+    return this.secrets.redact(v);
+  }
+
+  // Marks the run to stop before its next task (the first reason wins).
+  halt(reason: string): void {
+    this.haltReason ??= reason;
+  }
+
+  // Throws HaltRun when the run must stop: halted, or the run lock no longer held.
+  async checkRun(): Promise<void> {
+    if (!this.haltReason && this.lock) {
+      const lost = await this.lock.confirm(false, this.options.stop ?? this.options.signal);
+      if (lost && !this.aborted) this.halt(lost);
+    }
+    if (this.haltReason) throw new HaltRun(this.haltReason);
   }
 
   get aborted(): boolean {

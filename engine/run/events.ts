@@ -44,6 +44,8 @@ interface ResultFields {
   /** what the action did, in brief (tsplay addition): `summary`, a line the plain log prints after
    *  the status, and the module's key facts (drain: evicted pods; reboot: boot ids, seconds to Ready) */
   report?: Record<string, unknown> & { summary?: string };
+  /** restored by --resume from the run being resumed: the task was not run again */
+  resumed?: boolean;
 }
 
 export type RunEvent =
@@ -62,7 +64,8 @@ export type RunEvent =
   | { type: 'progress'; play: number; batch: number; host: string; task: string; msg: string; data?: Record<string, unknown> }
   | { type: 'guard'; play: number; batch: number; host: string; task: string; condition: string; status: 'ok' | 'tripped' | 'waiting'; evidence?: string; remaining_s?: number }
   | { type: 'no_hosts_remaining'; play: number; batch: number; reason: string }
-  | { type: 'lock'; status: 'taken' | 'released'; where: string; run: string }
+  /** the run lock: taken, released, lost to another run (the run stops), or not released (msg says why) */
+  | { type: 'lock'; status: 'taken' | 'released' | 'lost' | 'not-released'; where: string; run: string; msg?: string }
   /** the run's built-in safety: identity, budget, health gate, datastore guard, refusals */
   | { type: 'safety'; check: 'identity' | 'budget' | 'health-gate' | 'datastore-guard' | 'reboot-undrained' | 'self-preemption' | 'run-lock' | 'allow-unsafe'; status: 'ok' | 'waiting' | 'refused' | 'info'; host?: string; node?: string; msg: string; remaining_s?: number }
   | { type: 'warning'; msg: string }

@@ -8,7 +8,7 @@ import { RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
 
 // Records the notifications of a changed task for one host.
-export function notify(br: BatchRunner, task: Task, host: HostState, forHost: string): void {
+export function notify(br: BatchRunner, task: Task, host: HostState, forHost: string, resumed = false): void {
   const raw = task.kw.notify;
   const scope = br.vars.scope(br.rt, forHost, task);
   const rendered = templateValue(raw, scope);
@@ -20,7 +20,7 @@ export function notify(br: BatchRunner, task: Task, host: HostState, forHost: st
     }
     const added = hs.filter((h) => !host.notified.has(h));
     for (const h of hs) host.notified.add(h);
-    if (added.length > 0) br.ctx.emit({ type: 'notify', play: br.playNo, batch: br.batchNo, host: host.name, handlers: added.map((h) => h.name ?? h.action) });
+    if (added.length > 0) br.ctx.emit({ type: 'notify', play: br.playNo, batch: br.batchNo, host: host.name, handlers: added.map((h) => h.name ?? h.action), ...(resumed ? { resumed: true } : {}) });
   }
 }
 

@@ -1,9 +1,18 @@
-// The run journal: every run writes .tsplay/runs/<run-id>.jsonl (the run's header, each
-// batch, each host result, batch completions, the end) so `--resume` can continue an
-// unfinished run at its first unfinished batch and `tsplay runs` can list recent runs.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// The run journal, written: every run appends .tsplay/runs/<run>.jsonl (0600 in a 0700 directory)
+// — its header, plays, batches, each host's results, the intent before each disruptive action,
+// each task's checkpoint for --resume, lock and safety reports, and the run's final state. Every
+// record is appended whole and fsync'ed; a write that fails is cut back off, the journal stops, and
+// the run is told to halt before its next task. The directory is checked (writable, room) before
+// any host is contacted.
+import { accessSync, constants, existsSync, closeSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statfsSync, writeSync, chmodSync, appendFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { RunEvent } from './events.js';
+import type { Vars } from '../load/model.js';
+
+/** how a run ended: finished, failed (a host failed or a runtime error), interrupted (Ctrl-C, a
+ * lost lock, the journal not writable, or killed: no end record), refused (nothing done: the run
+ * lock, validation), check (--check: nothing changed) */
+export type RunStatus = 'finished' | 'failed' | 'interrupted' | 'refused' | 'check';
 
 export interface JournalHeader {
   kind: 'header';
@@ -12,156 +21,228 @@ export interface JournalHeader {
   inventory: string[];
   options: Record<string, unknown>;
   started: string;
+  check: boolean;
   resumed_from?: string;
+  /** --redo-batch: the interrupted batch runs again from its first task */
+  redo_batch?: boolean;
+  /** the machine and process that ran it (a run without an end record is running only while that process lives) */
+  host: string;
+  pid: number;
+  /** the playbook's sources, hashed: a resume at task level needs the same tasks */
+  playbook_sha?: string;
 }
 
-export interface RunSummaryLine {
+export interface RunEndLine {
   kind: 'end';
-  status: 'ok' | 'failed' | 'interrupted' | 'error';
+  status: RunStatus;
   rc: number;
   ended: string;
+  reason?: string;
 }
+
+/** a host's finished task, with what --resume needs to restore it instead of running it again */
+export interface TaskCheckpoint {
+  play: number;
+  batch: number;
+  host: string;
+  key: string;
+  task: string;
+  status: string;
+  handler?: boolean;
+  /** the result as registered (absent when it may not be kept: no_log, a secret in it, too big) */
+  value?: Vars;
+  /** the kinds of disruption the task caused (it must never run twice) */
+  disruptive?: string[];
+  no_log?: boolean;
+  /** the run was aborted while the task ran: its outcome is unknown */
+  interrupted?: boolean;
+  /** restored from an earlier run, not run again */
+  restored?: boolean;
+}
+
+/** written right before a disruptive action starts (the action does not start if it cannot be) */
+export interface TaskIntent {
+  play: number;
+  batch: number;
+  host: string;
+  key: string;
+  task: string;
+  kinds: string[];
+  /** the host the action runs on (delegate_to), when not the host itself */
+  target?: string;
+  /** the target's boot id before a reboot (tells on resume whether it happened), and how it was read */
+  boot?: string;
+  boot_cmd?: string;
+}
+
+/** the journal cannot be written (a full disk, a read-only directory) */
+export class JournalError extends Error {}
+
+const MIN_FREE = 1 << 20;
 
 export function runsDir(cwd = process.cwd()): string {
   return join(cwd, '.tsplay', 'runs');
 }
 
-// Creates the journal file and returns a listener that appends the events that matter.
-export function openJournal(header: Omit<JournalHeader, 'kind' | 'started'>, cwd = process.cwd()): { path: string; listener: (e: RunEvent) => void; close(rc: number, status: RunSummaryLine['status']): void } {
-  const dir = runsDir(cwd);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${header.run}.jsonl`);
-  const write = (o: unknown) => appendFileSync(path, JSON.stringify(o) + '\n');
-  writeFileSync(path, '');
-  write({ kind: 'header', ...header, started: new Date().toISOString() });
-  const failedInBatch = new Map<string, Set<string>>();
-  const okInBatch = new Map<string, Set<string>>();
-  const key = (p: number, b: number) => `${p}/${b}`;
-  let batchHosts: { play: number; batch: number; hosts: string[] } | undefined;
-  const closeBatch = () => {
-    if (!batchHosts) return;
-    const k = key(batchHosts.play, batchHosts.batch);
-    const failed = [...(failedInBatch.get(k) ?? [])];
-    const ok = batchHosts.hosts.filter((h) => !failed.includes(h));
-    write({ kind: 'batch_end', play: batchHosts.play, batch: batchHosts.batch, ok, failed, complete: failed.length === 0 });
-    okInBatch.set(k, new Set(ok));
-    batchHosts = undefined;
-  };
-  return {
-    path,
-    listener: (e) => {
-      switch (e.type) {
-        case 'play':
-          closeBatch();
-          write({ kind: 'play', play: e.play, name: e.name, hosts: e.hosts });
-          return;
-        case 'batch':
-          closeBatch();
-          batchHosts = { play: e.play, batch: e.batch, hosts: e.hosts };
-          write({ kind: 'batch', play: e.play, batch: e.batch, hosts: e.hosts });
-          return;
-        case 'result':
-          write({ kind: 'result', play: e.play, batch: e.batch, host: e.host, task: e.task, status: e.status, ...(e.handler ? { handler: true } : {}), ...(e.error ? { error: e.error } : {}) });
-          if (e.status === 'failed' || e.status === 'unreachable') {
-            const k = key(e.play, e.batch);
-            const s = failedInBatch.get(k) ?? new Set<string>();
-            s.add(e.host);
-            failedInBatch.set(k, s);
-          }
-          return;
-        case 'notify':
-          write({ kind: 'notify', play: e.play, batch: e.batch, host: e.host, handlers: e.handlers });
-          return;
-        case 'resume_skip':
-          closeBatch();
-          write({ kind: 'batch', play: e.play, batch: e.batch, hosts: e.hosts, skipped: true });
-          write({ kind: 'batch_end', play: e.play, batch: e.batch, ok: e.hosts, failed: [], complete: true });
-          return;
-        case 'no_hosts_remaining':
-          write({ kind: 'stop', play: e.play, batch: e.batch, reason: e.reason });
-          return;
-        case 'recap':
-          write({ kind: 'recap', stats: e.stats });
-          return;
-        default:
-          return;
-      }
-    },
-    close: (rc, status) => {
-      if (status === 'ok') closeBatch();
-      else if (batchHosts) write({ kind: 'batch_end', play: batchHosts.play, batch: batchHosts.batch, ok: [], failed: batchHosts.hosts, complete: false });
-      write({ kind: 'end', status, rc, ended: new Date().toISOString() });
-    },
-  };
-}
-
-export interface JournalState {
-  header: JournalHeader;
-  end?: RunSummaryLine;
-  /** per play: batches with their hosts and whether they completed */
-  batches: { play: number; batch: number; hosts: string[]; ok: string[]; complete: boolean; pending: Record<string, string[]> }[];
-  path: string;
-}
-
-// Reads a journal file.
-export function readJournal(path: string): JournalState {
-  const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const header = lines.find((l) => l['kind'] === 'header') as unknown as JournalHeader;
-  const end = lines.find((l) => l['kind'] === 'end') as unknown as RunSummaryLine | undefined;
-  const batches: JournalState['batches'] = [];
-  const pending = new Map<string, Set<string>>();
-  const at = (l: Record<string, unknown>) => batches.find((x) => x.play === l['play'] && x.batch === l['batch']);
-  for (const l of lines) {
-    if (l['kind'] === 'batch') batches.push({ play: l['play'] as number, batch: l['batch'] as number, hosts: l['hosts'] as string[], ok: [], complete: false, pending: {} });
-    if (l['kind'] === 'notify') {
-      const k = `${String(l['play'])}/${String(l['batch'])}/${String(l['host'])}`;
-      const s = pending.get(k) ?? new Set<string>();
-      for (const h of l['handlers'] as string[]) s.add(h);
-      pending.set(k, s);
-    }
-    // a handler that ran (ok or changed) is no longer owed; a failed one still is
-    if (l['kind'] === 'result' && l['handler'] === true && (l['status'] === 'ok' || l['status'] === 'changed')) {
-      const s = pending.get(`${String(l['play'])}/${String(l['batch'])}/${String(l['host'])}`);
-      const task = String(l['task']);
-      if (s) for (const h of [...s]) if (task === h || task.endsWith(` : ${h}`)) s.delete(h);
-    }
-    if (l['kind'] === 'batch_end') {
-      const b = batches.find((x) => x.play === l['play'] && x.batch === l['batch']);
-      if (b) {
-        b.ok = l['ok'] as string[];
-        b.complete = l['complete'] === true;
-      }
-    }
+// Creates the runs directory (0700) and checks it is writable and has room; throws JournalError.
+export function checkJournalDir(dir: string): void {
+  try {
+    // .tsplay keeps its usual mode (the lab lives there too); the runs directory is private
+    if (!existsSync(dirname(dir))) mkdirSync(dirname(dir), { recursive: true });
+    if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
+    chmodSync(dir, 0o700);
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new JournalError(`cannot use the run journal directory ${dir}: ${(e as Error).message}`);
   }
-  for (const [k, s] of pending) {
-    const [play, batch, host] = k.split('/');
-    const b = at({ play: Number(play), batch: Number(batch) });
-    if (b && s.size > 0 && host) b.pending[host] = [...s];
+  let free: number;
+  try {
+    const s = statfsSync(dir);
+    free = s.bavail * s.bsize;
+  } catch {
+    return;
   }
-  return { header, ...(end ? { end } : {}), batches, path };
+  if (free < MIN_FREE) throw new JournalError(`no room for the run journal in ${dir}: ${Math.floor(free / 1024)} KiB free (at least ${MIN_FREE / 1024} KiB needed)`);
 }
 
-// Recent runs, newest first.
-export function listRuns(cwd = process.cwd()): JournalState[] {
-  const dir = runsDir(cwd);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .map((f) => join(dir, f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
-    .flatMap((p) => {
+export class Journal {
+  readonly path: string;
+  /** why writing stopped (the first failure) */
+  failure: string | undefined;
+  /** told once, on the first failed write */
+  onFailure: ((msg: string) => void) | undefined;
+  private fd: number | undefined;
+  private unwritten = 0;
+  private readonly batches = new Map<string, { play: number; batch: number; hosts: string[]; failed: Set<string> }>();
+  private open_: { play: number; batch: number } | undefined;
+
+  // Creates the journal (exclusive, 0600) and writes its header; throws JournalError.
+  constructor(header: Omit<JournalHeader, 'kind' | 'started'>, cwd = process.cwd()) {
+    const dir = runsDir(cwd);
+    checkJournalDir(dir);
+    this.path = join(dir, `${header.run}.jsonl`);
+    try {
+      this.fd = openSync(this.path, 'wx', 0o600);
+      fchmodSync(this.fd, 0o600);
+    } catch (e) {
+      throw new JournalError(`cannot create the run journal ${this.path}: ${(e as Error).message}`);
+    }
+    if (!this.write({ kind: 'header', ...header, started: new Date().toISOString() })) throw new JournalError(`cannot write the run journal ${this.path}: ${this.failure}`);
+  }
+
+  // Appends one record whole (write + fsync); on failure cuts it back off and stops the journal.
+  write(rec: object): boolean {
+    if (this.fd === undefined || this.failure) {
+      this.unwritten++;
+      return false;
+    }
+    const buf = Buffer.from(JSON.stringify(rec) + '\n');
+    const size = fstatSync(this.fd).size;
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, size + off);
+      fsyncSync(this.fd);
+      return true;
+    } catch (e) {
       try {
-        return [readJournal(p)];
+        ftruncateSync(this.fd, size);
+        fsyncSync(this.fd);
       } catch {
-        return [];
+        /* the reader tolerates a torn last line */
       }
-    });
+      this.failure = (e as Error).message;
+      this.unwritten++;
+      this.onFailure?.(`the run journal ${this.path} cannot be written (${this.failure})`);
+      return false;
+    }
+  }
+
+  // Before a disruptive action: throws JournalError when the intent cannot be recorded.
+  intent(i: TaskIntent): void {
+    if (!this.write({ kind: 'intent', ...i })) throw new JournalError(`the run journal cannot record the start of '${i.task}' on ${i.host}: ${this.failure}`);
+  }
+
+  // A host's finished task (its checkpoint for --resume).
+  checkpoint(c: TaskCheckpoint): void {
+    this.write({ kind: 'task', ...c });
+  }
+
+  // Records the events that matter for `tsplay runs` and --resume.
+  readonly listener = (e: RunEvent): void => {
+    switch (e.type) {
+      case 'play':
+        this.closeBatch();
+        this.write({ kind: 'play', play: e.play, name: e.name, hosts: e.hosts });
+        return;
+      case 'batch':
+        this.closeBatch();
+        this.batches.set(`${e.play}/${e.batch}`, { play: e.play, batch: e.batch, hosts: e.hosts, failed: new Set() });
+        this.open_ = { play: e.play, batch: e.batch };
+        this.write({ kind: 'batch', play: e.play, batch: e.batch, hosts: e.hosts });
+        return;
+      case 'result':
+        this.write({ kind: 'result', play: e.play, batch: e.batch, host: e.host, task: e.task, status: e.status, ...(e.handler ? { handler: true } : {}), ...(e.error ? { error: e.error } : {}) });
+        if (e.status === 'failed' || e.status === 'unreachable') this.batches.get(`${e.play}/${e.batch}`)?.failed.add(e.host);
+        return;
+      case 'notify':
+        this.write({ kind: 'notify', play: e.play, batch: e.batch, host: e.host, handlers: e.handlers });
+        return;
+      case 'resume_skip':
+        this.closeBatch();
+        this.write({ kind: 'batch', play: e.play, batch: e.batch, hosts: e.hosts, skipped: true });
+        this.write({ kind: 'batch_end', play: e.play, batch: e.batch, ok: e.hosts, failed: [], complete: true });
+        return;
+      case 'no_hosts_remaining':
+        this.write({ kind: 'stop', play: e.play, batch: e.batch, reason: e.reason });
+        return;
+      case 'lock':
+        this.write({ kind: 'lock', status: e.status, where: e.where, ...(e.msg ? { msg: e.msg } : {}) });
+        return;
+      case 'safety':
+        if (e.status === 'refused' || e.check === 'allow-unsafe') this.write({ kind: 'safety', check: e.check, status: e.status, ...(e.host ? { host: e.host } : {}), ...(e.node ? { node: e.node } : {}), msg: e.msg });
+        return;
+      case 'error':
+      case 'warning':
+        this.write({ kind: e.type, msg: e.msg });
+        return;
+      case 'recap':
+        this.write({ kind: 'recap', stats: e.stats });
+        return;
+      default:
+        return;
+    }
+  };
+
+  private closeBatch(complete = true): void {
+    if (!this.open_) return;
+    const b = this.batches.get(`${this.open_.play}/${this.open_.batch}`);
+    this.open_ = undefined;
+    if (!b) return;
+    const failed = [...b.failed];
+    const ok = complete ? b.hosts.filter((h) => !b.failed.has(h)) : [];
+    this.write({ kind: 'batch_end', play: b.play, batch: b.batch, ok, failed: complete ? failed : b.hosts, complete: complete && failed.length === 0 });
+  }
+
+  // The run's final state; returns false when it could not be written.
+  close(rc: number, status: RunStatus, reason?: string): boolean {
+    this.closeBatch(status === 'finished' || status === 'check');
+    const ok = this.write({ kind: 'end', status, rc, ended: new Date().toISOString(), ...(reason ? { reason } : {}) } satisfies RunEndLine);
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    return ok && this.unwritten === 0;
+  }
+
+  // How many records could not be written.
+  get missing(): number {
+    return this.unwritten;
+  }
 }
 
-// The run to resume: the named one, or the newest unfinished run of the same playbook and inventory.
-export function findResumable(playbook: string, inventory: string[], runId?: string, cwd = process.cwd()): JournalState | undefined {
-  const runs = listRuns(cwd);
-  if (runId) return runs.find((r) => r.header.run === runId);
-  const pb = resolve(playbook);
-  return runs.find((r) => r.header.playbook === pb && JSON.stringify(r.header.inventory) === JSON.stringify(inventory) && r.end?.status !== 'ok');
+// Marks a run as continued by another (the resumed run closes its parent): best effort.
+export function markResumed(parentPath: string, by: string, status: RunStatus): void {
+  try {
+    appendFileSync(parentPath, JSON.stringify({ kind: 'resumed_by', run: by, status, at: new Date().toISOString() }) + '\n');
+  } catch {
+    /* listRuns derives the chain from the child's header as well */
+  }
 }

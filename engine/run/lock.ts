@@ -1,137 +1,209 @@
-// The cluster-wide run lock: a run touching a quorum group holds a Kubernetes Lease
-// (kube-system/tsplay-run-lock) when the group has an API configured (tsplay_kubeconfig),
-// else a lock file on the group's first host. It records run id, user, playbook and expiry,
-// is renewed while the run lasts and released at the end; a second run is refused with
-// who holds it; --break-lock takes it over after a crash.
-import { userInfo } from 'node:os';
-import { sh } from '../connection/command.js';
-import { isUndefined } from '../expr/index.js';
-import { KubeClient, loadKubeconfig } from '../kube/index.js';
-import type { QuorumGroup } from '../plan/quorum.js';
-import type { RunContext } from './context.js';
-import { targetSpec } from './task-env.js';
-import type { TaskEnv } from './task-env.js';
-
-type LockEnv = { ctx: TaskEnv['ctx']; vars: TaskEnv['vars']; rt?: TaskEnv['rt'] };
+// The cluster-wide run lock: who may hold it, and how a held lock stays held. A run holds a
+// Kubernetes Lease (lock-lease.ts) or, for a quorum group without an API, a lock file on the
+// group's first host (lock-file.ts). Either is taken atomically, renewed every quarter of its
+// lifetime only while this run still holds it, confirmed before each task (and afresh before each
+// disruption), and released only if still ours. A run that finds it lost the lock stops; past
+// its lifetime without a renewal it acts only once a renewal proves nobody took it meanwhile.
+import { readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const LEASE_NAME = 'tsplay-run-lock';
-const TTL_S = 120;
+const DEFAULT_TTL_S = 120;
 
-export interface LockInfo {
+/** who holds (or wants) the lock */
+export interface LockOwner {
   run: string;
   user: string;
   playbook: string;
+  host: string;
+  pid: number;
+  /** the holder machine's boot id: with host and pid, tells a dead holder from a live one */
+  boot?: string;
+}
+
+/** the lock as stored: its owner and when it expires unless renewed */
+export interface LockRecord extends LockOwner {
   expires: string;
+}
+
+/** what taking the lock may do and whom to tell */
+export interface LockOptions {
+  /** --break-lock: true, or the run id of the live lock to take over */
+  breakLock?: boolean | string;
+  /** the run being resumed: a bare --break-lock may take over its lock */
+  resumedFrom?: string;
+  ttlS: number;
+  /** a takeover, with the old holder */
+  note(msg: string): void;
+  /** called once, when the lock is found lost */
+  onLost(why: string): void;
+}
+
+/** one renewal or release: done (at the time written), lost (another holder, or gone), or failed for now */
+export type LockStep = { ok: true; at: number } | { lost: string } | { error: string };
+
+/** what a lock kind does once held */
+export interface LockBackend {
+  where: string;
+  renew(): Promise<LockStep>;
+  release(): Promise<LockStep>;
 }
 
 export interface HeldLock {
   where: string;
-  release(): Promise<void>;
+  /** why the lock is no longer this run's, once known */
+  readonly lost: string | undefined;
+  /** undefined while the lock is still held; renews first when the last confirmation is old (or
+   * `fresh`); past the lifetime it waits (bounded, until `signal`) for a renewal to prove it still held */
+  confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined>;
+  /** releases it if still ours; says truthfully what happened */
+  release(): Promise<{ released: boolean; msg: string }>;
 }
 
 export class LockError extends Error {}
 
-function me(ctx: RunContext): LockInfo {
+// The lock's lifetime: TSPLAY_LOCK_TTL_S, else 120 s.
+export function lockTtlS(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['TSPLAY_LOCK_TTL_S']);
+  return Number.isFinite(n) && n >= 2 ? n : DEFAULT_TTL_S;
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// This process as a lock owner.
+export function lockOwner(run: string, playbook: string): LockOwner {
   let user = process.env['USER'] ?? '';
   try {
     user ||= userInfo().username;
   } catch {
     user ||= 'unknown';
   }
-  return { run: ctx.runId, user, playbook: ctx.playbook.file, expires: new Date(Date.now() + TTL_S * 1000).toISOString() };
+  const boot = bootId();
+  return { run, user, playbook, host: hostname(), pid: process.pid, ...(boot ? { boot } : {}) };
 }
 
-function describe(l: LockInfo): string {
-  return `run ${l.run} by ${l.user} (${l.playbook}), expires ${l.expires}`;
+// "run R by U (playbook), expires T": who holds a lock, for messages.
+export function describeLock(l: Partial<LockRecord>): string {
+  const where = l.host ? ` on ${l.host}${l.pid ? ` pid ${l.pid}` : ''}` : '';
+  return `run ${l.run ?? '?'} by ${l.user ?? '?'} (${l.playbook ?? '?'})${where}, expires ${l.expires ?? '?'}`;
 }
 
-function microTime(d = new Date()): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-// Takes the Lease lock on a cluster's API.
-export async function leaseLock(ctx: RunContext, client: KubeClient, breakLock: boolean): Promise<HeldLock> {
-  const path = `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${LEASE_NAME}`;
-  const info = me(ctx);
-  const body = (existing?: Record<string, unknown>) => ({
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: { name: LEASE_NAME, namespace: 'kube-system', ...(existing ? { resourceVersion: (existing['metadata'] as Record<string, unknown>)['resourceVersion'] } : {}), annotations: { 'tsplay.dev/run': info.run, 'tsplay.dev/user': info.user, 'tsplay.dev/playbook': info.playbook, 'tsplay.dev/expires': new Date(Date.now() + TTL_S * 1000).toISOString() } },
-    spec: { holderIdentity: info.run, leaseDurationSeconds: TTL_S, acquireTime: microTime(), renewTime: microTime() },
-  });
-  const cur = await client.request('GET', path);
-  if (cur.status === 200) {
-    const lease = cur.body as { metadata: { annotations?: Record<string, string> }; spec?: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } };
-    const a = lease.metadata.annotations ?? {};
-    const expiry = Date.parse(lease.spec?.renewTime ?? '') + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
-    const held = lease.spec?.holderIdentity && lease.spec.holderIdentity !== info.run && expiry > Date.now();
-    if (held && !breakLock) throw new LockError(`the cluster is locked by ${describe({ run: lease.spec?.holderIdentity ?? '?', user: a['tsplay.dev/user'] ?? '?', playbook: a['tsplay.dev/playbook'] ?? '?', expires: new Date(expiry).toISOString() })} (Lease kube-system/${LEASE_NAME}); wait for it, or use --break-lock if that run crashed`);
-    const r = await client.request('PUT', path, body(cur.body as Record<string, unknown>));
-    if (r.status >= 300) throw new LockError(`cannot take the run lock: HTTP ${r.status}`);
-  } else {
-    const r = await client.request('POST', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases`, body());
-    if (r.status >= 300) throw new LockError(`cannot take the run lock: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+// The holder's process is provably gone: same machine, same boot, and no such process (or not tsplay).
+function holderDead(h: LockRecord, me: LockOwner): boolean {
+  if (!h.pid || h.host !== me.host || !h.boot || h.boot !== me.boot || h.pid === me.pid) return false;
+  try {
+    process.kill(h.pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
-  const timer = setInterval(() => {
-    void client.request('GET', path).then((g) => (g.status === 200 ? client.request('PUT', path, body(g.body as Record<string, unknown>)) : undefined)).catch(() => undefined);
-  }, (TTL_S / 4) * 1000);
-  timer.unref();
-  return {
-    where: `Lease kube-system/${LEASE_NAME}`,
-    release: async () => {
-      clearInterval(timer);
-      await client.request('DELETE', path).catch(() => undefined);
-    },
-  };
+  try {
+    return !/tsplay|node/.test(readFileSync(`/proc/${h.pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
-async function fileLock(ctx: RunContext, env: LockEnv, host: string, breakLock: boolean): Promise<HeldLock> {
-  const scope = env.vars.scope(env.rt, host);
-  const rootVar = scope.get('tsplay_node_root');
-  const root = isUndefined(rootVar) || !rootVar ? '' : String(rootVar);
-  const file = `${root}/var/tmp/tsplay-run.lock`;
-  const conn = () => ctx.pool.get(targetSpec(env, host, host, scope));
-  const write = async (info: LockInfo, exclusive: boolean) => {
-    const json = JSON.stringify(info);
-    const cmd = exclusive ? sh`mkdir -p ${`${root}/var/tmp`} && (set -C; printf '%s\\n' ${json} > ${file})` : sh`printf '%s\\n' ${json} > ${file}`;
-    return conn().exec(cmd);
-  };
-  const info = me(ctx);
-  let r = await write(info, true);
-  if (r.rc !== 0) {
-    const cur = await conn().exec(sh`cat ${file}`);
-    let held: LockInfo | undefined;
+export type Verdict = { take: true; takeover?: string } | { take: false; why: string };
+
+// Whether this run may take a lock held as `held` (undefined: unreadable, shown as `raw`).
+export function judgeHolder(held: LockRecord | undefined, raw: string, me: LockOwner, o: Pick<LockOptions, 'breakLock' | 'resumedFrom'>, where: string, now = Date.now()): Verdict {
+  if (!held || !held.run) {
+    if (o.breakLock) return { take: true, takeover: `unreadable run lock ${where} (${raw.slice(0, 200)})` };
+    return { take: false, why: `the run lock ${where} cannot be read (${raw.slice(0, 200) || 'empty'}); if no run holds it, use --break-lock` };
+  }
+  if (held.run === me.run) return { take: true };
+  const expires = Date.parse(held.expires);
+  if (!Number.isFinite(expires) || expires <= now) return { take: true, takeover: `expired run lock of ${describeLock(held)}` };
+  if (holderDead(held, me)) return { take: true, takeover: `run lock of ${describeLock(held)}: its process is gone` };
+  const named = typeof o.breakLock === 'string' ? o.breakLock : o.breakLock === true ? o.resumedFrom : undefined;
+  if (named === held.run) return { take: true, takeover: `live run lock of ${describeLock(held)} (--break-lock ${held.run})` };
+  const hint = o.breakLock && named !== held.run ? ` (--break-lock takes over a live lock only when it names the run holding it${named ? `, not ${named}` : ''})` : '';
+  return { take: false, why: `the cluster is locked by ${describeLock(held)} (${where}); wait for it, or if that run is dead, --break-lock ${held.run}${hint}` };
+}
+
+// A held lock: renewed every quarter of its lifetime while still ours, confirmed before each task.
+export class RunLock implements HeldLock {
+  private confirmedAt: number;
+  private inflight: Promise<void> | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private lastError: string | undefined;
+  private done = false;
+  lost: string | undefined;
+
+  constructor(private readonly b: LockBackend, at: number, private readonly ttlMs: number, private readonly onLost: (why: string) => void) {
+    this.confirmedAt = at;
+    this.timer = setInterval(() => void this.renew(), Math.max(500, ttlMs / 4));
+    this.timer.unref();
+  }
+
+  get where(): string {
+    return this.b.where;
+  }
+
+  private lose(why: string): void {
+    if (this.lost) return;
+    this.lost = why;
+    clearInterval(this.timer);
+    this.onLost(why);
+  }
+
+  private renew(): Promise<void> {
+    if (this.lost || this.done) return Promise.resolve();
+    this.inflight ??= (async () => {
+      try {
+        const r = await this.b.renew();
+        if ('ok' in r) {
+          this.confirmedAt = r.at;
+          this.lastError = undefined;
+        } else if ('lost' in r) this.lose(r.lost);
+        else this.lastError = r.error;
+      } catch (e) {
+        this.lastError = (e as Error).message;
+      } finally {
+        this.inflight = undefined;
+      }
+    })();
+    return this.inflight;
+  }
+
+  async confirm(fresh = false, signal?: AbortSignal): Promise<string | undefined> {
+    if (this.lost || this.done) return this.lost ?? `the run lock (${this.where}) was released`;
+    if (!fresh && Date.now() - this.confirmedAt < this.ttlMs / 4) return undefined;
+    await this.renew();
+    // Past its lifetime another run may have taken it: act only once a renewal proves it was not
+    // (a renewal is a compare-and-swap with this run's last write). Wait for that (the API of a
+    // rebooting control plane comes back), bounded.
+    const until = Date.now() + Math.max(60_000, this.ttlMs * 5);
+    while (!this.lost && Date.now() - this.confirmedAt >= this.ttlMs && Date.now() < until && !signal?.aborted) {
+      await sleep(Math.min(2000, this.ttlMs / 4), undefined, signal ? { signal } : {}).catch(() => undefined);
+      await this.renew();
+    }
+    if (this.lost || signal?.aborted) return this.lost ?? 'interrupted';
+    const age = Date.now() - this.confirmedAt;
+    if (age >= this.ttlMs) this.lose(`the run lock (${this.where}) could not be renewed for ${Math.round(age / 1000)}s, longer than its ${Math.round(this.ttlMs / 1000)}s lifetime: ${this.lastError ?? 'no answer'}`);
+    return this.lost;
+  }
+
+  async release(): Promise<{ released: boolean; msg: string }> {
+    clearInterval(this.timer);
+    await this.inflight;
+    this.done = true;
+    if (this.lost) return { released: false, msg: `not released: ${this.lost}` };
+    let r: LockStep;
     try {
-      held = JSON.parse(cur.stdout) as LockInfo;
-    } catch {
-      held = undefined;
+      r = await this.b.release();
+    } catch (e) {
+      r = { error: (e as Error).message };
     }
-    if (held && Date.parse(held.expires) > Date.now() && held.run !== info.run && !breakLock) {
-      throw new LockError(`the cluster is locked by ${describe(held)} (lock file ${file} on ${host}); wait for it, or use --break-lock if that run crashed`);
-    }
-    r = await write(info, false);
-    if (r.rc !== 0) throw new LockError(`cannot write the run lock ${file} on ${host}: ${r.stderr.trim()}`);
+    if ('ok' in r) return { released: true, msg: this.where };
+    if ('lost' in r) return { released: false, msg: `${this.where} not released: ${r.lost}` };
+    return { released: false, msg: `${this.where} NOT released: ${r.error}; it expires by itself within ${Math.round(this.ttlMs / 1000)}s` };
   }
-  const timer = setInterval(() => void write(me(ctx), false).catch(() => undefined), (TTL_S / 4) * 1000);
-  timer.unref();
-  return {
-    where: `${file} on ${host}`,
-    release: async () => {
-      clearInterval(timer);
-      await conn().exec(sh`rm -f ${file}`).catch(() => undefined);
-    },
-  };
-}
-
-// Takes the run lock for a quorum group (Lease when the group has an API, else a lock file).
-export async function acquireRunLock(ctx: RunContext, env: LockEnv, group: QuorumGroup, breakLock: boolean): Promise<HeldLock> {
-  const first = group.members[0] as string;
-  const scope = env.vars.scope(env.rt, first);
-  const kc = scope.get('tsplay_kubeconfig');
-  if (!isUndefined(kc) && kc) {
-    const cx = scope.get('tsplay_kube_context');
-    const target = loadKubeconfig({ path: String(kc), ...(!isUndefined(cx) && cx ? { context: String(cx) } : {}) });
-    return leaseLock(ctx, new KubeClient(target, { timeoutMs: 10_000 }), breakLock);
-  }
-  return fileLock(ctx, env, first, breakLock);
 }

@@ -3,23 +3,28 @@
 import type { Inventory } from '../inventory/index.js';
 import type { Playbook } from '../load/model.js';
 import { AbortRun, RunError } from './batch.js';
-import { RunContext, type RunOptions } from './context.js';
+import { HaltRun, RunContext, type RunOptions } from './context.js';
 import type { Listener } from './events.js';
-import { playHosts, runPlay } from './play.js';
-import { acquireRunLock, leaseLock, LockError, type HeldLock } from './lock.js';
+import { plannedHosts, runPlay } from './play.js';
+import { LockError } from './lock.js';
+import { RunLocks } from './lock-wire.js';
 import { createSafety } from './safety/wire.js';
 import { clusterRefOf } from './safety/clusters.js';
 import { VarsBuilder } from './vars.js';
 import { quorumGroups } from '../plan/quorum.js';
+import { PASSWORD_VARS } from './secrets.js';
 
 export interface RunSummary {
   rc: number;
   runId: string;
   ctx: RunContext;
+  /** the run stopped before its first task for this reason (the run lock, a resume that does not fit): nothing was done */
+  refused?: string;
 }
 
 // Exit code from the run's outcome, as ansible-playbook computes it.
 export function exitCode(ctx: RunContext): number {
+  if (ctx.stopped === 'halted') return 1;
   if (ctx.stopped === 'interrupted') return 99;
   if (ctx.runtimeError) return ctx.runtimeRc ?? 1;
   if (ctx.breakAbort) return 2;
@@ -29,36 +34,21 @@ export function exitCode(ctx: RunContext): number {
 }
 
 // Takes the run lock when a play touches a quorum group (not in check mode).
-async function takeLock(ctx: RunContext, vars: VarsBuilder): Promise<HeldLock | undefined> {
-  if (ctx.options.check || ctx.quorumGroups.length === 0) return undefined;
-  for (const play of ctx.playbook.plays) {
-    let hosts: string[];
-    try {
-      hosts = playHosts(ctx, vars, play).hosts;
-    } catch {
-      continue;
-    }
+async function takeLock(ctx: RunContext, vars: VarsBuilder, locks: RunLocks): Promise<void> {
+  if (ctx.options.check || ctx.quorumGroups.length === 0) return;
+  for (const { play, hosts } of plannedHosts(ctx, vars)) {
     const group = ctx.quorumGroups.find((g) => hosts.some((h) => g.members.includes(h)));
     if (!group) continue;
-    const rt = { play, allHosts: hosts, patternHosts: hosts, batch: [], varsFiles: {} };
-    const held = await acquireRunLock(ctx, { ctx, vars, rt }, group, ctx.options.breakLock === true);
-    ctx.emit({ type: 'lock', status: 'taken', where: held.where, run: ctx.runId });
-    return held;
+    await locks.forGroup(group, { play, allHosts: hosts, patternHosts: hosts, batch: [], varsFiles: {} });
+    return;
   }
-  return undefined;
 }
 
 // Resolves, before the first task, every play host that belongs to a cluster the inventory
 // names (tsplay_kubeconfig) or to a declared quorum group; others resolve when first disrupted.
 async function resolveIdentities(ctx: RunContext, vars: VarsBuilder): Promise<void> {
   const hosts = new Set<string>();
-  for (const play of ctx.playbook.plays) {
-    let list: string[];
-    try {
-      list = playHosts(ctx, vars, play).hosts;
-    } catch {
-      continue;
-    }
+  for (const { hosts: list } of plannedHosts(ctx, vars)) {
     for (const h of list) if (clusterRefOf(vars.scope(undefined, h)) || ctx.quorumGroups.some((g) => g.members.includes(h))) hosts.add(h);
   }
   if (hosts.size === 0) return;
@@ -70,33 +60,60 @@ async function resolveIdentities(ctx: RunContext, vars: VarsBuilder): Promise<vo
   }
 }
 
+// The connection and become passwords of the inventory's hosts are secrets of the run.
+function addPasswords(ctx: RunContext, vars: VarsBuilder): void {
+  for (const h of ctx.inventory.hosts.keys()) {
+    const scope = vars.scope(undefined, h);
+    for (const n of PASSWORD_VARS) {
+      try {
+        ctx.secrets.add(scope.get(n));
+      } catch {
+        /* a password that cannot be templated yet is added when a task uses it */
+      }
+    }
+  }
+}
+
 // Runs the playbook against the inventory, sending every event to the listeners.
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions, listeners: Listener[] = []): Promise<RunSummary> {
   const ctx = new RunContext(playbook, inventory, options);
   for (const l of listeners) ctx.bus.on(l);
   const vars = new VarsBuilder(ctx);
   ctx.quorumGroups = quorumGroups(inventory, playbook.dir);
-  let lock: HeldLock | undefined;
+  if (options.journal) options.journal.onFailure = (msg) => ctx.halt(`${msg}; every host stops before its next task`);
+  addPasswords(ctx, vars);
+  const locks = new RunLocks(ctx, vars);
   ctx.safety = createSafety(ctx, vars, async (c) => {
-    if (lock || ctx.options.check) return;
-    lock = await leaseLock(ctx, c.client, ctx.options.breakLock === true);
-    ctx.emit({ type: 'lock', status: 'taken', where: lock.where, run: ctx.runId });
+    if (!ctx.options.check) await locks.forCluster(c);
   });
   ctx.emit({ type: 'start', run: ctx.runId, playbook: playbook.file, check: options.check, diff: options.diff, inventory: inventory.sources, ...(options.resume ? { resumed_from: options.resume.from } : {}), ...(options.planSummary ? { plan: options.planSummary } : {}) });
   for (const rule of options.allowUnsafe ?? []) ctx.emit({ type: 'safety', check: 'allow-unsafe', status: 'info', msg: `--allow-unsafe ${rule}: this built-in protection is OFF for this run` });
+  let refused: string | undefined;
+  let started = false;
   try {
-    lock = await takeLock(ctx, vars);
+    try {
+      await takeLock(ctx, vars, locks);
+    } catch (e) {
+      if (e instanceof LockError) refused = e.message;
+      throw e;
+    }
     await resolveIdentities(ctx, vars);
+    started = true;
     for (let i = 0; i < playbook.plays.length; i++) {
       if (ctx.aborted) {
         ctx.stopped = 'interrupted';
         break;
       }
+      await ctx.checkRun();
       const end = await runPlay(ctx, vars, playbook.plays[i] as (typeof playbook.plays)[number], i + 1);
       if (end === 'stop') break;
     }
   } catch (e) {
-    if (e instanceof RunError) {
+    if (e instanceof HaltRun) {
+      ctx.stopped = 'halted';
+      ctx.runtimeError = e.message;
+      ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
+    } else if (e instanceof RunError) {
       ctx.runtimeError = e.message;
       ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
     } else if (e instanceof AbortRun && ctx.aborted) {
@@ -104,24 +121,22 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
     } else if (e instanceof AbortRun) {
       ctx.runtimeError = e.message;
       ctx.runtimeRc = e.rc;
+      if (!started || e.rc === 5) refused ??= e.message;
       ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
     } else if (e instanceof LockError) {
       ctx.runtimeError = e.message;
       ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
     } else {
-      await lock?.release().catch(() => undefined);
+      await locks.release().catch(() => undefined);
       await ctx.pool.closeAll();
       throw e;
     }
   }
-  if (lock) {
-    await lock.release().catch(() => undefined);
-    ctx.emit({ type: 'lock', status: 'released', where: lock.where, run: ctx.runId });
-  }
-  if (ctx.aborted) ctx.stopped = 'interrupted';
+  await locks.release().catch((e: Error) => ctx.emit({ type: 'lock', status: 'not-released', where: '?', run: ctx.runId, msg: e.message }));
+  if (ctx.aborted && ctx.stopped !== 'halted') ctx.stopped = 'interrupted';
   ctx.anyUnreachable = [...ctx.hosts.values()].some((h) => h.unreachable);
   await ctx.pool.closeAll();
   const rc = exitCode(ctx);
   if (!ctx.runtimeError) ctx.emit({ type: 'recap', stats: ctx.stats.snapshot(), rc });
-  return { rc, runId: ctx.runId, ctx };
+  return { rc, runId: ctx.runId, ctx, ...(refused ? { refused } : {}) };
 }

@@ -11,6 +11,7 @@ import { applyInventoryChange } from './inventory-changes.js';
 import type { HostOutcome } from './task-host.js';
 import { sourceOf, truthy } from './task-env.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
+import { keptValue, restorable } from './resume-tasks.js';
 
 export const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -25,8 +26,10 @@ export interface RecordScope {
   hosts: HostState[];
   /** marks a host failed for the rest of the run */
   failHost(h: HostState): void;
-  /** records a notification of a changed task for a host */
-  notify(task: Task, receiver: HostState, forHost: string): void;
+  /** records a notification of a changed task for a host (resumed: re-applied from a restored task) */
+  notify(task: Task, receiver: HostState, forHost: string, resumed?: boolean): void;
+  /** `host\0key` → the kinds of disruption a task's action caused */
+  disrupted: Map<string, string[]>;
 }
 
 /** what the recorder needs to know about an outcome beyond the outcome itself */
@@ -46,6 +49,7 @@ export class BatchRecord {
     const h = ctx.host(o.host);
     const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
     this.result(task, o, opts.handler);
+    this.checkpoint(task, o, opts.handler);
     if (opts.counted !== false) {
       if (o.ignoredUnreachable) ctx.stats.countIgnoredUnreachable(o.host);
       else if (o.failed && handled) ctx.stats.rescued(o.host);
@@ -58,7 +62,7 @@ export class BatchRecord {
     }
     this.facts(task, o, receivers);
     if (task.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
-    if (o.notify && task.kw.notify !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host);
+    if (o.notify && task.kw.notify !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host, o.restored === true);
     if (o.unreachable) {
       h.unreachable = true;
       h.notified.clear();
@@ -72,6 +76,20 @@ export class BatchRecord {
     }
     h.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
     if (!handled && !enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0)) this.b.failHost(h);
+  }
+
+  // The task's checkpoint in the journal: what --resume needs to restore it instead of running it again.
+  private checkpoint(task: Task, o: HostOutcome, handler: boolean): void {
+    const { ctx } = this.b;
+    const j = ctx.options.journal;
+    if (!j || !o.key || !restorable(task)) return;
+    const kinds = this.b.disrupted.get(`${o.host}\0${o.key}`) ?? o.disruptive;
+    const value = keptValue(ctx, task, o.result, o.noLog === true);
+    j.checkpoint({
+      play: this.b.playNo, batch: this.b.batchNo, host: o.host, key: o.key, task: ctx.secrets.text(o.name), status: o.status,
+      ...(handler ? { handler: true } : {}), ...(value ? { value } : {}), ...(kinds?.length ? { disruptive: kinds } : {}), ...(o.noLog ? { no_log: true } : {}),
+      ...(ctx.options.signal?.aborted && !o.restored ? { interrupted: true } : {}), ...(o.restored ? { restored: true } : {}),
+    });
   }
 
   // add_host / group_by results (also those of loop items) change the inventory.
@@ -102,6 +120,7 @@ export class BatchRecord {
     };
     fillResultFields(ev, task, r, o.status, o.noLog === true);
     if (o.delegatedTo) ev.delegated_to = o.delegatedTo;
+    if (o.restored) ev.resumed = true;
     this.b.ctx.emit(ev);
   }
 
@@ -114,8 +133,9 @@ export class BatchRecord {
   }
 
   // The event of one failed until-attempt.
-  retry(host: string, name: string, task: Task, result: Vars, attempt: number, retries: number): void {
-    this.b.ctx.emit({ type: 'retry', play: this.b.playNo, batch: this.b.batchNo, host, task: name, handler: task.handler, status: 'failed', attempts: attempt, retries, action: task.action, result });
+  retry(host: string, name: string, task: Task, result: Vars, attempt: number, retries: number, noLog = false): void {
+    const shown = noLog ? { censored: CENSORED, changed: result['changed'] === true } : result;
+    this.b.ctx.emit({ type: 'retry', play: this.b.playNo, batch: this.b.batchNo, host, task: name, handler: task.handler, status: 'failed', attempts: attempt, retries, action: task.action, result: shown });
   }
 
   // A progress line of a long action (drain, reboot) for the live views.

@@ -23,6 +23,10 @@ export interface TaskEnv {
   checkBeforeAction(req: BeforeActionRequest): Promise<Vars | undefined>;
   /** what the run's safety must remember of an action that ran (a drain) */
   afterAction(req: BeforeActionRequest, result: Vars): Promise<void>;
+  /** the key of the next run of a task on a host in this batch (--resume at task level) */
+  taskKey(host: string, task: Task): string;
+  /** the outcome restored from the run being resumed, or undefined to run the task */
+  restoreTask(task: Task, host: string, key: string, scope: VarScope): Promise<import('./resume-tasks.js').Restored | undefined>;
 }
 
 export interface BeforeActionRequest {
@@ -34,6 +38,10 @@ export interface BeforeActionRequest {
   scope: VarScope;
   exec: ExecOptions;
   checkMode: boolean;
+  /** the task's key in the batch (the journal's intent and checkpoint) */
+  key?: string;
+  /** the task's no_log: guard evidence is censored too */
+  noLog?: boolean;
 }
 
 // Ansible boolean of a (possibly templated) keyword value.
@@ -82,7 +90,10 @@ export function taskExecOptions(env: TaskEnv, task: Task, scope: VarScope): Exec
       method: String(v('ansible_become_method') ?? rendered(inherited(task, 'become_method'), scope) ?? o.becomeMethod ?? 'sudo') as BecomeSpec['method'],
     };
     const pw = v('ansible_become_password') ?? v('ansible_become_pass');
-    if (pw !== undefined && pw !== '') b.password = String(pw);
+    if (pw !== undefined && pw !== '') {
+      b.password = String(pw);
+      env.ctx.secrets.add(b.password);
+    }
     const flags = v('ansible_become_flags') ?? rendered(inherited(task, 'become_flags'), scope);
     if (flags) b.flags = String(flags);
     opts.become = b;
@@ -114,5 +125,6 @@ export function targetSpec(env: { ctx: RunContext; vars: VarsBuilder; rt?: PlayR
     const val = s.get(n);
     if (!isUndefined(val) && val !== undefined && val !== null) vars[n] = val;
   }
+  for (const n of ['ansible_password', 'ansible_ssh_pass', 'ansible_become_password']) env.ctx.secrets.add(vars[n]);
   return connectionSpec(target, vars, defaults);
 }

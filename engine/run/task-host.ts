@@ -13,9 +13,10 @@ import { allWhen, displayName, inherited } from '../load/inherit.js';
 import { LoopError, loopItems, loopVars } from './loops.js';
 import type { VarScope } from './scope.js';
 import type { TaskEnv } from './task-env.js';
-import { renderTaskName, sourceOf, taskExecOptions, targetSpec, truthy } from './task-env.js';
+import { renderTaskName, sourceOf, targetSpec, truthy } from './task-env.js';
 import type { Status } from './events.js';
-import { OMIT } from './vars.js';
+import { actionRequest, reportRestored, templateArgs } from './task-args.js';
+import { CENSORED } from './record.js';
 
 export interface IncludeRequest {
   file: string;
@@ -38,6 +39,12 @@ export interface HostOutcome {
   delegatedTo?: string;
   /** no_log: the result is censored in every output */
   noLog?: boolean;
+  /** the task's key in the batch (its checkpoint in the journal) */
+  key?: string;
+  /** restored from the run being resumed, not run again */
+  restored?: boolean;
+  /** the kinds of disruption a restored task caused */
+  disruptive?: string[];
 }
 
 const SKIPPED: Vars = { changed: false, skip_reason: 'Conditional result was False', skipped: true };
@@ -79,6 +86,7 @@ interface HostTask {
   /** the rendered task name */
   name: string;
   noLog: boolean;
+  key: string;
   ignoreErrors: boolean;
   out: (status: Status, result: Vars, extra?: Partial<HostOutcome>) => HostOutcome;
 }
@@ -93,8 +101,9 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
   } catch {
     noLog = true;
   }
+  const key = env.taskKey(host, task);
   const out = (status: Status, result: Vars, extra: Partial<HostOutcome> = {}): HostOutcome => ({
-    host, status, result, name, noLog,
+    host, status, result, name, noLog, key,
     changed: result['changed'] === true,
     failed: status === 'failed',
     unreachable: status === 'unreachable' && !extra.ignoredUnreachable,
@@ -105,7 +114,12 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
   const ignoreErrors = truthy(inherited(task, 'ignore_errors'), scope);
   const failedStatus = (): Status => (ignoreErrors ? 'ignored' : 'failed');
   const searchPaths = [...(task.role ? [task.role.path] : []), dirname(task.file), env.ctx.playbook.dir];
-  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, ignoreErrors, out };
+  const restored = await env.restoreTask(task, host, key, scope);
+  if (restored) {
+    await reportRestored(env, task, host, scope, restored);
+    return out(restored.status, restored.result, { key, restored: true, ...(restored.disruptive ? { disruptive: restored.disruptive } : {}) });
+  }
+  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, key, ignoreErrors, out };
   let items: unknown[] | undefined;
   let loopErr: unknown;
   if (task.loop) {
@@ -135,8 +149,14 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
   } catch (e) {
     if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
     if (e instanceof TaskError || isExprError(e)) return out(failedStatus(), { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
+    if (abortedBy(e, env)) return out('failed', { failed: true, changed: false, msg: 'interrupted: the action in flight was aborted (Ctrl-C twice)' });
     throw e;
   }
+}
+
+// An action that gave up because the run was aborted (a module's wait throws AbortError): a failure, not a bug.
+function abortedBy(e: unknown, env: TaskEnv): boolean {
+  return env.signal.aborted && e instanceof Error && (e.name === 'AbortError' || (e as NodeJS.ErrnoException).code === 'ABORT_ERR');
 }
 
 function ignoreUnreachable(task: Task, scope: VarScope): Partial<HostOutcome> {
@@ -178,6 +198,7 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
       r = whenHolds(task, iscope) ? await execute(ht, iscope) : { ...SKIPPED };
     } catch (e) {
       if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
+      if (abortedBy(e, env)) return out('failed', { failed: true, changed: false, msg: 'interrupted: the action in flight was aborted (Ctrl-C twice)' });
       if (!(e instanceof TaskError) && !isExprError(e)) throw e;
       r = { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) };
     }
@@ -231,7 +252,7 @@ async function execute(ht: HostTask, scope: VarScope): Promise<Vars> {
     if (retries > 1 && until) {
       if (evaluateCondition(until, condScope)) break;
       if (attempt < retries) {
-        env.record.retry(host, name, task, result, attempt, retries);
+        env.record.retry(host, name, task, result, attempt, retries, ht.noLog);
         if (delay > 0) await sleep(delay * 1000, undefined, { signal: env.signal });
         continue;
       }
@@ -259,28 +280,18 @@ function applyChangedFailedWhen(task: Task, result: Vars, scope: VarScope): void
 }
 
 // Templates the args, resolves delegation/become/environment and runs the module once.
-async function runOnce({ env, task, host, searchPaths }: HostTask, scope: VarScope): Promise<ModuleResult> {
+async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, scope: VarScope): Promise<ModuleResult> {
   const mod = task.mod;
-  const raw = new Set(mod.rawArgs ?? []);
-  const args: Vars = {};
+  let args: Vars;
   try {
-    for (const [k, v] of Object.entries(task.args)) {
-      if (k === 'apply') continue;
-      const tv = raw.has(k) ? v : templateValue(v, scope);
-      if (isUndefined(tv)) tv.fail();
-      if (tv !== OMIT) args[k] = tv;
-    }
+    args = templateArgs(task, scope);
   } catch (e) {
     if (isExprError(e)) return { failed: true, changed: false, msg: errorMessage(e, task, 'args') };
     throw e;
   }
-  const delegateRaw = inherited(task, 'delegate_to');
-  const target = delegateRaw === undefined || delegateRaw === null ? host : String(templateValue(delegateRaw, scope));
-  const exec = taskExecOptions(env, task, scope);
-  const check = inherited(task, 'check_mode');
+  const before = actionRequest(env, task, host, scope, args, { key, noLog });
+  const { target, exec, checkMode } = before;
   const diff = inherited(task, 'diff');
-  const checkMode = check === undefined || check === null ? env.ctx.options.check : truthy(check, scope);
-  const before = { task, mod, host, target, args, scope, exec, checkMode };
   const refusal = await env.checkBeforeAction(before);
   if (refusal) return { failed: true, changed: false, ...refusal, ...(target !== host ? { _delegated_to: target } : {}) };
   const res = await runAction(env.ctx, {
@@ -299,7 +310,7 @@ async function runOnce({ env, task, host, searchPaths }: HostTask, scope: VarSco
     },
     condition: (c) => evaluateCondition(c, scope),
     renderTemplate: (path) => renderTemplateFile(path, scope),
-    progress: (msg, data) => env.record.progress(host, task, msg, data),
+    progress: (msg, data) => env.record.progress(host, task, noLog ? CENSORED : msg, noLog ? undefined : data),
     signal: env.signal,
   });
   await env.afterAction(before, res);

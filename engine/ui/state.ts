@@ -106,6 +106,8 @@ export function reduce(s: UiState, e: RunEvent, at: number): UiState {
     case 'no_hosts_remaining':
       return { ...addMessage(s, `no more hosts left: ${e.reason}`, 'error'), stopped: e.reason };
     case 'lock':
+      if (e.status === 'lost') return addMessage(s, `run lock LOST: ${e.msg ?? e.where}`, 'error');
+      if (e.status === 'not-released') return addMessage(s, `run lock ${e.msg ?? `${e.where} NOT released`}`, 'error');
       return addMessage(s, `run lock ${e.status}: ${e.where}`);
     case 'safety':
       return e.status === 'ok' ? s : addMessage(s, `[SAFETY] ${e.check}${e.host ? ` ${e.host}` : ''}: ${e.msg}${e.remaining_s !== undefined ? ` (${e.remaining_s}s left)` : ''}`, e.status === 'refused' ? 'error' : 'warning');

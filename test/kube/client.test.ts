@@ -131,13 +131,13 @@ describe('KubeClient over HTTP with a token', () => {
   });
 
   it('throws KubeTransportError when nothing listens, and when the server does not answer in time', async () => {
-    const dead = new KubeClient({ ...client.target, server: 'http://127.0.0.1:9' }, { timeoutMs: 2000 });
+    const dead = new KubeClient({ ...client.target, server: 'http://127.0.0.1:9' }, { timeoutMs: 2000, retry: false });
     await expect(dead.get('nodes', 'n1')).rejects.toBeInstanceOf(KubeTransportError);
     dead.close();
     const silent: Server = createServer((sock) => sock.on('error', () => undefined));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
-    const slow = new KubeClient({ ...client.target, server: `http://127.0.0.1:${port}` }, { timeoutMs: 200 });
+    const slow = new KubeClient({ ...client.target, server: `http://127.0.0.1:${port}` }, { timeoutMs: 200, retry: false });
     await expect(slow.request('GET', '/version')).rejects.toThrow(/no response within 200 ms/);
     slow.close();
     silent.close();

@@ -8,7 +8,7 @@ let t: TestLab;
 let kube: KubeClient;
 beforeAll(async () => {
   t = await TestLab.start();
-  kube = new KubeClient(loadKubeconfig({ path: t.lab.paths.kubeconfig, context: 'lab' }));
+  kube = new KubeClient(loadKubeconfig({ path: t.lab.paths.kubeconfig, context: 'lab' }), { retry: false });
 });
 afterAll(async () => {
   kube?.close();

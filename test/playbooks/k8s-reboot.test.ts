@@ -251,6 +251,54 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     }
   });
 
+  // Interrupts a rolling reboot while k8s02 reboots (batch 2), lets the lab settle, resumes, and
+  // checks with the boot ids that every node rebooted exactly once.
+  async function interruptDuringReboot(signals: NodeJS.Signals[]): Promise<{ first: { rc: number | null; signal: NodeJS.Signals | null; stdout: string } }> {
+    const before = await lab.status();
+    const run = lab.start('k8s-reboot.yml', ...FAST);
+    let out = '';
+    run.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/"type":"task","play":2,"batch":2,"name":"reboot"/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const [i, sig] of signals.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 150));
+      run.child.kill(sig);
+    }
+    const first = await run.done;
+    // an in-flight reboot goes on in the lab: let it finish before reading the boot ids
+    await new Promise((r) => setTimeout(r, 1500));
+    const mid = await lab.status();
+    expect(node(mid, 'k8s01')?.bootId).not.toBe(node(before, 'k8s01')?.bootId);
+    expect(node(mid, 'k8s03')?.bootId).toBe(node(before, 'k8s03')?.bootId);
+    const k8s02RebootedBefore = node(mid, 'k8s02')?.bootId !== node(before, 'k8s02')?.bootId;
+
+    const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST);
+    expect(resumed.rc, resumed.stderr).toBe(0);
+    const reboots = results(resumed.events, 'reboot').filter((e) => e['resumed'] !== true && e['status'] === 'changed').map((e) => e['host']);
+    // k8s01 finished in batch 1; k8s02 reboots in the resumed run only if it had not yet; k8s03 once
+    expect(reboots).toEqual(k8s02RebootedBefore ? ['k8s03'] : ['k8s02', 'k8s03']);
+    const after = await lab.status();
+    expect(node(after, 'k8s01')?.bootId).toBe(node(mid, 'k8s01')?.bootId);
+    if (k8s02RebootedBefore) expect(node(after, 'k8s02')?.bootId).toBe(node(mid, 'k8s02')?.bootId);
+    for (const n of after.nodes) {
+      expect(n.bootId).not.toBe(node(before, n.name)?.bootId);
+      expect(n.cordoned).toBe(false);
+      expect(n.ready).toBe(true);
+    }
+    return { first };
+  }
+
+  it('kill -9 while k8s02 reboots (batch 2): --resume continues that run and no node reboots twice (boot ids)', async () => {
+    const { first } = await interruptDuringReboot(['SIGKILL']);
+    expect(first.signal).toBe('SIGKILL');
+  });
+
+  it('two SIGINTs while k8s02 reboots: exit 99, the reboot in flight aborted; --resume does not reboot it again', async () => {
+    const { first } = await interruptDuringReboot(['SIGINT', 'SIGINT']);
+    expect(first.rc).toBe(99);
+    expect(first.stdout).not.toMatch(/internal error/);
+  });
+
   it('names a scheduler stall that another pod\'s FailedScheduling event used to hide, and a kubelet that never starts a pod bound to it', async () => {
     // an unschedulable pod: a FailedScheduling event of its own, which must not excuse the stalled ones
     const pods = `- hosts: k8s[0]
@@ -295,7 +343,7 @@ describe('k8s-reboot.yml on kubeadm labs', { timeout: 180_000 }, () => {
   });
 
   it('three control planes with stacked etcd: one member at a time, quorum kept, no incident', async () => {
-    const ha = await PlaybookLab.up('etcd', '--control-planes', '3');
+    const ha = await PlaybookLab.up('etcd', {}, '--control-planes', '3');
     try {
       const r = await ha.events('k8s-reboot.yml', ...FAST);
       expect(r.rc).toBe(0);

@@ -21,7 +21,7 @@ describe('k8s-upgrade.yml on a kubeadm lab with three control planes (stacked et
   let lab: PlaybookLab;
   beforeAll(async () => {
     assertBuilt();
-    lab = await PlaybookLab.up('etcd', '--control-planes', '3');
+    lab = await PlaybookLab.up('etcd', {}, '--control-planes', '3');
   });
   afterAll(async () => {
     await lab?.down();

@@ -20,24 +20,26 @@ export type { LabStatus } from '../../lab/status.js';
 export type RunEvent = Record<string, unknown> & { type: string };
 
 export class PlaybookLab {
-  private constructor(readonly dir: string) {}
+  private constructor(readonly dir: string, private readonly env: Record<string, string> = ENV) {}
 
-  static async up(datastore: 'dqlite' | 'etcd' = 'dqlite', ...extra: string[]): Promise<PlaybookLab> {
+  // A lab in a private directory; `timings` override the fast test timings (for this lab's commands);
+  // `extra` are more `lab up` arguments (--control-planes 3).
+  static async up(datastore: 'dqlite' | 'etcd' = 'dqlite', timings: Partial<typeof TIMINGS> = {}, ...extra: string[]): Promise<PlaybookLab> {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-pb-'));
     chmodSync(dir, 0o755);
-    const lab = new PlaybookLab(dir);
+    const lab = new PlaybookLab(dir, { ...ENV, TSPLAY_LAB_TIMINGS: JSON.stringify({ ...TIMINGS, ...timings }) });
     const r = await lab.cli(['lab', 'up', '--datastore', datastore, ...extra], 90_000);
     if (r.rc !== 0) throw new Error(`lab up failed (${r.rc}): ${r.stderr || r.stdout}`);
     return lab;
   }
 
-  cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-    return runCli(args, { cwd: this.dir, env: ENV, timeoutMs });
+  cli(args: string[], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<CliResult> {
+    return runCli(args, { cwd: this.dir, env: { ...this.env, ...env }, timeoutMs });
   }
 
   // Starts a shipped playbook with --output json; the caller may signal the child.
   start(playbook: string, ...args: string[]): ReturnType<typeof startCli> {
-    return startCli(['run', join(PLAYBOOKS, playbook), '--output', 'json', ...args], { cwd: this.dir, env: ENV, timeoutMs: 120_000 });
+    return startCli(['run', join(PLAYBOOKS, playbook), '--output', 'json', ...args], { cwd: this.dir, env: this.env, timeoutMs: 120_000 });
   }
 
   // Runs a shipped playbook (path relative to playbooks/) with extra arguments.

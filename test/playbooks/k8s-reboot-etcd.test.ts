@@ -1,0 +1,50 @@
+// playbooks/k8s-reboot.yml on a kubeadm lab with one control plane (etcd on k8s01), through the
+// built CLI: while k8s01 reboots the API is gone, and after it is back the API refuses writes with
+// HTTP 503 for a while (etcd regaining quorum). The reboot step waits for the node's kubelet to renew
+// its Lease — a write — so even with the client's retries turned off (TSPLAY_KUBE_RETRY_S=0) the
+// uncordon after it no longer meets the 503, and the reboot reports how long Ready took.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../e2e/cli.js';
+import { parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
+import { join } from 'node:path';
+
+let lab: PlaybookLab;
+const FAST = ['-e', 'reboot_soak_seconds=0', '-e', 'drain_timeout=4s', '-e', 'postflight_retries=3', '-e', 'sandbox_drain=false', '--tags', 'reboot', '--limit', 'k8s01'];
+
+beforeAll(async () => {
+  assertBuilt();
+  // writes fail for 4 s after etcd regains quorum: longer than the node takes to be Ready again
+  lab = await PlaybookLab.up('etcd', { quorumRecoveryMs: 4000 });
+});
+afterAll(async () => {
+  await lab?.down();
+});
+
+describe('k8s-reboot.yml on a single control plane (kubeadm, etcd)', { timeout: 180_000 }, () => {
+  it('without client retries the reboot waits out the 503 itself (a Lease renewal is a write): the uncordon succeeds', async () => {
+    const before = (await lab.status()).nodes.find((n) => n.name === 'k8s01')?.bootId;
+    const r = await lab.cli(['run', join(PLAYBOOKS, 'k8s-reboot.yml'), '--output', 'json', ...FAST], 120_000, { TSPLAY_KUBE_RETRY_S: '0' });
+    expect(r.rc, r.stderr).toBe(0);
+    const events = parseEvents(r.stdout);
+    const reboot = results(events, 'reboot');
+    expect(reboot.map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed']]);
+    // writes fail for 4 s after etcd's quorum returns: Ready (a renewed Lease) comes after that
+    expect((reboot[0]?.['report'] as { ready_after_s: number }).ready_after_s).toBeGreaterThanOrEqual(4);
+    expect(results(events, 'uncordon').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed']]);
+    const after = (await lab.status()).nodes.find((n) => n.name === 'k8s01');
+    expect(after?.bootId).not.toBe(before);
+    expect(after?.cordoned).toBe(false);
+  });
+
+  it('with retries the run rides out the 503: k8s01 rebooted, Ready and uncordoned', async () => {
+    const before = (await lab.status()).nodes.find((n) => n.name === 'k8s01')?.bootId;
+    const r = await lab.events('k8s-reboot.yml', ...FAST);
+    expect(r.rc, r.stderr).toBe(0);
+    expect(results(r.events, 'reboot').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed']]);
+    expect(results(r.events, 'uncordon').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed']]);
+    const after = (await lab.status()).nodes.find((n) => n.name === 'k8s01');
+    expect(after?.bootId).not.toBe(before);
+    expect(after?.cordoned).toBe(false);
+    expect(after?.ready).toBe(true);
+  });
+});
