@@ -2,11 +2,12 @@
 // "h1,h2" host list) into one inventory, like ansible's InventoryManager, then finds the
 // group_vars/ and host_vars/ directories next to the sources (and the playbook).
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { diag } from '../diagnostics.js';
+import { readSourceFile } from '../source/read.js';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { parseIniInventory } from './ini.js';
 import { addHost, createInventory, reconcileInventory } from './model.js';
@@ -30,6 +31,11 @@ export function parseInventoryFile(inv: Inventory, file: string, text: string): 
   if (ext !== '' && !YAML_EXTS.includes(ext)) return parseIniInventory(inv, text, file);
   const { doc, diagnostics } = parseAnsibleYaml(text, file);
   const root = doc.contents;
+  const firstLine = text.split('\n', 50).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l)) ?? '';
+  const looksYaml = ext !== '' || /^---/.test(firstLine) || /^[^\s[][^=]*:\s*(?:#.*)?$/.test(firstLine);
+  // valid YAML that must not be used (tags, alias bombs, nesting): refused, not retried as INI
+  const refused = diagnostics.filter((d) => d.code !== 'inventory');
+  if (refused.length > 0 && looksYaml) return refused;
   if (diagnostics.length === 0) {
     if (root === null || (isScalar(root) && root.value === null)) return [];
     if (isMap(root) && root.items.some((p) => isScalar(p.key) && p.key.value === '_meta')) return parseScriptInventory(inv, doc, file);
@@ -43,9 +49,8 @@ export function parseInventoryFile(inv: Inventory, file: string, text: string): 
     Object.assign(inv, scratch);
     return ini;
   }
+  if (refused.length > 0) return refused;
   if (diagnostics.length === 0 && isMap(root)) return parseYamlInventory(inv, doc, file);
-  const firstLine = text.split('\n').find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l)) ?? '';
-  const looksYaml = ext !== '' || /^---/.test(firstLine) || /^[^\s[][^=]*:\s*(?:#.*)?$/.test(firstLine);
   if (!looksYaml) return ini;
   return diagnostics.length > 0 ? diagnostics : parseYamlInventory(createInventory(), doc, file);
 }
@@ -59,7 +64,11 @@ function parseDirectory(inv: Inventory, dir: string, diags: Diagnostic[]): void 
 
 function parsePath(inv: Inventory, path: string, diags: Diagnostic[]): void {
   if (statSync(path).isDirectory()) parseDirectory(inv, path, diags);
-  else diags.push(...parseInventoryFile(inv, path, readFileSync(path, 'utf8')));
+  else {
+    const read = readSourceFile(path);
+    if (read.text === undefined) diags.push(...read.diagnostics);
+    else diags.push(...parseInventoryFile(inv, path, read.text));
+  }
 }
 
 // ansible's host_list source: "h1,h2:2222" (no ranges); hosts join 'ungrouped'.
