@@ -1,6 +1,8 @@
 // Python's textwrap.wrap as Jinja's wordwrap filter calls it (expand_tabs=False,
 // replace_whitespace=False, drop_whitespace=True): TextWrapper's chunk split and line filling.
 
+import { ExprRuntimeError } from './errors.js';
+
 const WS = '[\\t\\n\\x0b\\x0c\\r ]';
 const NWS = '[^\\t\\n\\x0b\\x0c\\r ]';
 const WORD = '[\\p{L}\\p{N}_]';
@@ -39,7 +41,7 @@ function handleLongWord(chunks: string[], line: string[], curLen: number, width:
 
 // textwrap.wrap(text, width, ...): the wrapped lines.
 export function wrap(text: string, o: WrapOptions): string[] {
-  if (o.width <= 0) throw new Error(`invalid width ${o.width} (must be > 0)`);
+  if (!(o.width > 0)) throw new ExprRuntimeError(`invalid width ${o.width} (must be > 0)`);
   const chunks = text.split(o.breakOnHyphens ? WORDSEP : WORDSEP_SIMPLE).filter((c) => c !== '' && c !== undefined).reverse();
   const lines: string[] = [];
   while (chunks.length > 0) {
