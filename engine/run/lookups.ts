@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
 import { makeTuple } from '../py/tuple.js';
-import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderToString, toPyStr, type Scope } from '../expr/index.js';
+import { ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
@@ -72,7 +72,7 @@ const LOOKUPS: Record<string, Lookup> = {
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'templates');
       if (!p) fail('template', `the template file ${String(t)} could not be found for the lookup`);
-      return renderToString(compileTemplate(readFileSync(p, 'utf8')), scope);
+      return renderTemplateText(`template ${String(t)}`, readFileSync(p, 'utf8'), scope);
     }),
   first_found: (terms, kw, scope) => {
     const files = flat(terms).flatMap((t) => (t && typeof t === 'object' && !Array.isArray(t) ? ((t as Record<string, unknown>)['files'] as unknown[]) ?? [] : [t]));
