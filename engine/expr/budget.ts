@@ -17,12 +17,13 @@ export function templatingChain(): readonly string[] {
   return chain;
 }
 
-// The shortest description of the chain ending in `last`: the cycle when `last` repeats.
+// The shortest description of the chain ending in `last`: one turn of the cycle when `last`
+// repeats (`a -> b -> a`), else its last dozen steps.
 export function describeChain(last: string): string {
   const all = [...chain, last];
-  const first = all.indexOf(last);
-  const cycle = first < all.length - 1 ? all.slice(first) : all.slice(-12);
-  return `${first > 0 && first < all.length - 1 ? '... -> ' : ''}${cycle.join(' -> ')}`;
+  const prev = all.lastIndexOf(last, all.length - 2);
+  if (prev >= 0) return `${prev > 0 ? '... -> ' : ''}${all.slice(prev).join(' -> ')}`;
+  return all.length > 12 ? `... -> ${all.slice(-12).join(' -> ')}` : all.join(' -> ');
 }
 
 function limitError(name: 'exprSteps' | 'stringChars' | 'listItems' | 'templateDepth', message: string): ExprRuntimeError {
