@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
 import { makeTuple } from '../py/tuple.js';
+import { BoundedRegExp, withRegexTimeout } from '../py/regex-time.js';
 import { ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
@@ -57,7 +58,15 @@ const LOOKUPS: Record<string, Lookup> = {
     }),
   varnames: (terms, _kw, scope) => {
     const names = (scope as { names?: () => string[] }).names?.() ?? [];
-    return flat(terms).flatMap((t) => names.filter((n) => new RegExp(String(t)).test(n)));
+    return flat(terms).flatMap((t) => {
+      let re: RegExp;
+      try {
+        re = new BoundedRegExp(String(t));
+      } catch (e) {
+        return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
+      }
+      return withRegexTimeout(String(t), () => names.filter((n) => re.test(n)));
+    });
   },
   pipe: (terms) =>
     flat(terms).map((t) => {
