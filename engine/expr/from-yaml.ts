@@ -2,7 +2,7 @@
 // YAML 1.1 resolvers of engine/py/yaml-tags.ts, floats kept as Python floats (2.0), and
 // timestamps as datetime.date / naive datetime.datetime values.
 import YAML from 'yaml';
-import { checkYamlDocument, yamlDepthExceededAt } from '../source/yaml-limits.js';
+import { checkYamlDocument, parseYamlDocuments, yamlDepthExceededAt } from '../source/yaml-limits.js';
 import { limit, limitHint } from '../shared/limits.js';
 import type { ScalarTag, Tags } from 'yaml';
 import { ansibleYamlTags } from '../py/yaml-tags.js';
@@ -57,8 +57,7 @@ function pyYamlTags(tags: Tags): Tags {
 // Within the YAML limits: nesting depth, recursive aliases and alias expansion.
 export function parsePyYaml(text: string): unknown[] {
   if (yamlDepthExceededAt(text) !== undefined) throw new ExprRuntimeError(`YAML collections nested more than ${limit('yamlDepth')} levels deep (${limitHint('yamlDepth')})`);
-  const docs = YAML.parseAllDocuments(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, merge: true });
-  return (Array.isArray(docs) ? docs : [docs]).map((d) => {
+  return parseYamlDocuments(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, merge: true }).map((d) => {
     if (d.errors.length > 0) throw new ExprRuntimeError(d.errors[0]?.message ?? 'invalid YAML');
     const bad = checkYamlDocument(d as YAML.Document, '<from_yaml>')[0];
     if (bad) throw new ExprRuntimeError(`${bad.message}${bad.hint ? ` (${bad.hint})` : ''}`);

@@ -16,6 +16,11 @@ function starts(file: string): number[] | undefined {
   return s;
 }
 
+// Forgets the line tables computed so far.
+export function forgetLineStarts(): void {
+  lineStarts.clear();
+}
+
 // 1-based line and column of an offset.
 export function lineCol(file: string, offset: number): { line: number; col: number } {
   const s = starts(file);

@@ -21,3 +21,8 @@ export function sourceText(path: string): string | undefined {
     return undefined;
   }
 }
+
+// Forgets every remembered text (a long-running process that reads many files, the fuzz tests).
+export function forgetSourceTexts(): void {
+  texts.clear();
+}

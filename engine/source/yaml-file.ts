@@ -4,9 +4,10 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Tags } from 'yaml';
 import { ansibleYamlTags } from '../py/yaml-tags.js';
-import { rememberSource } from './text.js';
+import { forgetSourceTexts, rememberSource } from './text.js';
+import { forgetLineStarts } from './position.js';
 import { checkSourceText, readSourceFile } from './read.js';
-import { checkYamlDepth, checkYamlDocument } from './yaml-limits.js';
+import { checkYamlDepth, checkYamlDocument, parseYamlDocument } from './yaml-limits.js';
 import { limit } from '../shared/limits.js';
 
 // Ansible's `!unsafe` marks text that must never be templated: keep it literal by wrapping
@@ -37,7 +38,7 @@ export function parseYaml(path: string, text: string, checked = false): { file: 
   rememberSource(path, text);
   const early = [...(checked ? [] : checkSourceText(path, text)), ...checkYamlDepth(path, text)];
   if (early.length > 0) return { file: { path, text, doc: parseDocument('', { version: '1.1' }), value: null }, diagnostics: early };
-  const doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: playbookTags });
+  const doc = parseYamlDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: playbookTags });
   const diagnostics: Diagnostic[] = doc.errors.map((e) =>
     diag('yaml-syntax', e.message.split('\n')[0] ?? e.message, { file: path, offset: e.pos[0], length: Math.max(1, e.pos[1] - e.pos[0]) }),
   );
@@ -53,6 +54,14 @@ export function parseYaml(path: string, text: string, checked = false): { file: 
   const file = { path, text, doc, value };
   cache.set(path, { file, diagnostics });
   return { file, diagnostics };
+}
+
+// Forgets every file read and parsed so far (the cache by path, texts, line tables): for a
+// process that reads changing files under the same names.
+export function forgetSources(): void {
+  cache.clear();
+  forgetSourceTexts();
+  forgetLineStarts();
 }
 
 // Reads and parses a YAML file (cached by path); a missing file is a `missing-file` diagnostic.

@@ -2,12 +2,63 @@
 // on the lexer's tokens, before the parser builds anything), tags (what Ansible's loader can
 // construct: YAML's own types, !unsafe and !vault — never !!python/...), aliases that refer to
 // their own anchor, and alias expansion (the yaml library's maxAliasCount).
-import { CST, isAlias, isNode, Lexer, visit, type Document, type Node } from 'yaml';
+import { Composer, CST, isAlias, isNode, Lexer, parseDocument, Parser, visit, YAMLParseError, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { limit, limitHint } from '../shared/limits.js';
 
 const YAML_TAGS = ['str', 'int', 'float', 'bool', 'null', 'map', 'seq', 'omap', 'pairs', 'set', 'binary', 'timestamp', 'merge'];
 const ALLOWED_TAGS = new Set(['!', '!unsafe', '!vault', '!vault-encrypted', ...YAML_TAGS.map((t) => `tag:yaml.org,2002:${t}`)]);
+
+const MAX_ERRORS = 50;
+
+class TooManyErrors extends Error {}
+
+// Parses YAML text into its documents like the yaml library's parseAllDocuments, but stops
+// after MAX_ERRORS errors: a line of 900 000 quotes would otherwise make 450 000 error objects
+// (650 MB, seconds). The documents parsed so far keep their errors; an abandoned parse returns
+// one empty document holding the first errors and a last one saying the rest were not read.
+export function parseYamlDocuments(text: string, options: ParseOptions & DocumentOptions & SchemaOptions, maxDocs = Infinity): Document.Parsed[] {
+  const composer = new Composer(options);
+  // the composer's error callback and pending errors are private in the typings, public at runtime
+  const inner = composer as unknown as { onError: (source: unknown, code: string, message: string, warning?: boolean) => void; errors: YAMLParseError[] };
+  const report = inner.onError;
+  let errors = 0;
+  let warnings = 0;
+  inner.onError = (source, code, message, warning) => {
+    if (warning ? ++warnings > MAX_ERRORS : ++errors > MAX_ERRORS) {
+      if (warning) return;
+      throw new TooManyErrors();
+    }
+    report(source, code, message, warning);
+  };
+  const docs: Document.Parsed[] = [];
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const doc of composer.compose(new Parser().parse(text), true, text.length)) {
+      docs.push(doc);
+      if (docs.length >= maxDocs) break;
+    }
+    return docs;
+  } catch (e) {
+    if (!(e instanceof TooManyErrors)) throw e;
+    const first = [...docs.flatMap((d) => d.errors), ...inner.errors].slice(0, MAX_ERRORS);
+    const doc = parseDocument('', options);
+    const at = first.at(-1)?.pos ?? [0, 1];
+    doc.errors.push(...first, new YAMLParseError([at[0], at[1]], 'IMPOSSIBLE', `more than ${MAX_ERRORS} YAML errors: the rest of the file was not read`));
+    return [doc];
+  } finally {
+    Error.stackTraceLimit = stackLimit;
+  }
+}
+
+// parseDocument with the error bound of parseYamlDocuments (a second document is an error).
+export function parseYamlDocument(text: string, options: ParseOptions & DocumentOptions & SchemaOptions): Document.Parsed {
+  const [doc, second] = parseYamlDocuments(text, options, 2);
+  const out = doc ?? parseDocument('', options);
+  if (second) out.errors.push(new YAMLParseError([second.range[0], second.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+  return out;
+}
 
 // The offset where the nesting depth of the YAML text first exceeds `max`, or undefined. Block
 // nesting is estimated from the columns where nodes start, flow nesting from [ and {.
