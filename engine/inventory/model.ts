@@ -89,7 +89,9 @@ export function addHost(inv: Inventory, name: string, group?: string, port?: num
     if (LOCALHOST_NAMES.includes(name) && !inv.localhost) inv.localhost = h;
   }
   const g = group === undefined ? undefined : inv.groups.get(group);
-  if (g && !g.hosts.includes(name)) {
+  // membership is kept on both sides; the host's short list is the one searched (a range of
+  // 100 000 hosts would make the group's list quadratic)
+  if (g && !h.groups.includes(g.name)) {
     g.hosts.push(name);
     h.groups.push(g.name);
   }

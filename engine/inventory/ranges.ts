@@ -58,7 +58,7 @@ const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 function pyRange(start: number, stop: number, step: number): number[] {
   const count = Math.max(0, Math.ceil((stop - start) / step));
-  if (count > limit('listItems')) throw new Error(`the range expands to ${count} hosts, more than the limit of ${limit('listItems')} (raise it with ${LIMITS.listItems.env}=N)`);
+  if (count > limit('hostRange')) throw new Error(`the range expands to ${count} hosts, more than the limit of ${limit('hostRange')} (raise it with ${LIMITS.hostRange.env}=N)`);
   const out: number[] = [];
   if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
   else for (let i = start; i > stop; i += step) out.push(i);
@@ -108,7 +108,7 @@ export function expandHostnameRange(line: string): string[] {
     if (name.includes('[')) {
       for (const n of expandHostnameRange(name)) out.push(n);
     } else out.push(name);
-    if (out.length > limit('listItems')) throw new Error(`the host pattern expands to more than ${limit('listItems')} hosts (raise it with ${LIMITS.listItems.env}=N)`);
+    if (out.length > limit('hostRange')) throw new Error(`the host pattern expands to more than ${limit('hostRange')} hosts (raise it with ${LIMITS.hostRange.env}=N)`);
   }
   return out;
 }

@@ -12,7 +12,8 @@ export type LimitName =
   | 'listItems'
   | 'exprSteps'
   | 'templateDepth'
-  | 'includeDepth';
+  | 'includeDepth'
+  | 'hostRange';
 
 export interface LimitSpec {
   env: string;
@@ -32,6 +33,7 @@ export const LIMITS: Record<LimitName, LimitSpec> = {
   listItems: { env: 'TSPLAY_MAX_LIST', default: 1_000_000, what: 'the length of a list produced by an expression', unit: 'items' },
   exprSteps: { env: 'TSPLAY_MAX_EXPR_STEPS', default: 20_000_000, what: 'the evaluation steps of one template or expression', unit: 'steps' },
   templateDepth: { env: 'TSPLAY_MAX_TEMPLATE_DEPTH', default: 100, what: 'nested templating (variables whose templates use variables, template lookups)', unit: 'levels' },
+  hostRange: { env: 'TSPLAY_MAX_HOST_RANGE', default: 100_000, what: 'the hosts one inventory host pattern (web[1:100]) expands to', unit: 'hosts' },
   includeDepth: { env: 'TSPLAY_MAX_INCLUDE_DEPTH', default: 100, what: 'nested include_tasks, include_role, import_tasks, import_role and import_playbook', unit: 'levels' },
 };
 
