@@ -20,6 +20,7 @@ import { runInclude } from './include.js';
 import { flushHandlers, notify } from './handlers.js';
 import { BatchRecord, type RecordScope } from './record.js';
 import { renderText } from './render.js';
+import { LockError } from './lock.js';
 
 /** stops the batch (meta end_batch) */
 export class EndBatch extends Error {}
@@ -116,7 +117,7 @@ export class BatchRunner implements TaskEnv, RecordScope {
     try {
       await this.runTaskNodeIn(task, hosts, handler, state);
     } catch (e) {
-      if (e instanceof AbortRun || e instanceof EndBatch || e instanceof EndPlay || e instanceof RunError) throw e;
+      if (e instanceof AbortRun || e instanceof EndBatch || e instanceof EndPlay || e instanceof RunError || e instanceof LockError) throw e;
       if (this.ctx.aborted) throw new AbortRun('interrupted');
       if (state.phase === 'recorded') throw new RunError(`${displayName(task)} (${sourceOf(task)}): ${e instanceof Error ? e.message : String(e)}`);
       if (state.phase === 'before') this.ctx.emit({ type: 'task', play: this.playNo, batch: this.batchNo, name: displayName(task), handler, action: task.action, hosts: hosts.map((h) => h.name), source: sourceOf(task) });
@@ -173,9 +174,15 @@ export class BatchRunner implements TaskEnv, RecordScope {
   // An exception no step of the task handled on one host: the run's own control flow passes
   // through, an interruption stops the run, anything else fails the task on that host only.
   private unexpected(task: Task, host: string, e: unknown): HostOutcome {
-    if (e instanceof AbortRun || e instanceof EndBatch || e instanceof EndPlay || e instanceof RunError) throw e;
+    if (e instanceof AbortRun || e instanceof EndBatch || e instanceof EndPlay || e instanceof RunError || e instanceof LockError) throw e;
     if (this.ctx.aborted || (e instanceof Error && e.name === 'AbortError')) throw new AbortRun('interrupted');
-    return unexpectedFailure(task, host, e, this.ctx.options.verbosity);
+    let ignored = false;
+    try {
+      ignored = truthy(inherited(task, 'ignore_errors'), this.vars.scope(this.rt, host, task));
+    } catch {
+      // ignore_errors itself cannot be templated: the failure stands
+    }
+    return unexpectedFailure(task, host, e, this.ctx.options.verbosity, ignored);
   }
 
   // any_errors_fatal / max_fail_percentage / run_once failure checks after a task.
