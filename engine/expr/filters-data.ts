@@ -11,6 +11,7 @@ import { getItem, pyIter } from './access.js';
 import { uniqueItems } from './filters-lists.js';
 import { jsonDumps, jsonLoads } from './json.js';
 import { yamlDump } from './yaml-dump.js';
+import { checkLength } from './budget.js';
 
 type Dict = Record<string, unknown>;
 
@@ -167,9 +168,24 @@ registerFilter('extract', (v, a, k) => {
 function product(lists: unknown[][]): unknown[][] {
   return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((p) => l.map((x) => [...p, x])), [[]]);
 }
+
+// How many results a combinatorial filter would make (capped just past the list limit), so an
+// absurd one is refused before it is built: 16 items have 2e13 permutations.
+function resultCount(factors: number[]): number {
+  let n = 1;
+  for (const f of factors) {
+    n *= f;
+    if (n === 0 || n > Number.MAX_SAFE_INTEGER) break;
+  }
+  return n;
+}
+
 registerFilter('product', (v, a, k) => {
   const repeat = Number(k.repeat ?? 1);
   const lists = [v, ...a].map(pyIter);
+  if (!Number.isInteger(repeat) || repeat < 0) throw new ExprRuntimeError('repeat argument cannot be negative');
+  checkLength(repeat * lists.length, 'list');
+  checkLength(resultCount(lists.map((l) => l.length ** repeat)), 'list');
   const all = Array.from({ length: repeat }, () => lists).flat();
   return product(all).map(makeTuple);
 });
@@ -180,12 +196,23 @@ function combos(items: unknown[], r: number, perm: boolean): unknown[][] {
     return combos(rest, r - 1, perm).map((c) => [x, ...c]);
   });
 }
+// The r-length combinations or permutations of items, counted first (Python's ValueError for r < 0).
+function combinatorial(items: unknown[], rArg: unknown, perm: boolean): unknown[][] {
+  const r = Number(rArg);
+  if (!Number.isInteger(r)) throw new ExprRuntimeError(`'${typeof rArg}' object cannot be interpreted as an integer`);
+  if (r < 0) throw new ExprRuntimeError('r must be non-negative');
+  const n = items.length;
+  if (r > n) return [];
+  const k = perm ? r : Math.min(r, n - r);
+  checkLength(resultCount(Array.from({ length: k }, (_, i) => (perm ? n - i : (n - i) / (i + 1)))), 'list');
+  return combos(items, r, perm);
+}
 registerFilter('combinations', (v, a, k) => {
   const [r] = bindArgs('combinations', a, k, ['r']);
-  return combos(pyIter(v), Number(r), false).map(makeTuple);
+  return combinatorial(pyIter(v), r, false).map(makeTuple);
 });
 registerFilter('permutations', (v, a, k) => {
   const [r] = bindArgs('permutations', a, k, ['r?']);
   const items = pyIter(v);
-  return combos(items, r === undefined || r === null ? items.length : Number(r), true).map(makeTuple);
+  return combinatorial(items, r === undefined || r === null ? items.length : r, true).map(makeTuple);
 });
