@@ -1,11 +1,11 @@
 // Settings from ansible.cfg ($ANSIBLE_CONFIG, then ./ansible.cfg): the [defaults] keys
 // tsplay honours (inventory, forks, roles_path, remote_user, private_key_file,
 // force_handlers, timeout, host_key_checking), so existing project layouts work unchanged.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseKv } from '../load/kv.js';
 import { parseYaml } from '../source/yaml-file.js';
-import { readSourceFile } from '../source/read.js';
+import { readSourceFile, readTextBounded } from '../source/read.js';
 import type { Vars } from '../load/model.js';
 import { UsageError } from './args.js';
 
@@ -30,7 +30,13 @@ export function loadConfig(env = process.env, cwd = process.cwd()): Config {
   cfg.path = path;
   const base = dirname(path);
   let section = '';
-  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+  let text: string;
+  try {
+    text = readTextBounded(path);
+  } catch (e) {
+    throw new UsageError(`ERROR! cannot read ${path}: ${(e as Error).message}`, 5);
+  }
+  for (const raw of text.split('\n')) {
     const line = raw.replace(/[#;].*$/, '').trim();
     if (!line) continue;
     const sec = /^\[(.+)\]$/.exec(line);

@@ -2,13 +2,14 @@
 // `&` intersection and `!` exclusion (plain terms first, then &, then !), `*` globs, `~regex`,
 // subscripts `g[0]`, `g[-1]`, `g[1:3]` (inclusive), `g[2:]`, and the implicit localhost.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { diag } from '../diagnostics.js';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { ensureHost, hostsOf, LOCALHOST_NAMES } from './model.js';
 import type { Inventory } from './model.js';
 import { parseAddress } from './ranges.js';
 import { BoundedRegExp, RegexTimeoutError, withRegexTimeout } from '../py/regex-time.js';
+import { readTextBounded } from '../source/read.js';
 
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 const COLON_TERMS = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
@@ -168,7 +169,13 @@ export function limitHosts(inv: Inventory, hosts: string[], limit: string): Resu
     const file = t.slice(1);
     if (!existsSync(file)) return { ok: false, diagnostics: [diag('missing-file', `Unable to find limit file ${file}`)] };
     if (!statSync(file).isFile()) return { ok: false, diagnostics: [diag('bad-pattern', `Limit starting with "@" must be a file, not a directory: ${file}`)] };
-    terms.push(...readFileSync(file, 'utf8').split('\n').map((l) => l.trim()));
+    let text: string;
+    try {
+      text = readTextBounded(file);
+    } catch (e) {
+      return { ok: false, diagnostics: [diag('bad-pattern', `Unable to read limit file ${file}: ${(e as Error).message}`)] };
+    }
+    terms.push(...text.split('\n').map((l) => l.trim()));
   }
   const subset = run(inv, limit, () => terms);
   if (!subset.ok) return subset;

@@ -2,7 +2,7 @@
 // loader accepts them: strict UTF-8 (an invalid byte is an error at its position, not U+FFFD),
 // a leading BOM dropped, no NUL or other control characters (PyYAML's printable set), and
 // within the size and line-length limits.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { limit, limitHint } from '../shared/limits.js';
 import { rememberSource } from './text.js';
@@ -35,6 +35,42 @@ export function invalidUtf8At(bytes: Uint8Array): number {
     i += need + 1;
   }
   return -1;
+}
+
+/** a file that holds (or streams) more than the limit */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly size: number | undefined,
+  ) {
+    super(`${path} is ${size === undefined ? 'larger than' : `${megabytes(size)}, larger than`} the limit for a file read by tsplay (${limitHint('fileBytes')})`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+// Reads a file on the controller, at most `max` bytes: a regular file by its size, anything else
+// (a pipe from `<(...)`, /dev/zero) by reading until the limit. Throws FileTooLargeError beyond it
+// and the fs errors otherwise (ENOENT, EISDIR).
+export function readFileBounded(path: string, max = limit('fileBytes')): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR' });
+    if (st.isFile() && st.size > max) throw new FileTooLargeError(path, st.size);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+      if (total > max) throw new FileTooLargeError(path, undefined);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function megabytes(n: number): string {
@@ -95,21 +131,14 @@ export function checkSourceText(path: string, text: string): Diagnostic[] {
 // Reads a source file: size limit, strict UTF-8, BOM dropped, characters and lines checked.
 // `from` is where the file was named (an include), used when the file itself has no position.
 export function readSourceFile(path: string, from?: SourcePos): { text?: string; diagnostics: Diagnostic[]; missing?: boolean } {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return { diagnostics: [diag('missing-file', `${path} is a directory, not a file`, from)], missing: true };
-    size = st.size;
-  } catch {
-    return { diagnostics: [diag('missing-file', `file not found: ${path}`, from)], missing: true };
-  }
-  if (size > limit('fileBytes')) {
-    return { diagnostics: [diag('file-too-large', `${path} is ${megabytes(size)}, larger than the limit for a source file`, from ?? { file: path, offset: 0 }, limitHint('fileBytes'))] };
-  }
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    if (statSync(path).isDirectory()) return { diagnostics: [diag('missing-file', `${path} is a directory, not a file`, from)], missing: true };
+    bytes = readFileBounded(path);
   } catch (e) {
+    if (e instanceof FileTooLargeError) return { diagnostics: [diag('file-too-large', e.size === undefined ? `${path} is larger than the limit for a source file` : `${path} is ${megabytes(e.size)}, larger than the limit for a source file`, from ?? { file: path, offset: 0 }, limitHint('fileBytes'))] };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { diagnostics: [diag('missing-file', `file not found: ${path}`, from)], missing: true };
     return { diagnostics: [diag('missing-file', `cannot read ${path}: ${(e as Error).message}`, from)], missing: true };
   }
   const decoded = decodeSource(path, bytes);
@@ -117,4 +146,12 @@ export function readSourceFile(path: string, from?: SourcePos): { text?: string;
   rememberSource(path, decoded.text);
   const problems = checkSourceText(path, decoded.text);
   return problems.length > 0 ? { diagnostics: problems } : { text: decoded.text, diagnostics: [] };
+}
+
+// A text file on the controller read within the size limit and decoded as UTF-8, invalid bytes as
+// U+FFFD (lookups, templates, ansible.cfg); throws FileTooLargeError or the fs error.
+export function readTextBounded(path: string): string {
+  const bytes = readFileBounded(path);
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return lossy.decode(bytes.subarray(start));
 }

@@ -15,7 +15,8 @@ export function sourceText(path: string): string | undefined {
   const hit = texts.get(path);
   if (hit !== undefined) return hit;
   try {
-    if (statSync(path).size > limit('fileBytes')) return undefined;
+    const st = statSync(path);
+    if (!st.isFile() || st.size > limit('fileBytes')) return undefined;
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
