@@ -49,7 +49,9 @@ export default defineModule({
     if (args.remote_src) return probeRemote(ctx, src, dest, attrs);
     const path = findSource(src, ctx.searchPaths);
     if (!path) return { changed: false, failed: `Could not find or access '${src}' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option` };
-    if ((await stat(path)).isDirectory()) return probeTree(ctx, path, src, dest, attrs, force);
+    const st = await stat(path);
+    if (st.isDirectory()) return probeTree(ctx, path, src, dest, attrs, force);
+    if (!st.isFile()) return { changed: false, failed: `Source ${src} is not a regular file (a device or a pipe cannot be copied)` };
     if (dest.endsWith('/')) dest = dest + posix.basename(src);
     const content = await readFile(path);
     return guardParent(ctx, dest, () => probePut(ctx, { dest, content, src: path, attrs, force, backup, ...validateOf(args) }));
