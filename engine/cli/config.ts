@@ -3,7 +3,7 @@
 // force_handlers, timeout, host_key_checking), so existing project layouts work unchanged.
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseKv } from '../load/kv.js';
+import { KvSyntaxError, parseKv } from '../load/kv.js';
 import { parseYaml } from '../source/yaml-file.js';
 import { readSourceFile, readTextBounded } from '../source/read.js';
 import type { Vars } from '../load/model.js';
@@ -75,7 +75,12 @@ export function parseExtraVars(values: string[], cwd = process.cwd()): Vars {
     } else if (v.trimStart().startsWith('{') || v.trimStart().startsWith('[')) {
       Object.assign(out, yamlMapping('<extra vars>', v));
     } else {
-      Object.assign(out, parseKv(v));
+      try {
+        Object.assign(out, parseKv(v));
+      } catch (e) {
+        if (e instanceof KvSyntaxError) throw new UsageError(`ERROR! invalid extra vars '${v}': ${e.message}`, 5);
+        throw e;
+      }
     }
   }
   return out;
