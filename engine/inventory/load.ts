@@ -10,7 +10,8 @@ import { diag } from '../diagnostics.js';
 import { readSourceFile } from '../source/read.js';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { parseIniInventory } from './ini.js';
-import { addHost, createInventory, reconcileInventory } from './model.js';
+import { addHost, createInventory, groupDeeperThan, reconcileInventory } from './model.js';
+import { limit, limitHint } from '../shared/limits.js';
 import type { Inventory, VarsDir } from './model.js';
 import { parseAnsibleYaml } from './py-yaml.js';
 import { parseAddress } from './ranges.js';
@@ -134,6 +135,11 @@ export function loadInventory(sources: string[], opts: { playbookDir?: string } 
     diags.push({ ...diag('inventory', 'No inventory was parsed, only implicit localhost is available'), severity: 'warning' });
   }
   reconcileInventory(inv);
+  const deep = groupDeeperThan(inv, limit('groupDepth'));
+  if (deep) {
+    diags.push(diag('nesting-too-deep', `group '${deep.name}' is nested more than ${limit('groupDepth')} levels deep (children of children)`, deep.pos, limitHint('groupDepth')));
+    return { ok: false, diagnostics: diags };
+  }
   diags.push(...nameWarnings(inv));
   inv.varsDirs = dirs.filter((d, i) => dirs.lastIndexOf(d) === i).map(createVarsDir);
   const varsDirs = [...inv.varsDirs];

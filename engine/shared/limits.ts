@@ -13,7 +13,8 @@ export type LimitName =
   | 'exprSteps'
   | 'templateDepth'
   | 'includeDepth'
-  | 'hostRange';
+  | 'hostRange'
+  | 'groupDepth';
 
 export interface LimitSpec {
   env: string;
@@ -34,6 +35,7 @@ export const LIMITS: Record<LimitName, LimitSpec> = {
   exprSteps: { env: 'TSPLAY_MAX_EXPR_STEPS', default: 20_000_000, what: 'the evaluation steps of one template or expression', unit: 'steps' },
   templateDepth: { env: 'TSPLAY_MAX_TEMPLATE_DEPTH', default: 100, what: 'nested templating (variables whose templates use variables, template lookups)', unit: 'levels' },
   hostRange: { env: 'TSPLAY_MAX_HOST_RANGE', default: 100_000, what: 'the hosts one inventory host pattern (web[1:100]) expands to', unit: 'hosts' },
+  groupDepth: { env: 'TSPLAY_MAX_GROUP_DEPTH', default: 200, what: 'the nesting depth of inventory groups (children of children)', unit: 'levels' },
   includeDepth: { env: 'TSPLAY_MAX_INCLUDE_DEPTH', default: 100, what: 'nested include_tasks, include_role, import_tasks, import_role and import_playbook', unit: 'levels' },
 };
 
