@@ -17,7 +17,9 @@ export class LocalConnection implements Connection {
       try {
         child = spawn('/bin/sh', ['-c', prepared.command.text], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       } catch (e) {
-        reject(new ConnectionError(`cannot start /bin/sh: ${(e as Error).message}`, this.host));
+        // a command line beyond the system's limit is the task's failure, not the host's
+        if ((e as NodeJS.ErrnoException).code === 'E2BIG') reject(new CommandError('[Errno 7] Argument list too long: the command line is longer than the system allows'));
+        else reject(new ConnectionError(`cannot start /bin/sh: ${(e as Error).message}`, this.host));
         return;
       }
       const out: Buffer[] = [];
