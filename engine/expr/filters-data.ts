@@ -8,29 +8,39 @@ import { dictGet, isMapping, isTruthy, pyTypeName, toPyRepr, toPyStr } from './p
 import { makeTuple } from '../py/tuple.js';
 import { pyEquals } from './python-ops.js';
 import { getItem, pyIter } from './access.js';
-import { uniqueItems } from './filters-lists.js';
+import { PyMembers, uniqueItems } from './filters-lists.js';
 import { jsonDumps, jsonLoads } from './json.js';
 import { yamlDump } from './yaml-dump.js';
 import { checkLength } from './budget.js';
 
 type Dict = Record<string, unknown>;
 
+const MAX_INDENT = 10_000;
+
+// An indent argument within reason: each level repeats it, so a huge one builds a huge string.
+function indentArg(indent: unknown, dflt: number | null): number | string | null {
+  const v = indent ?? dflt;
+  if (typeof v === 'number' && v > MAX_INDENT) checkLength(Infinity, 'string');
+  if (typeof v === 'string' && v.length > MAX_INDENT) checkLength(Infinity, 'string');
+  return v as number | string | null;
+}
+
 registerFilter('to_json', (v, a, k) => {
   const [indent, sortKeys, ensureAscii] = bindArgs('to_json', a, k, ['indent?', 'sort_keys?', 'ensure_ascii?']);
-  return jsonDumps(v, { indent: (indent ?? null) as number | null, sortKeys: isTruthy(sortKeys ?? false), ensureAscii: isTruthy(ensureAscii ?? true) });
+  return jsonDumps(v, { indent: indentArg(indent, null), sortKeys: isTruthy(sortKeys ?? false), ensureAscii: isTruthy(ensureAscii ?? true) });
 });
 registerFilter('to_nice_json', (v, a, k) => {
   const [indent, sortKeys, ensureAscii] = bindArgs('to_nice_json', a, k, ['indent?', 'sort_keys?', 'ensure_ascii?']);
-  return jsonDumps(v, { indent: (indent ?? 4) as number, sortKeys: isTruthy(sortKeys ?? true), ensureAscii: isTruthy(ensureAscii ?? true), separators: [',', ': '] });
+  return jsonDumps(v, { indent: indentArg(indent, 4), sortKeys: isTruthy(sortKeys ?? true), ensureAscii: isTruthy(ensureAscii ?? true), separators: [',', ': '] });
 });
 registerFilter('from_json', (v) => jsonLoads(toPyStr(v)));
 registerFilter('to_yaml', (v, a, k) => {
   const [indent, dfs] = bindArgs('to_yaml', a, k, ['indent?', 'default_flow_style?']);
-  return yamlDump(v, { indent: Number(indent ?? 2), flow: dfs === undefined || dfs === null ? null : isTruthy(dfs) });
+  return yamlDump(v, { indent: Number(indentArg(indent, 2)), flow: dfs === undefined || dfs === null ? null : isTruthy(dfs) });
 });
 registerFilter('to_nice_yaml', (v, a, k) => {
   const [indent] = bindArgs('to_nice_yaml', a, k, ['indent?']);
-  return yamlDump(v, { indent: Number(indent ?? 4), flow: false });
+  return yamlDump(v, { indent: Number(indentArg(indent, 4)), flow: false });
 });
 
 registerFilter('dict2items', (v, a, k) => {
@@ -124,13 +134,19 @@ function setOp(op: (a: unknown[], b: unknown[]) => unknown[]): FilterFn {
     return op(pyIter(v), pyIter(other));
   };
 }
-const has = (list: unknown[], x: unknown): boolean => list.some((y) => pyEquals(x, y));
 registerFilter('union', setOp((a, b) => uniqueItems([...a, ...b], true)));
-registerFilter('intersect', setOp((a, b) => uniqueItems(a.filter((x) => has(b, x)), true)));
-registerFilter('difference', setOp((a, b) => uniqueItems(a.filter((x) => !has(b, x)), true)));
+registerFilter('intersect', setOp((a, b) => {
+  const inB = new PyMembers(b);
+  return uniqueItems(a.filter((x) => inB.has(x)), true);
+}));
+registerFilter('difference', setOp((a, b) => {
+  const inB = new PyMembers(b);
+  return uniqueItems(a.filter((x) => !inB.has(x)), true);
+}));
 registerFilter('symmetric_difference', setOp((a, b) => {
-  const both = uniqueItems(a.filter((x) => has(b, x)), true);
-  return uniqueItems([...a, ...b], true).filter((x) => !has(both, x));
+  const inB = new PyMembers(b);
+  const both = new PyMembers(uniqueItems(a.filter((x) => inB.has(x)), true));
+  return uniqueItems([...a, ...b], true).filter((x) => !both.has(x));
 }));
 
 registerFilter('subelements', (v, a, k) => {

@@ -6,7 +6,9 @@ import { registerFilter, registerTest } from './registry.js';
 import { isTruthy, toPyStr } from './python-values.js';
 import { makeTuple } from '../py/tuple.js';
 import { compilePyRe, PyReError, reEscape, withRegexTimeout, type PyReFlags } from '../py/regex.js';
-import { pySubn } from '../py/regex-sub.js';
+import { pySubn, SubstitutionTooLong } from '../py/regex-sub.js';
+import { checkLength } from './budget.js';
+import { limit } from '../shared/limits.js';
 
 const flagsOf = (ignorecase: unknown, multiline: unknown): PyReFlags => ({
   ignorecase: isTruthy(ignorecase ?? false),
@@ -31,7 +33,12 @@ const timed = <T>(pattern: unknown, work: () => T): T => withPyRe(() => withRege
 registerFilter('regex_replace', (v, a, k) => {
   const [pattern, replacement, ignorecase, multiline] = bindArgs('regex_replace', a, k, ['pattern?', 'replacement?', 'ignorecase?', 'multiline?']);
   const re = compileRegex(toPyStr(pattern ?? ''), flagsOf(ignorecase, multiline), 'g');
-  return timed(pattern, () => pySubn(re, toPyStr(replacement ?? ''), toPyStr(v)).text);
+  try {
+    return timed(pattern, () => pySubn(re, toPyStr(replacement ?? ''), toPyStr(v), 0, limit('stringChars')).text);
+  } catch (e) {
+    if (e instanceof SubstitutionTooLong) checkLength(e.length, 'string');
+    throw e;
+  }
 });
 
 registerFilter('regex_findall', (v, a, k) => {
