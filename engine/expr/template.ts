@@ -44,8 +44,17 @@ const templates = new Map<string, Template>();
 const expressions = new Map<string, Expression>();
 const conditionExprs = new Map<string, Expression>();
 
+const MAX_CACHED_CHARS = 4 * 1024 * 1024;
+const cachedChars = new Map<Map<string, unknown>, number>();
+
+// Caches a compiled source; a cache is emptied past MAX_CACHE entries or MAX_CACHED_CHARS of
+// source (a long-running process compiling generated text must not keep all of it).
 function remember<T>(cache: Map<string, T>, key: string, value: T): T {
-  if (cache.size >= MAX_CACHE) cache.clear();
+  const chars = (cachedChars.get(cache) ?? 0) + key.length;
+  if (cache.size >= MAX_CACHE || chars > MAX_CACHED_CHARS) {
+    cache.clear();
+    cachedChars.set(cache, key.length);
+  } else cachedChars.set(cache, chars);
   cache.set(key, value);
   return value;
 }

@@ -2,7 +2,7 @@
 // on the lexer's tokens, before the parser builds anything), tags (what Ansible's loader can
 // construct: YAML's own types, !unsafe and !vault — never !!python/...), aliases that refer to
 // their own anchor, and alias expansion (the yaml library's maxAliasCount).
-import { Composer, CST, isAlias, isNode, Lexer, parseDocument, Parser, visit, YAMLParseError, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
+import { Composer, CST, isAlias, isCollection, isNode, Lexer, parseDocument, Parser, visit, YAMLParseError, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics.js';
 import { limit, limitHint } from '../shared/limits.js';
 
@@ -124,6 +124,9 @@ export function checkYamlNodes(doc: Document, path: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const anchors = new Map<string, Node>();
   visit(doc, {
+    Pair(_key, pair) {
+      if (isCollection(pair.key)) out.push(diag('yaml-syntax', 'found unhashable key: a list or mapping cannot be a mapping key', rangeOf(pair.key, path)));
+    },
     Node(_key, node, ancestors) {
       if (isAlias(node)) {
         const src = anchors.get(node.source);
