@@ -106,7 +106,7 @@ const NUMBERS = ['0', '1', '-1', '3', '0.5', '1e3', '10**10', '2**64', '99999999
 const STRINGS = ["''", "'a'", "'x' * 3", "'%s'", "'{0}'", "'%-9999999999s'", "'{:>100000000}'", "'(a+)+$'", "'(x+x+)+y'", "'a\\nb'", "'\\x00'", "'[[[['", "'{{ x }}'", '"-"'];
 
 // Expression source text built from the real filters, tests and functions.
-export function expressionArb(filters: string[], tests: string[]): fc.Arbitrary<string> {
+export function expressionArb(filters: string[], tests: string[], tame = false): fc.Arbitrary<string> {
   const { expr } = fc.letrec<{ expr: string }>((tie) => {
     const sub = tie('expr') as fc.Arbitrary<string>;
     const args = fc.array(sub, { maxLength: 3 }).map((a) => a.join(', '));
@@ -116,7 +116,7 @@ export function expressionArb(filters: string[], tests: string[]): fc.Arbitrary<
         pick(NAMES),
         pick(NUMBERS),
         pick(STRINGS),
-        fc.tuple(sub, pick(OPS), sub).map(([a, o, b]) => (o === 'is' ? `${a} is ${b.replace(/\W/g, '') || 'defined'}` : o === '|' ? `${a} | ${b.replace(/\W/g, '') || 'string'}` : `${a} ${o} ${b}`)),
+        fc.tuple(sub, pick(tame ? OPS.filter((o) => o !== 'is' && o !== '|') : OPS), sub).map(([a, o, b]) => (o === 'is' ? `${a} is ${b.replace(/\W/g, '') || 'defined'}` : o === '|' ? `${a} | ${b.replace(/\W/g, '') || 'string'}` : `${a} ${o} ${b}`)),
         fc.tuple(sub, pick(filters), args).map(([v, f, a]) => `${v} | ${f}(${a})`),
         fc.tuple(sub, pick(filters)).map(([v, f]) => `${v} | ${f}`),
         fc.tuple(sub, pick(tests), args).map(([v, t, a]) => `${v} is ${t}(${a})`),
@@ -128,8 +128,12 @@ export function expressionArb(filters: string[], tests: string[]): fc.Arbitrary<
         fc.array(sub, { maxLength: 4 }).map((a) => `[${a.join(', ')}]`),
         fc.array(fc.tuple(sub, sub), { maxLength: 3 }).map((a) => `{${a.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
         sub.map((a) => `(${a})`),
-        fc.tuple(fc.integer({ min: 1, max: 3000 }), pick(['(', '[', '-', 'not ', '(1, ', '[[', '{"a": '])).map(([n, o]) => `${o.repeat(n)}1`),
-        fc.tuple(fc.integer({ min: 1, max: 3000 }), pick([' + 1', ' | string', '.x', '[0]', ' ~ s', ' and x'])).map(([n, o]) => `x${o.repeat(n)}`),
+        ...(tame
+          ? []
+          : [
+              fc.tuple(fc.integer({ min: 1, max: 3000 }), pick(['(', '[', '-', 'not ', '(1, ', '[[', '{"a": '])).map(([n, o]) => `${o.repeat(n)}1`),
+              fc.tuple(fc.integer({ min: 1, max: 3000 }), pick([' + 1', ' | string', '.x', '[0]', ' ~ s', ' and x'])).map(([n, o]) => `x${o.repeat(n)}`),
+            ]),
       ),
     };
   });
@@ -318,8 +322,49 @@ export const yamlInventory = fc.oneof(
 
 // ---------------------------------------------------------------- command lines
 
-const FLAG_VALUES = ['0', '-1', 'abc', '99999999999999999999', '1e3', ' 5', '', '5', '2147484', 'x'.repeat(300), '\x1b[31m', 'all', '~(a+)+$', 'web[0]', 'web[1:]', '!web', '&db', 'tag1,tag2', '@vars.yml', '{"a": 1}', 'a=1 b=2', '[1, 2]', '{{ x }}', 'local', 'ssh', 'json', 'plain', 'tui', 'bogus'];
-const FLAGS = ['-f', '--forks', '-T', '--timeout', '-e', '--extra-vars', '-l', '--limit', '-t', '--tags', '--skip-tags', '--output', '-c', '-u', '--become-user', '--become-method', '--allow-unsafe', '--private-key', '--resume', '--host', '--graph', '--list', '--json', '-v', '-vvv', '-C', '--check', '-D', '--list-tasks', '--list-hosts', '--list-tags', '--syntax-check', '--yes', '--step', '--bogus', '-Z', '--', '-i'];
+const FLAG_VALUES = ['0', '-1', 'abc', '99999999999999999999', '1e3', ' 5', '', '5', '2147484', 'x'.repeat(300), '\x1b[31m', 'all', '~(a+)+$', 'web[0]', 'web[1:]', '!web', '&db', 'tag1,tag2', '@vars.yml', '@/dev/zero', '@missing', '{"a": 1}', 'a=1 b=2', 'a="1', '[1, 2]', '{{ x }}', 'local', 'ssh', 'json', 'plain', 'tui', 'bogus', 'reboot-undrained'];
+const VALUE_FLAGS = ['-f', '-T', '-e', '-l', '-t', '--skip-tags', '--output', '-u', '--become-user', '--private-key', '--host', '--allow-unsafe', '--resume-run', '--graph'];
+const BOOL_FLAGS = ['-C', '-D', '-v', '-vvv', '--list-tasks', '--list-hosts', '--list-tags', '--syntax-check', '--graph', '--list', '--json', '--force-handlers', '--yes', '--step', '--resume', '--break-lock', '-h', '-V'];
+
+// Flags as a user would write them (a flag and its value) with hostile values, and some junk.
+const cliFlags = fc
+  .array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.tuple(pick(VALUE_FLAGS), fc.oneof(pick(FLAG_VALUES), fc.string({ maxLength: 12 }))) },
+      { weight: 3, arbitrary: pick(BOOL_FLAGS).map((f) => [f]) },
+      { weight: 1, arbitrary: fc.oneof(pick(['--bogus', '-Z', '--', '-i', '-f']), fc.string({ maxLength: 10 })).map((f) => [f]) },
+    ),
+    { maxLength: 4 },
+  )
+  .map((a) => a.flat());
+
+// A playbook that validates (most of the time) so that it runs: debug, set_fact, assert, fail,
+// loops, blocks and includes whose values are generated expressions — the run-time side.
+export function runnableTreeArb(expr: fc.Arbitrary<string>): fc.Arbitrary<PlaybookTree> {
+  const t = (e: string) => JSON.stringify(`{{ ${e} }}`);
+  const task = fc.oneof(
+    expr.map((e) => `    - debug:\n        msg: ${t(e)}\n`),
+    expr.map((e) => `    - set_fact:\n        a: ${t(e)}\n`),
+    expr.map((e) => `    - assert:\n        that: ${JSON.stringify(e)}\n      ignore_errors: true\n`),
+    expr.map((e) => `    - debug: var=item\n      loop: ${t(e)}\n`),
+    expr.map((e) => `    - debug: msg=x\n      when: ${JSON.stringify(e)}\n`),
+    expr.map((e) => `    - fail:\n        msg: ${t(e)}\n      ignore_errors: ${t(e)}\n`),
+    expr.map((e) => `    - block:\n        - debug:\n            msg: ${t(e)}\n      rescue:\n        - debug: msg=rescued\n`),
+    expr.map((e) => `    - include_tasks: inc.yml\n      vars:\n        v: ${t(e)}\n`),
+    fc.constant('    - include_tasks: self.yml\n'),
+    fc.constant('    - include_role: name=r1\n'),
+  );
+  return fc
+    .record({ tasks: fc.array(task, { minLength: 1, maxLength: 5 }), vars: fc.array(expr, { maxLength: 3 }), inc: fc.array(task, { maxLength: 3 }) })
+    .map(({ tasks, vars, inc }) => ({
+      files: {
+        'main.yml': `- hosts: all\n  gather_facts: false\n  vars:\n${vars.map((e, i) => `    v${i}: ${t(e)}\n`).join('')}    x: 1\n  tasks:\n${tasks.join('')}`,
+        'inc.yml': inc.join('').replace(/^ {4}/gm, '') || '- debug: msg=inc\n',
+        'self.yml': '- debug: msg=self\n- include_tasks: self.yml\n',
+        'roles/r1/tasks/main.yml': '- include_role: name=r1\n',
+      },
+    }));
+}
 
 export interface CliCase {
   command: string;
@@ -331,12 +376,12 @@ export interface CliCase {
 }
 
 // A command line (run, validate, plan, inventory, modules, runs, help, junk) with hostile flag values.
-export function cliArb(expr: fc.Arbitrary<string>): fc.Arbitrary<CliCase> {
+export function cliArb(expr: fc.Arbitrary<string>, tameExpr: fc.Arbitrary<string> = expr): fc.Arbitrary<CliCase> {
   return fc.record({
     command: pick(['run', 'run', 'validate', 'plan', 'inventory', 'modules', 'runs', 'help', 'bogus', '']),
-    flags: fc.array(fc.oneof(pick(FLAGS), pick(FLAG_VALUES), fc.string({ maxLength: 10 })), { maxLength: 8 }),
-    tree: playbookTreeArb(expr, false),
+    flags: cliFlags,
+    tree: fc.oneof(playbookTreeArb(expr, false), runnableTreeArb(tameExpr), runnableTreeArb(tameExpr)),
     inventory: fc.oneof(iniInventory, yamlInventory),
-    inventoryKind: pick(['ini', 'yml', 'list'] as const),
+    inventoryKind: pick(['ini', 'yml', 'list', 'list', 'list'] as const),
   });
 }
