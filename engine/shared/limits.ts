@@ -25,7 +25,7 @@ export interface LimitSpec {
 }
 
 export const LIMITS: Record<LimitName, LimitSpec> = {
-  fileBytes: { env: 'TSPLAY_MAX_FILE_BYTES', default: 16 * 1024 * 1024, what: 'the size of a playbook, task, vars or inventory file', unit: 'bytes' },
+  fileBytes: { env: 'TSPLAY_MAX_FILE_BYTES', default: 2 * 1024 * 1024, what: 'the size of a playbook, task, vars or inventory file', unit: 'bytes' },
   lineChars: { env: 'TSPLAY_MAX_LINE_LENGTH', default: 1024 * 1024, what: 'the length of one line of a source file', unit: 'characters' },
   yamlDepth: { env: 'TSPLAY_MAX_YAML_DEPTH', default: 500, what: 'the nesting depth of YAML collections', unit: 'levels' },
   yamlAliases: { env: 'TSPLAY_MAX_YAML_ALIASES', default: 1000, what: "the nodes YAML aliases may expand to (the yaml library's maxAliasCount)", unit: 'nodes' },

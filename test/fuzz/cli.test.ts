@@ -9,7 +9,7 @@ import { cliTarget, FILTERS, TESTS } from './targets.js';
 
 describe(`fuzz: command line (seed ${SEED})`, () => {
   it('commands, flags, playbooks and inventories', async () => {
-    await fc.assert(fc.asyncProperty(cliArb(expressionArb(FILTERS, TESTS), expressionArb(FILTERS, TESTS, true)), (c) => timed('cli', c, cliTarget)), params(80));
+    await fc.assert(fc.asyncProperty(cliArb(expressionArb(FILTERS, TESTS), expressionArb(FILTERS, TESTS, true)), (c) => timed('cli', c, cliTarget)), params(60));
   }, TARGET_TIMEOUT_MS);
 
   reportAndCheckPeak('cli');

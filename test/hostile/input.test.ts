@@ -51,11 +51,14 @@ describe('inputs that exhausted memory are refused at file:line, quickly', () =>
     expect(r.stderr).toContain('rec.yml:3:15: error[recursion]: the alias *a is inside the node anchored &a');
   });
 
-  it('a 10 MB garbage line', async () => {
-    s.write({ 'garbage.yml': `${OK}# ${'x{['.repeat(3_500_000)}\n` });
-    const r = await validate('garbage.yml');
+  it('a 10 MB garbage line: too large a file; a 1.5 MB line: too long a line', async () => {
+    s.write({ 'garbage.yml': `${OK}# ${'x{['.repeat(3_500_000)}\n`, 'line.yml': `${OK}# ${'x{['.repeat(500_000)}\n` });
+    const big = await validate('garbage.yml');
+    expect(big.rc).toBe(4);
+    expect(big.stderr).toMatch(/garbage\.yml:1:1: error\[file-too-large\]: .*garbage\.yml is 10\.0 MB, larger than the limit for a source file/);
+    const r = await validate('line.yml');
     expect(r.rc).toBe(4);
-    expect(r.stderr).toMatch(/garbage\.yml:5:1: error\[line-too-long\]: line of 10500002 characters is longer than the limit for one line/);
+    expect(r.stderr).toMatch(/line\.yml:5:1: error\[line-too-long\]: line of 1500002 characters is longer than the limit for one line/);
     expect(r.stderr.length).toBeLessThan(5000);
   });
 
