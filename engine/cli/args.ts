@@ -84,14 +84,15 @@ export function rawList(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-// A positive integer flag; a bad value is an option-value error (exit 5, as ansible-playbook's
-// "The number of processes (--forks) must be >= 1").
+// A positive integer flag; a bad value is a usage error with exit 2, as ansible-playbook's
+// argparse error for `--forks 0` ("The number of processes (--forks) must be >= 1", recorded in
+// the conformance case e05 forks_0) and for a value that is not an integer.
 export function intFlag(v: unknown, name: string, dflt: number, max = Number.MAX_SAFE_INTEGER): number {
   if (v === undefined) return dflt;
   const text = String(v).trim();
   const n = /^[+]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`argument --${name}: invalid value '${printable(String(v))}' (a positive integer is required)`, 5);
-  if (n > max) throw new UsageError(`argument --${name}: invalid value '${printable(String(v))}' (at most ${max})`, 5);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`argument --${name}: invalid value '${printable(String(v))}' (a positive integer is required)`, 2);
+  if (n > max) throw new UsageError(`argument --${name}: invalid value '${printable(String(v))}' (at most ${max})`, 2);
   return n;
 }
 

@@ -123,12 +123,12 @@ describe('inventories and the command line', () => {
     expect(() => expandHostnameRange('h[1:3]')).toThrow(/more than the limit of 2/);
   });
 
-  it('integer flags: exit 5 for a bad value', () => {
+  it('integer flags: a usage error (exit 2, like ansible-playbook) for a bad value', () => {
     expect(intFlag('7', 'forks', 5)).toBe(7);
     for (const bad of ['0', '-1', 'abc', '1e3', '1.5', '99999999999999999999']) {
       const e = error(() => intFlag(bad, 'forks', 5)) as UsageError;
       expect(e).toBeInstanceOf(UsageError);
-      expect(e.exitCode).toBe(5);
+      expect(e.exitCode).toBe(2);
     }
   });
 });
