@@ -3,7 +3,7 @@
 // controller places on nodes; runner processes started as those Pods would be.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { KubeClient, loadKubeconfig } from '../../engine/kube/index.js';
 import { PlaybookLab, PLAYBOOKS, parseEvents, type RunEvent } from '../playbooks/lab.js';
 import { startCli, type CliResult } from '../e2e/cli.js';
@@ -17,6 +17,7 @@ export class ClusterLab {
   readonly port: string;
 
   constructor(readonly lab: PlaybookLab) {
+    const lab_ = lab;
     const kc = join(lab.dir, '.tsplay/lab/kubeconfig');
     this.client = new KubeClient(loadKubeconfig({ path: kc }));
     const doc = parse(readFileSync(kc, 'utf8')) as { clusters: { cluster: Record<string, string> }[]; users: { user: Record<string, string> }[] };
@@ -26,6 +27,12 @@ export class ClusterLab {
     writeFileSync(join(this.saDir, 'ca.crt'), Buffer.from(String(doc.clusters[0]?.cluster['certificate-authority-data']), 'base64'));
     writeFileSync(join(this.saDir, 'namespace'), NS);
     this.port = new URL(String(doc.clusters[0]?.cluster['server'])).port;
+    // the inventory of a runner Pod: the tsplay.cluster plugin (the Nodes, through the service
+    // account) with the lab's cluster-wide variables; beside it how the lab's nodes are reached by SSH
+    const inv = parse(readFileSync(join(lab_.dir, 'inventory/lab.yml'), 'utf8')) as { all: { children: { k8s: { hosts: Record<string, unknown>; vars: Record<string, unknown> } } } };
+    const { tsplay_kubeconfig: _k, tsplay_kube_context: _c, ...vars } = inv.all.children.k8s.vars;
+    writeFileSync(join(lab_.dir, 'cluster.tsplay.cluster.yml'), stringify({ plugin: 'tsplay.cluster', vars }));
+    writeFileSync(join(lab_.dir, 'lab-ssh.yml'), stringify({ all: { hosts: inv.all.children.k8s.hosts } }));
   }
 
   static async up(): Promise<ClusterLab> {
@@ -73,7 +80,7 @@ export class ClusterLab {
 
   // Starts `tsplay run --in-cluster k8s-reboot.yml` as runner Pod `pod` on `node`.
   start(pod: string, node: string, args: string[] = [], extra: Record<string, string> = {}): { child: ReturnType<typeof startCli>['child']; done: Promise<CliResult & { events: RunEvent[] }> } {
-    const r = startCli(['run', '--in-cluster', join(PLAYBOOKS, 'k8s-reboot.yml'), '--output', 'json', '-e', `tsplay_kubeconfig=${this.saDir}`, ...FAST, ...args], { cwd: this.lab.dir, env: { ...this.env(pod, node), ...extra }, timeoutMs: 150_000 });
+    const r = startCli(['run', '--in-cluster', join(PLAYBOOKS, 'k8s-reboot.yml'), '-i', 'cluster.tsplay.cluster.yml', '-i', 'lab-ssh.yml', '--output', 'json', ...FAST, ...args], { cwd: this.lab.dir, env: { ...this.env(pod, node), ...extra }, timeoutMs: 150_000 });
     return { child: r.child, done: r.done.then((x) => ({ ...x, events: parseEvents(x.stdout) })) };
   }
 
