@@ -46,6 +46,8 @@ export const RUN_OPTIONS = {
   'notify-secret': { type: 'string' },
   'dry-run': { type: 'boolean' },
   purge: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
   'syntax-check': { type: 'boolean' },
   'list-hosts': { type: 'boolean' },
   'list-tasks': { type: 'boolean' },
