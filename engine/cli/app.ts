@@ -35,7 +35,7 @@ commands:
   modules [NAME]      list modules, or show one module's reference
   lab up|down|status|fault NAME on|off|incidents [clear]|budget [N]|advance DURATION
                       the built-in rehearsal cluster
-  runs                list recent runs (.tsplay/runs)
+  runs [-n NAMESPACE] list recent runs (.tsplay/runs; -n: those journaled in the cluster by its runners)
   cluster install [PLAYBOOK] [-i INVENTORY] [-n NAMESPACE] [--schedule CRON] [--image IMAGE]
                       [--ssh-secret NAME] [-u SSH_USER] [--notify-secret NAME] [--pushgateway URL]
                       [--stall-after DURATION] [-e K=V] [--kubeconfig FILE] [--context NAME]

@@ -82,6 +82,11 @@ describe('tsplay run --in-cluster', { timeout: 240_000 }, () => {
       expect(n.cordoned).toBe(false);
     }
     expect(after.incidents).toEqual([]);
+    // from a workstation: the chain in the cluster journal
+    const runs = await cl.lab.cli(['runs', '-n', NS, '--kubeconfig', '.tsplay/lab/kubeconfig', '--json']);
+    const listed = JSON.parse(runs.stdout) as { run: string; status: string; resumed_by: string[] }[];
+    expect(listed.find((x) => x.run === run)).toMatchObject({ status: 'handed-off', resumed_by: [runOf(second.events)] });
+    expect(listed.find((x) => x.run === runOf(second.events))).toMatchObject({ status: 'finished' });
 
     // what the receiver got: the hand-off told, the end told, metrics pushed; no secret anywhere
     const hooks = received.filter((r) => r.path.startsWith('/hooks/')).map((r) => (JSON.parse(r.body) as { text: string }).text);
