@@ -29,6 +29,7 @@ export const CLUSTER_RULES: Rule[] = [
   { rule: { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }, why: "the datastore guard reads etcd's log (leader changes, slow applies) on kubeadm clusters" },
   { rule: { apiGroups: [''], resources: ['events'], verbs: ['list'] }, why: 'the postflight looks for FailedScheduling events (a stalled scheduler)' },
   { rule: { apiGroups: [''], resources: ['services'], verbs: ['get'] }, why: 'ingress-validate maps ingress-nginx backends to their Services' },
+  { rule: { apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] }, why: "ingress-validate reads ingress-nginx's backends through the API server's service proxy" },
   { rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] }, why: 'endpoint-validate looks for EndpointSlices that keep dead pod IPs' },
   { rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['delete'] }, why: 'endpoint_repair=true deletes a stale EndpointSlice (its controller writes it again)' },
   { rule: { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'] }, why: 'the drain leaves DaemonSet pods alone once it has seen their DaemonSet' },

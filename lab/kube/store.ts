@@ -12,6 +12,7 @@ import { groupVersion, mustResource, resourceForKind, type ResourceDef } from '.
 import { DeletingTable } from './store-delete.js';
 import { defaultJob } from './controllers/jobs.js';
 import { validateObject } from './validate.js';
+import { fillServiceAccountToken } from './rbac.js';
 import type { KubeStoreOptions, UpdateScope } from './store-types.js';
 import { cloneJson, jsonEqual, nowTimestamp, type KubeObject } from './types.js';
 
@@ -58,7 +59,10 @@ export class KubeStore extends DeletingTable {
     if (resource === 'namespaces') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
     if (resource === 'pods') obj.status = { phase: 'Pending', qosClass: 'BestEffort', ...(obj.status ?? {}) };
     if (resource === 'jobs') defaultJob(obj);
-    if (resource === 'secrets') encodeStringData(obj);
+    if (resource === 'secrets') {
+      encodeStringData(obj);
+      fillServiceAccountToken(obj);
+    }
     validateObject(def, obj);
     if (dryRun) {
       delete meta.resourceVersion;

@@ -36,7 +36,19 @@ export class ClusterLab {
   }
 
   static async up(): Promise<ClusterLab> {
-    return new ClusterLab(await PlaybookLab.up('dqlite'));
+    const cl = new ClusterLab(await PlaybookLab.up('dqlite'));
+    await cl.install();
+    return cl;
+  }
+
+  // `tsplay cluster install` as an operator runs it (the lab's admin kubeconfig); the runners then
+  // use the installed ServiceAccount's token, so the lab's RBAC holds them to the installed rules.
+  async install(): Promise<void> {
+    const r = await this.lab.cli(['cluster', 'install', '--kubeconfig', '.tsplay/lab/kubeconfig', '--image', 'tsplay:test']);
+    if (r.rc !== 0) throw new Error(`cluster install failed: ${r.stderr}`);
+    await this.client.create('secrets', { metadata: { name: 'tsplay-token', namespace: NS, annotations: { 'kubernetes.io/service-account.name': 'tsplay' } }, type: 'kubernetes.io/service-account-token' }, { namespace: NS });
+    const s = await this.client.get('secrets', 'tsplay-token', { namespace: NS });
+    writeFileSync(join(this.saDir, 'token'), Buffer.from(String(s['data'].token), 'base64').toString());
   }
 
   // The environment of a process in runner Pod `pod` on `node` (as the Job's downward API sets it).

@@ -1,5 +1,6 @@
-// tsplay run --in-cluster on the rehearsal lab, as runner Pods would run it: the lab API reached
-// with a service account's token, CA and KUBERNETES_SERVICE_HOST/PORT; the journal in ConfigMaps;
+// tsplay run --in-cluster on the rehearsal lab, as runner Pods would run it: `tsplay cluster
+// install` done, the lab API reached with the installed ServiceAccount's token (its RBAC enforced),
+// the CA and KUBERNETES_SERVICE_HOST/PORT; the Nodes from the tsplay.cluster plugin; the journal in ConfigMaps;
 // a runner placed on k8s02 hands off before k8s02's batch (a successor Job kept off k8s02), and the
 // successor, started as a second process, finishes the run; a runner killed mid-batch is resumed by
 // the next Pod of its Job; a local receiver gets the Pushgateway and webhook payloads, secret-free.
@@ -7,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabStatus } from '../../lab/status.js';
 import { successorName } from '../../engine/incluster/handoff.js';
+import { inClusterTarget, KubeClient } from '../../engine/kube/index.js';
 import { assertBuilt } from '../e2e/cli.js';
 import { results, type RunEvent } from '../playbooks/lab.js';
 import { ClusterLab, NS } from './helpers.js';
@@ -43,6 +45,13 @@ afterAll(async () => {
 describe('tsplay run --in-cluster', { timeout: 240_000 }, () => {
   it('a runner on k8s02 hands off before k8s02 is touched; its successor, off k8s02, finishes: every node rebooted exactly once', async () => {
     const before = bootIds(await cl.lab.status());
+    // the runners hold the installed ServiceAccount's token: the lab's RBAC keeps them to its rules
+    const sa = new KubeClient(inClusterTarget(cl.env('x', 'k8s01')), { retry: false });
+    await expect(sa.list('secrets', { namespace: NS })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/User "system:serviceaccount:tsplay:tsplay" cannot list resource "secrets"/) });
+    await expect(sa.get('leases', 'kube-controller-manager', { namespace: 'kube-system' })).rejects.toMatchObject({ status: 403 });
+    await expect(sa.delete('nodes', 'k8s01')).rejects.toMatchObject({ status: 403 });
+    expect((await sa.list('nodes')).items).toHaveLength(3);
+    sa.close();
     const pod = await cl.runnerJob('nightly-1', 'k8s02');
     expect(pod['spec'].nodeName).toBe('k8s02');
     const first = await cl.start(pod['metadata'].name, 'k8s02', ['--webhook', `${url}/hooks/T0KEN-IN-PATH`, '--pushgateway', `${url}/pgw`, '-e', 'vault_password=s3cr3t-value']).done;

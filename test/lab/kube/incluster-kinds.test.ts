@@ -97,4 +97,37 @@ describe('the in-cluster kinds', () => {
     expect(done.status).toMatchObject({ succeeded: 1, failed: 1, active: 0, conditions: [{ type: 'Complete', status: 'True' }] });
     s.close();
   });
+
+  it("a ServiceAccount's token (the token controller's) does only what its bindings grant: verbs, groups, subresources, resourceNames, non-resource URLs", async () => {
+    const api = await startKubeApi({ token: 'admin' });
+    try {
+      const s = api.store;
+      s.add(makeNode('a'));
+      s.create('namespaces', { metadata: { name: 'ops' } });
+      s.create('serviceaccounts', { metadata: { name: 'bot', namespace: 'ops' } });
+      s.create('clusterroles', { metadata: { name: 'bot' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }, { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] }, { nonResourceURLs: ['/metrics'], verbs: ['get'] }, { apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] }] });
+      s.create('clusterrolebindings', { metadata: { name: 'bot' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'bot' }, subjects: [{ kind: 'ServiceAccount', name: 'bot', namespace: 'ops' }] });
+      s.create('roles', { metadata: { name: 'lock', namespace: 'kube-system' }, rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] }, { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['mine'], verbs: ['get'] }] });
+      s.create('rolebindings', { metadata: { name: 'lock', namespace: 'kube-system' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'lock' }, subjects: [{ kind: 'ServiceAccount', name: 'bot', namespace: 'ops' }] });
+      const secret = s.create('secrets', { metadata: { name: 'bot-token', namespace: 'ops', annotations: { 'kubernetes.io/service-account.name': 'bot' } }, type: 'kubernetes.io/service-account-token' });
+      const token = Buffer.from(String(secret['data'].token), 'base64').toString();
+      const req = (method: string, path: string, body?: unknown) => fetch(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) }).then((r) => r.status);
+      expect(await req('GET', '/api/v1/nodes')).toBe(200);
+      expect(await req('GET', '/api/v1/nodes/a')).toBe(200);
+      expect(await req('PATCH', '/api/v1/nodes/a', {})).toBe(403);
+      expect(await req('GET', '/api/v1/namespaces/ops/secrets')).toBe(403);
+      expect(await req('POST', '/api/v1/namespaces/default/pods/p/eviction', { metadata: { name: 'p' } })).toBe(404);
+      expect(await req('DELETE', '/api/v1/namespaces/default/pods/p')).toBe(403);
+      expect(await req('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', { metadata: { name: 'mine' } })).toBe(201);
+      expect(await req('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/mine')).toBe(200);
+      expect(await req('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/other')).toBe(403);
+      expect(await req('GET', '/apis/coordination.k8s.io/v1/namespaces/default/leases/mine')).toBe(403);
+      expect(await req('GET', '/version')).toBe(200);
+      expect(await req('GET', '/metrics')).not.toBe(403);
+      expect(await req('GET', '/openapi/v2')).toBe(403);
+      expect(await fetch(`${api.url}/api/v1/nodes`, { headers: { authorization: 'Bearer forged' } }).then((r) => r.status)).toBe(401);
+    } finally {
+      await api.close();
+    }
+  });
 });
