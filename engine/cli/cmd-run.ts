@@ -147,9 +147,10 @@ function notifyTargets(args: ParsedArgs, io: Io, inv: Inventory): NotifyTargets 
   return { ...(webhook ? { webhook } : {}), ...(pushgateway ? { pushgateway } : {}) };
 }
 
-// --stall-after (or TSPLAY_STALL_AFTER): how long a chain may go without a finished batch (default 6h).
-function stallAfter(args: ParsedArgs, io: Io): number {
-  const v = args.flags['stall-after'] ?? io.env['TSPLAY_STALL_AFTER'];
+// --stall-after, TSPLAY_STALL_AFTER or the inventory's tsplay_stall_after: how long a chain may go
+// without a finished batch (default 6h).
+function stallAfter(args: ParsedArgs, io: Io, inv: Inventory): number {
+  const v = args.flags['stall-after'] ?? io.env['TSPLAY_STALL_AFTER'] ?? groupVars(inv, 'all')['tsplay_stall_after'];
   if (v === undefined || v === '') return 6 * 3600;
   const s = parseDuration(String(v));
   if (s === undefined || s <= 0) throw new UsageError(`argument --stall-after: invalid duration '${String(v)}' (e.g. 90m, 6h)`, 5);
@@ -197,7 +198,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   if (args.flags['in-cluster'] === true) {
     // the chain of runs in the cluster journal decides: afresh, resume, or leave it to another runner
     try {
-      ic = await (await import('../incluster/runner.js')).startInCluster({ env: io.env, playbook: prep.playbook.file, inventory: prep.inventory.sources, stallAfterS: stallAfter(args, io) });
+      ic = await (await import('../incluster/runner.js')).startInCluster({ env: io.env, playbook: prep.playbook.file, inventory: prep.inventory.sources, stallAfterS: stallAfter(args, io, prep.inventory) });
     } catch (e) {
       if (e instanceof UsageError || !(e instanceof Error) || !/^Kube/.test(e.name)) throw e;
       throw new UsageError(`--in-cluster: ${e.message}`, 1);
@@ -206,6 +207,8 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
       io.err(`[tsplay] run ${ic.stall.run} is stalled: no batch finished since ${ic.stall.since}`);
       await notifyStalled(targets, ic.stall, { warn: (m) => io.err(`[tsplay] ${m}`) });
     }
+    // a --check run only looks: it neither resumes nor leaves anything to another runner
+    if (options.check) ic.decision = { kind: 'fresh' };
     if (ic.decision.kind === 'leave') {
       io.err(`[tsplay] nothing to do here: ${ic.decision.why}`);
       ic.client.close();

@@ -138,3 +138,17 @@ export async function markResumedInCluster(client: KubeClient, namespace: string
     }
   }
 }
+
+// Deletes the journals of runs that ended more than `keepDays` ago (never one in `keep`: the chain
+// being continued); resolves with the runs deleted. Best effort.
+export async function pruneClusterRuns(client: KubeClient, namespace: string, runs: JournalState[], keepDays: number, keep: Set<string>): Promise<string[]> {
+  const before = Date.now() - keepDays * 86400_000;
+  const old = runs.filter((r) => r.end && Date.parse(r.end.ended) < before && !keep.has(r.header.run));
+  const gone: string[] = [];
+  for (const r of old) {
+    const { items } = await client.list('configmaps', { namespace, labelSelector: `${RUN_LABEL}=${r.header.run}` }).catch(() => ({ items: [] as Record<string, any>[] }));
+    for (const c of items) await client.delete('configmaps', String(c['metadata']?.name), { namespace, ignoreNotFound: true }).catch(() => undefined);
+    gone.push(r.header.run);
+  }
+  return gone;
+}

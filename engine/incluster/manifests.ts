@@ -41,6 +41,7 @@ export const CLUSTER_RULES: Rule[] = [
 // In the install's namespace: the journal and the hand-off.
 export const NAMESPACE_RULES: Rule[] = [
   { rule: { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'update'] }, why: 'the run journal: ConfigMaps tsplay-run-<run>-<n>, written as the run goes and read by the next runner to resume' },
+  { rule: { apiGroups: [''], resources: ['configmaps'], verbs: ['delete'] }, why: 'journals of runs that ended more than TSPLAY_JOURNAL_KEEP_DAYS (30) days ago are deleted' },
   { rule: { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'create'] }, why: "self-deferral: a runner reads its own Job and creates its successor before disrupting its own node; the next runner checks that successor" },
 ];
 

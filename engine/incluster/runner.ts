@@ -15,7 +15,10 @@ import type { InClusterHooks } from '../run/context.js';
 import { LEASE_NAME, lockTtlS, type LockRecord } from '../run/lock.js';
 import { leaseHolder } from '../run/lock-lease.js';
 import { createSuccessor, RESUME_ENV } from './handoff.js';
-import { ConfigMapSink, listClusterRuns, markResumedInCluster } from './journal-configmap.js';
+import { ConfigMapSink, listClusterRuns, markResumedInCluster, pruneClusterRuns } from './journal-configmap.js';
+
+/** journals of runs that ended longer ago than this are deleted (TSPLAY_JOURNAL_KEEP_DAYS) */
+const KEEP_DAYS = 30;
 
 /** a chain with no finished batch for too long */
 export interface Stall {
@@ -24,6 +27,8 @@ export interface Stall {
   /** the last progress (a batch finished, or the chain's start) */
   since: string;
   seconds: number;
+  /** hosts whose batches the chain finished */
+  nodesDone: number;
 }
 
 /** what the runner does */
@@ -71,6 +76,11 @@ export function lastProgress(r: JournalState, runs: JournalState[]): number {
   const start = Date.parse((chain.at(-1) as JournalState).header.started);
   const done = chain.flatMap((x) => x.batches.filter((b) => b.complete && b.at).map((b) => Date.parse(b.at as string)));
   return Math.max(start, ...done);
+}
+
+// The hosts whose batches the chain finished.
+export function doneHosts(r: JournalState, runs: JournalState[]): string[] {
+  return [...new Set(chainOf(r, runs).flatMap((x) => x.batches.filter((b) => b.complete).flatMap((b) => b.hosts)))];
 }
 
 // Whether a lock holder's Pod has ended (deleted, Succeeded or Failed) — or is this very Pod, restarted.
@@ -125,7 +135,7 @@ export async function startInCluster(o: StartOptions): Promise<InClusterRun> {
     }
   }
   const stall = r && r.status !== 'finished' && Date.now() - lastProgress(r, runs) > o.stallAfterS * 1000
-    ? { run: r.header.run, playbook: r.header.playbook, since: new Date(lastProgress(r, runs)).toISOString(), seconds: Math.round((Date.now() - lastProgress(r, runs)) / 1000) }
+    ? { run: r.header.run, playbook: r.header.playbook, since: new Date(lastProgress(r, runs)).toISOString(), seconds: Math.round((Date.now() - lastProgress(r, runs)) / 1000), nodesDone: doneHosts(r, runs).length }
     : undefined;
   let decision: Decision;
   if (!r || r.status === 'finished') {
@@ -136,6 +146,11 @@ export async function startInCluster(o: StartOptions): Promise<InClusterRun> {
   } else if (r.status === 'handed-off' && !explicit && (await successorActive(client, namespace, r))) {
     decision = { kind: 'leave', why: `run ${r.header.run} handed off; its successor continues it (${r.end?.reason ?? ''})` };
   } else decision = { kind: 'resume', run: r.header.run, breakLock: r.status === 'handed-off' };
+  const keepDays = Number(o.env['TSPLAY_JOURNAL_KEEP_DAYS'] ?? KEEP_DAYS);
+  if (decision.kind !== 'leave' && Number.isFinite(keepDays) && keepDays > 0) {
+    const pruned = await pruneClusterRuns(client, namespace, runs, keepDays, new Set(r ? chainOf(r, runs).map((x) => x.header.run) : []));
+    runs = runs.filter((x) => !pruned.includes(x.header.run));
+  }
   const done = new Set<string>();
   let batch: { hosts: string[]; failed: Set<string> } | undefined;
   const close = () => {

@@ -100,11 +100,11 @@ export class RunNotifier {
 }
 
 // What a chain of runs with no progress for too long tells (tsplay_run_status 4 for its newest run).
-export function stalledNotice(s: { run: string; playbook: string; since: string; seconds: number }): { notice: Notice; metrics: RunMetrics } {
+export function stalledNotice(s: { run: string; playbook: string; since: string; seconds: number; nodesDone?: number }): { notice: Notice; metrics: RunMetrics } {
   const hours = Math.round(s.seconds / 360) / 10;
   return {
     notice: { kind: 'stalled', text: `tsplay run ${s.run} (${basename(s.playbook)}) is stalled: no batch finished since ${s.since} (${hours} h); look at its journal (tsplay runs) and the runner Jobs` },
-    metrics: { run: s.run, playbook: s.playbook, status: STATUS.stalled, nodesDone: 0, guardTrips: 0, batches: [] },
+    metrics: { run: s.run, playbook: s.playbook, status: STATUS.stalled, nodesDone: s.nodesDone ?? 0, guardTrips: 0, batches: [] },
   };
 }
 
