@@ -200,9 +200,10 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     try {
       ic = await (await import('../incluster/runner.js')).startInCluster({ env: io.env, playbook: prep.playbook.file, inventory: prep.inventory.sources, stallAfterS: stallAfter(args, io, prep.inventory) });
     } catch (e) {
-      if (e instanceof UsageError || !(e instanceof Error) || !/^Kube/.test(e.name)) throw e;
+      if (e instanceof UsageError || !(e instanceof Error)) throw e;
       throw new UsageError(`--in-cluster: ${e.message}`, 1);
     }
+    options.selfNode = ic.node;
     if (ic.stall) {
       io.err(`[tsplay] run ${ic.stall.run} is stalled: no batch finished since ${ic.stall.since}`);
       await notifyStalled(targets, ic.stall, { warn: (m) => io.err(`[tsplay] ${m}`) });

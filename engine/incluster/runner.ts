@@ -41,7 +41,7 @@ export interface InClusterRun {
   client: KubeClient;
   namespace: string;
   pod: string;
-  node: string | undefined;
+  node: string;
   runs: JournalState[];
   decision: Decision;
   stall: Stall | undefined;
@@ -120,7 +120,9 @@ export async function startInCluster(o: StartOptions): Promise<InClusterRun> {
   const client = new KubeClient(inClusterTarget(o.env), { timeoutMs: 15_000 });
   const namespace = podNamespace(o.env) ?? client.target.namespace;
   const pod = `${namespace}/${o.env['TSPLAY_POD_NAME'] || o.env['HOSTNAME'] || hostname()}`;
-  const node = o.env['TSPLAY_NODE_NAME'] || undefined;
+  // the node this runner is on: the downward API's spec.nodeName, else read from its own Pod
+  const node = o.env['TSPLAY_NODE_NAME'] || ((await client.find('pods', pod.split('/')[1] as string, { namespace }).catch(() => undefined))?.['spec']?.nodeName as string | undefined);
+  if (!node) throw new Error(`cannot tell which node this runner is on (its Pod ${pod} was not found): set TSPLAY_NODE_NAME from the Pod's spec.nodeName (downward API), or the runner could drain its own node`);
   const explicit = o.env[RESUME_ENV] || undefined;
   let runs = await listClusterRuns(client, namespace);
   const newest = () => runs.find((r) => r.header.playbook === o.playbook && sameInventory(r.header.inventory, o.inventory) && r.status !== 'check' && r.status !== 'refused');
@@ -163,14 +165,14 @@ export async function startInCluster(o: StartOptions): Promise<InClusterRun> {
     hooks: (journal, run) => ({
       pod,
       holderGone: (h) => (h.pod ? podGone(client, h.pod, pod) : Promise.resolve(false)),
-      ...(node ? {
+      ...({
         handoff: async (n: string) => {
           // 1. checkpoint: everything so far stored; 2. the successor; 3. the run stops, exit 0
           await journal.flush();
           const job = await createSuccessor(client, { namespace, pod: pod.split('/')[1] as string, run, node: n, doneNodes: [...done] });
           return `handed off to Job ${namespace}/${job} before disrupting node ${n}, the node this runner is on; the successor runs elsewhere and continues run ${run}`;
         },
-      } : {}),
+      }),
     }),
     listener: (e) => {
       if (e.type === 'batch' || e.type === 'play') close();

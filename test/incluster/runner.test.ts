@@ -131,7 +131,8 @@ describe('tsplay run --in-cluster', { timeout: 240_000 }, () => {
     const retry = await cl.podOf('nightly-2');
     expect(retry['metadata'].name).not.toBe(pod['metadata'].name);
     // its lock is still live (10 s) but its Pod is gone (here, on one machine, its process too): the next runner takes over at once
-    const second = await cl.start(retry['metadata'].name, 'k8s03', notify, { TSPLAY_STALL_AFTER: '1s' }).done;
+    // (no TSPLAY_NODE_NAME this time: the runner reads its node from its own Pod)
+    const second = await cl.start(retry['metadata'].name, '', notify, { TSPLAY_STALL_AFTER: '1s' }).done;
     expect(second.rc, second.stderr).toBe(0);
     expect(second.stderr).toMatch(new RegExp(`resuming run ${run} from the cluster journal`));
     expect(second.stderr).toMatch(new RegExp(`run ${run} is stalled`));
