@@ -2,11 +2,14 @@
 // (file, env, vars, pipe, template, first_found, fileglob, lines, items, list, dict,
 // indexed_items, sequence, varnames).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
 import { makeTuple } from '../py/tuple.js';
-import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderToString, toPyStr, type Scope } from '../expr/index.js';
+import { BoundedRegExp, withRegexTimeout } from '../py/regex-time.js';
+import { limit } from '../shared/limits.js';
+import { readTextBounded } from '../source/read.js';
+import { ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
@@ -42,7 +45,7 @@ const LOOKUPS: Record<string, Lookup> = {
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'files');
       if (!p) fail('file', `could not locate file in lookup: ${String(t)}`);
-      const text = readFileSync(p, 'utf8');
+      const text = readTextBounded(p);
       return kw['rstrip'] === false ? text : text.replace(/\s+$/, '');
     }),
   env: (terms, kw) => flat(terms).map((t) => process.env[String(t)] ?? (kw['default'] !== undefined ? kw['default'] : '')),
@@ -57,7 +60,15 @@ const LOOKUPS: Record<string, Lookup> = {
     }),
   varnames: (terms, _kw, scope) => {
     const names = (scope as { names?: () => string[] }).names?.() ?? [];
-    return flat(terms).flatMap((t) => names.filter((n) => new RegExp(String(t)).test(n)));
+    return flat(terms).flatMap((t) => {
+      let re: RegExp;
+      try {
+        re = new BoundedRegExp(String(t));
+      } catch (e) {
+        return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
+      }
+      return withRegexTimeout(String(t), () => names.filter((n) => re.test(n)));
+    });
   },
   pipe: (terms) =>
     flat(terms).map((t) => {
@@ -72,7 +83,7 @@ const LOOKUPS: Record<string, Lookup> = {
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'templates');
       if (!p) fail('template', `the template file ${String(t)} could not be found for the lookup`);
-      return renderToString(compileTemplate(readFileSync(p, 'utf8')), scope);
+      return renderTemplateText(`template ${String(t)}`, readTextBounded(p), scope);
     }),
   first_found: (terms, kw, scope) => {
     const files = flat(terms).flatMap((t) => (t && typeof t === 'object' && !Array.isArray(t) ? ((t as Record<string, unknown>)['files'] as unknown[]) ?? [] : [t]));
@@ -104,7 +115,12 @@ const LOOKUPS: Record<string, Lookup> = {
       return fail('sequence', (e as Error).message);
     }
   },
-  nested: (terms) => flat([terms]).map((l) => (Array.isArray(l) ? l : [l])).reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]),
+  nested: (terms) => {
+    const lists = flat([terms]).map((l) => (Array.isArray(l) ? l : [l]));
+    const count = lists.reduce((n, l) => Math.min(n * l.length, Number.MAX_SAFE_INTEGER), 1);
+    if (count > limit('listItems')) fail('nested', `the nested lists would make ${count} items, more than the limit of ${limit('listItems')} (raise it with TSPLAY_MAX_LIST=N)`);
+    return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
+  },
   together: (terms) => {
     const lists = terms.map((l) => (Array.isArray(l) ? l : [l]));
     const n = Math.max(0, ...lists.map((l) => l.length));

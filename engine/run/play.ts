@@ -42,6 +42,18 @@ export function playHosts(ctx: RunContext, vars: VarsBuilder, play: Play): { hos
   return { hosts: live, matched };
 }
 
+// Each play with the hosts it targets as the run starts (plays whose pattern cannot be resolved
+// yet are left out: they resolve, or fail, when they run).
+export function plannedHosts(ctx: RunContext, vars: VarsBuilder): { play: Play; hosts: string[] }[] {
+  return ctx.playbook.plays.flatMap((play) => {
+    try {
+      return [{ play, hosts: playHosts(ctx, vars, play).hosts }];
+    } catch {
+      return [];
+    }
+  });
+}
+
 // Applies the play's `order:`.
 export function orderHosts(hosts: string[], order: string | undefined): string[] {
   switch (order ?? 'inventory') {

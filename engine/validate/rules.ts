@@ -97,7 +97,22 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
       }
     });
   }
-  if (t.guard) out.push(...checkGuard(t));
+  if (t.guard) {
+    out.push(...checkGuard(t));
+    checkGuardExpressions(t, out);
+  }
+}
+
+// The guard's `that` conditions are parsed now, its other values' templates too (they are
+// evaluated on the host right before the action, too late to learn of a typo).
+function checkGuardExpressions(t: Task, out: Diagnostic[]): void {
+  const g = t.guard?.raw;
+  if (!g || typeof g !== 'object' || Array.isArray(g)) return;
+  const path = [...t.src.path, 'guard'];
+  for (const [k, v] of Object.entries(g as Record<string, unknown>)) {
+    if (k === 'that') checkConditions(Array.isArray(v) ? v : [v], t, [...path, 'that'], out, Array.isArray(v));
+    else checkTemplates(v, t.src.file, [...path, k], out);
+  }
 }
 
 function rawKey(t: Task, key: string): unknown {
@@ -126,7 +141,7 @@ export function checkTemplates(v: unknown, file: Task['src']['file'], path: Yaml
     try {
       compileTemplate(v);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push(diag('expression', e.message, exprPos(file, path, v, e.offset, e.length)));
+      if (e instanceof ExprSyntaxError) out.push(diag(exprCode(e), e.message, exprPos(file, path, v, e.offset, e.length)));
       else throw e;
     }
     return;
@@ -142,10 +157,15 @@ function checkConditions(list: unknown[], t: Task, path: YamlPath, out: Diagnost
     try {
       compileCondition(c);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push(diag('expression', e.message, exprPos(t.src.file, p, c, e.offset, e.length)));
+      if (e instanceof ExprSyntaxError) out.push(diag(exprCode(e), e.message, exprPos(t.src.file, p, c, e.offset, e.length)));
       else throw e;
     }
   });
+}
+
+// The code of an expression's syntax error: a nesting limit, or a plain syntax error.
+export function exprCode(e: ExprSyntaxError): 'nesting-too-deep' | 'expression' {
+  return e.limit ? 'nesting-too-deep' : 'expression';
 }
 
 // Where an expression error is in the source: inside the scalar when its text is found there.

@@ -4,7 +4,7 @@ import type { Inventory } from '../../inventory/index.js';
 import type { Playbook } from '../../load/model.js';
 import { quorumGroups } from '../../plan/quorum.js';
 import { RunContext, type RunOptions } from '../context.js';
-import { playHosts } from '../play.js';
+import { plannedHosts } from '../play.js';
 import { VarsBuilder } from '../vars.js';
 import { clusterRefOf } from './clusters.js';
 import { readMembers } from './live.js';
@@ -28,15 +28,7 @@ export async function previewIdentities(playbook: Playbook, inventory: Inventory
   ctx.quorumGroups = quorumGroups(inventory, playbook.dir);
   ctx.safety = createSafety(ctx, vars, async () => undefined);
   const hosts = new Set<string>();
-  for (const play of playbook.plays) {
-    let list: string[] = [];
-    try {
-      list = playHosts(ctx, vars, play).hosts;
-    } catch {
-      continue;
-    }
-    for (const h of list) if (clusterRefOf(vars.scope(undefined, h))) hosts.add(h);
-  }
+  for (const { hosts: list } of plannedHosts(ctx, vars)) for (const h of list) if (clusterRefOf(vars.scope(undefined, h))) hosts.add(h);
   const out: HostIdentity[] = [];
   // only hosts of a cluster whose API answers are probed: no host is contacted for nothing
   for (const h of [...hosts]) {
