@@ -1,5 +1,8 @@
-# tsplay as a container image: the CLI as the entrypoint, run by a non-root user. Used by
-# `tsplay cluster install` for unattended in-cluster runs (a CronJob of `tsplay run --in-cluster`).
+# tsplay as a container image: the CLI as the entrypoint, run by a non-root user (node, uid 1000).
+# Used by `tsplay cluster install` for unattended in-cluster runs (a CronJob of `tsplay run
+# --in-cluster`): the shipped playbooks are at /app/playbooks, the install's ConfigMap is mounted at
+# /etc/tsplay/config, the SSH key Secret at /etc/tsplay/ssh, an emptyDir at /work (the root
+# filesystem may be read-only).
 #
 #   docker build -t REGISTRY/tsplay:0.1.0 .
 #   docker push REGISTRY/tsplay:0.1.0
@@ -27,6 +30,6 @@ COPY inventory ./inventory
 RUN mkdir -p /work && chown node:node /work
 USER node
 WORKDIR /work
-ENV NODE_ENV=production CI=1
+ENV NODE_ENV=production CI=1 HOME=/work
 ENTRYPOINT ["node", "/app/dist/engine/cli/main.js"]
 CMD ["--help"]

@@ -56,6 +56,8 @@ commands:
                       --resume [RUN] --redo-batch --break-lock [RUN] --allow-unsafe RULE
                       --force-handlers --step --yes -v
                       --webhook URL --pushgateway URL (notify a Slack-compatible webhook, a Pushgateway)
+                      --in-cluster [--stall-after DURATION] (in a runner Pod: the service account,
+                      the journal in ConfigMaps, resume the unfinished run, hand off before its own node)
                       --syntax-check --list-hosts --list-tasks --list-tags)
   validate PLAYBOOK   report every error in the playbook and inventory; contacts no host
   plan PLAYBOOK       print the execution plan: plays, batches, tasks, handlers, guards
@@ -63,7 +65,13 @@ commands:
   modules [NAME]      list modules, or show one module's reference
   lab up|down|status|fault NAME on|off|incidents [clear]|budget [N]|advance DURATION
                       the built-in rehearsal cluster
-  runs                list recent runs (.tsplay/runs)
+  runs [-n NAMESPACE] list recent runs (.tsplay/runs; -n: those journaled in the cluster by its runners)
+  cluster install [PLAYBOOK] [-i INVENTORY] [-n NAMESPACE] [--schedule CRON] [--image IMAGE]
+                      [--ssh-secret NAME] [-u SSH_USER] [--notify-secret NAME] [--pushgateway URL]
+                      [--stall-after DURATION] [-e K=V] [--kubeconfig FILE] [--context NAME]
+                      [--dry-run] [-o yaml|json]
+                      a CronJob running the playbook inside the cluster (ServiceAccount, RBAC, ConfigMap)
+  cluster uninstall [-n NAMESPACE] [--purge]   remove it (--purge: the run journals and the namespace)
 
 exit codes: 0 ok, 1 runtime error, 2 a host failed, 4 a host unreachable or the playbook is
 invalid, 5 bad option value, 99 interrupted`;
@@ -113,6 +121,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await (await import('./cmd-lab.js')).cmdLab(args, io);
       case 'runs':
         return await (await import('./cmd-runs.js')).cmdRuns(args, io);
+      case 'cluster':
+        return await (await import('./cmd-cluster.js')).cmdCluster(args, io);
       default:
         io.err(`tsplay: error: unknown command '${sanitize(args.command)}'\n\n${HELP}`);
         return 2;

@@ -24,7 +24,9 @@ import type { RunSummary } from '../run/playbook.js';
 import { formatPlan } from '../report/plan.js';
 import { playbookSha, resumePlan } from './resume.js';
 import { UNSAFE_RULES } from '../run/safety/index.js';
-import { notifyListener, type NotifyTargets } from '../report/notify-send.js';
+import { notifyListener, notifyStalled, type NotifyTargets } from '../report/notify-send.js';
+import type { InClusterRun } from '../incluster/runner.js';
+import { parseDuration } from '../shared/duration.js';
 import { groupVars, type Inventory } from '../inventory/index.js';
 import type { TuiReporter } from '../ui/reporter.js';
 
@@ -56,6 +58,7 @@ function journalOptions(o: RunOptions): Record<string, unknown> {
 // The run's final state for its journal.
 function runStatus(summary: RunSummary, check: boolean): RunStatus {
   if (summary.refused) return 'refused';
+  if (summary.ctx.stopped === 'handed-off') return 'handed-off';
   if (check) return 'check';
   if (summary.rc === 0) return 'finished';
   if (summary.rc === 99 || summary.ctx.stopped === 'halted') return 'interrupted';
@@ -63,11 +66,15 @@ function runStatus(summary: RunSummary, check: boolean): RunStatus {
 }
 
 // Ends the journal with the run's state, closes the run it resumed, and says how to continue.
-function closeJournal(journal: Journal, summary: RunSummary, options: RunOptions, io: Io, mode: OutputMode): void {
+async function closeJournal(journal: Journal, summary: RunSummary, options: RunOptions, io: Io, mode: OutputMode, ic?: InClusterRun): Promise<void> {
   const status = runStatus(summary, options.check);
-  const reason = summary.refused ?? summary.ctx.runtimeError;
-  const whole = journal.close(summary.rc, status, reason === undefined ? undefined : summary.ctx.secrets.text(reason));
-  if (options.resume?.fromPath && status !== 'refused' && status !== 'check') markResumed(options.resume.fromPath, summary.runId, status);
+  const reason = summary.refused ?? summary.ctx.runtimeError ?? summary.ctx.handedOff;
+  const closed = journal.close(summary.rc, status, reason === undefined ? undefined : summary.ctx.secrets.text(reason));
+  const whole = (await journal.settle()) && closed;
+  if (options.resume && status !== 'refused' && status !== 'check') {
+    if (ic) await ic.markResumed(options.resume.from, summary.runId, status).catch(() => undefined);
+    else if (options.resume.fromPath) markResumed(options.resume.fromPath, summary.runId, status);
+  }
   if (!whole) io.err(`[tsplay] the run journal ${journal.path} misses ${journal.missing} record(s): ${journal.failure ?? 'write failed'}`);
   if ((status === 'failed' || status === 'interrupted') && (summary.ctx.stopped || summary.ctx.haltReason) && mode !== 'json') io.err(`[tsplay] run ${summary.runId} recorded in ${journal.path}; continue it with --resume${journal.failure ? ' once the journal can be written again' : ''}`);
 }
@@ -140,6 +147,16 @@ function notifyTargets(args: ParsedArgs, io: Io, inv: Inventory): NotifyTargets 
   return { ...(webhook ? { webhook } : {}), ...(pushgateway ? { pushgateway } : {}) };
 }
 
+// --stall-after, TSPLAY_STALL_AFTER or the inventory's tsplay_stall_after: how long a chain may go
+// without a finished batch (default 6h).
+function stallAfter(args: ParsedArgs, io: Io, inv: Inventory): number {
+  const v = args.flags['stall-after'] ?? io.env['TSPLAY_STALL_AFTER'] ?? groupVars(inv, 'all')['tsplay_stall_after'];
+  if (v === undefined || v === '') return 6 * 3600;
+  const s = parseDuration(String(v));
+  if (s === undefined || s <= 0) throw new UsageError(`argument --stall-after: invalid duration '${String(v)}' (e.g. 90m, 6h)`, 5);
+  return s;
+}
+
 export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
   if (!pbPath) throw new UsageError('run: a playbook is required (tsplay run PLAYBOOK)');
@@ -176,13 +193,42 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   }
   await registerTransports();
   const sha = playbookSha(prep.playbook.shapes.map((x) => ({ path: x.file.path, text: x.file.text })));
-  if (args.flags['resume'] === true || typeof args.flags['resume-run'] === 'string') {
+  const targets = notifyTargets(args, io, prep.inventory);
+  let ic: InClusterRun | undefined;
+  if (args.flags['in-cluster'] === true) {
+    // the chain of runs in the cluster journal decides: afresh, resume, or leave it to another runner
+    try {
+      ic = await (await import('../incluster/runner.js')).startInCluster({ env: io.env, playbook: prep.playbook.file, inventory: prep.inventory.sources, stallAfterS: stallAfter(args, io, prep.inventory) });
+    } catch (e) {
+      if (e instanceof UsageError || !(e instanceof Error)) throw e;
+      throw new UsageError(`--in-cluster: ${e.message}`, 1);
+    }
+    options.selfNode = ic.node;
+    if (ic.stall) {
+      io.err(`[tsplay] run ${ic.stall.run} is stalled: no batch finished since ${ic.stall.since}`);
+      await notifyStalled(targets, ic.stall, { warn: (m) => io.err(`[tsplay] ${m}`) });
+    }
+    // a --check run only looks: it neither resumes nor leaves anything to another runner
+    if (options.check) ic.decision = { kind: 'fresh' };
+    if (ic.decision.kind === 'leave') {
+      io.err(`[tsplay] nothing to do here: ${ic.decision.why}`);
+      ic.client.close();
+      return 0;
+    }
+    if (ic.decision.kind === 'resume') {
+      options.resume = resumePlan(pbPath, prep.inventory.sources, ic.decision.run, { sha, runs: ic.runs });
+      if (ic.decision.breakLock) options.breakLock = true;
+      io.err(`[tsplay] resuming run ${ic.decision.run} from the cluster journal`);
+    }
+  } else if (args.flags['resume'] === true || typeof args.flags['resume-run'] === 'string') {
     options.resume = resumePlan(pbPath, prep.inventory.sources, typeof args.flags['resume-run'] === 'string' ? args.flags['resume-run'] : undefined, { redoBatch: args.flags['redo-batch'] === true, sha });
   } else if (args.flags['redo-batch'] === true) throw new UsageError('--redo-batch goes with --resume', 5);
   // the journal first: nothing is contacted unless the run can be recorded
   let journal: Journal;
   try {
-    journal = new Journal({ run: options.runId ?? (options.runId = newRunId()), playbook: prep.playbook.file, inventory: prep.inventory.sources, options: journalOptions(options), check: options.check, host: hostname(), pid: process.pid, playbook_sha: sha, ...(options.resume ? { resumed_from: options.resume.from } : {}), ...(options.resume?.redoBatch ? { redo_batch: true } : {}) });
+    const run = options.runId ?? (options.runId = newRunId());
+    journal = new Journal({ run, playbook: prep.playbook.file, inventory: prep.inventory.sources, options: journalOptions(options), check: options.check, host: hostname(), pid: process.pid, playbook_sha: sha, ...(options.resume ? { resumed_from: options.resume.from } : {}), ...(options.resume?.redoBatch ? { redo_batch: true } : {}) }, ic ? ic.sink(run) : undefined);
+    if (ic) options.inCluster = ic.hooks(journal, run);
   } catch (e) {
     if (!(e instanceof JournalError)) throw e;
     io.err(`ERROR! ${e.message}; nothing was run (free some space, or fix the permissions of .tsplay/runs)`);
@@ -225,7 +271,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   listeners.push(journal.listener);
-  const targets = notifyTargets(args, io, prep.inventory);
+  if (ic) listeners.push(ic.listener);
   const notify = targets.webhook || targets.pushgateway ? notifyListener(targets, { warn: (m) => io.err(`[tsplay] ${m}`) }) : undefined;
   if (notify) listeners.push(notify.listener);
   try {
@@ -233,13 +279,15 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     await notify?.flush();
     await tui?.finish();
     if (summaryOfCheck) io.out(summaryOfCheck.text({ color: io.isTTY && !io.env['NO_COLOR'] }));
-    closeJournal(journal, summary, options, io, mode);
+    await closeJournal(journal, summary, options, io, mode, ic);
     return summary.rc;
   } catch (e) {
     journal.close(250, 'failed', `internal error: ${(e as Error).message}`);
+    await journal.settle();
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
     await tui?.finish();
+    ic?.client.close();
   }
 }

@@ -1,5 +1,6 @@
 // `tsplay runs`: recent runs from .tsplay/runs with their state (finished, failed, interrupted,
-// refused, check, running), how far they got, and the chain of resumed runs.
+// refused, check, running, handed-off), how far they got, and the chain of resumed runs; with
+// --namespace NS, the runs journaled in the cluster by in-cluster runners (tsplay cluster install).
 import { listRuns, type JournalState } from '../run/journal-read.js';
 import type { ParsedArgs } from './args.js';
 import type { Io } from './app.js';
@@ -17,8 +18,22 @@ function chain(r: JournalState): string {
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
+// The runs an in-cluster install journaled in namespace `ns` (through --kubeconfig/--context).
+async function clusterRuns(args: ParsedArgs, ns: string): Promise<JournalState[]> {
+  const { KubeClient, loadKubeconfig } = await import('../kube/index.js');
+  const { listClusterRuns } = await import('../incluster/journal-configmap.js');
+  const f = (k: string) => (typeof args.flags[k] === 'string' ? (args.flags[k] as string) : undefined);
+  const client = new KubeClient(loadKubeconfig({ ...(f('kubeconfig') ? { path: f('kubeconfig') } : {}), ...(f('context') ? { context: f('context') } : {}) }));
+  try {
+    return await listClusterRuns(client, ns);
+  } finally {
+    client.close();
+  }
+}
+
 export async function cmdRuns(args: ParsedArgs, io: Io): Promise<number> {
-  const runs = listRuns().slice(0, 20);
+  const ns = typeof args.flags['namespace'] === 'string' ? args.flags['namespace'] : undefined;
+  const runs = (ns ? await clusterRuns(args, ns) : listRuns()).slice(0, 20);
   if (args.flags['json']) {
     const out = runs.map((r) => ({
       run: r.header.run, playbook: r.header.playbook, started: r.header.started, status: r.status, rc: r.end?.rc, check: r.header.check === true,
@@ -29,7 +44,7 @@ export async function cmdRuns(args: ParsedArgs, io: Io): Promise<number> {
     return 0;
   }
   if (runs.length === 0) {
-    io.out('no runs recorded yet (.tsplay/runs is empty)');
+    io.out(ns ? `no runs journaled in namespace ${ns}` : 'no runs recorded yet (.tsplay/runs is empty)');
     return 0;
   }
   io.out(`${'RUN'.padEnd(23)} ${'STARTED'.padEnd(19)} ${'STATUS'.padEnd(20)} ${'BATCHES'.padEnd(7)} PLAYBOOK`);

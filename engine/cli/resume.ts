@@ -33,11 +33,11 @@ function notResumable(r: JournalState, all: JournalState[]): string | undefined 
 }
 
 // The run to resume: the named one, or the newest real run of this playbook and inventory.
-export function findResumable(playbook: string, inventory: string[], runId?: string, cwd = process.cwd()): { run: JournalState; all: JournalState[] } {
-  const all = listRuns(cwd);
+export function findResumable(playbook: string, inventory: string[], runId?: string, cwd = process.cwd(), runs?: JournalState[]): { run: JournalState; all: JournalState[] } {
+  const all = runs ?? listRuns(cwd);
   if (runId) {
     const r = all.find((x) => x.header.run === runId);
-    if (!r) throw new UsageError(`no run ${runId} in .tsplay/runs (see tsplay runs)`, 1);
+    if (!r) throw new UsageError(`no run ${runId} in ${runs ? 'the cluster journal' : '.tsplay/runs'} (see tsplay runs)`, 1);
     const why = notResumable(r, all);
     if (why) throw new UsageError(`cannot resume: ${why}`, 1);
     return { run: r, all };
@@ -91,8 +91,8 @@ function planOf(j: JournalState, all: JournalState[], depth = 0): Plan {
 }
 
 // The resume plan for `playbook` on `inventory` (the newest unfinished run, or the named one).
-export function resumePlan(playbook: string, inventory: string[], runId: string | undefined, o: { redoBatch?: boolean; sha?: string } = {}): ResumePlan {
-  const { run: j, all } = findResumable(playbook, inventory, runId);
+export function resumePlan(playbook: string, inventory: string[], runId: string | undefined, o: { redoBatch?: boolean; sha?: string; runs?: JournalState[] } = {}): ResumePlan {
+  const { run: j, all } = findResumable(playbook, inventory, runId, process.cwd(), o.runs);
   const p = planOf(j, all);
   const plan: ResumePlan = { from: j.header.run, completed: p.completed, okHosts: p.okHosts, fromPath: j.path };
   if (o.redoBatch) {

@@ -18,6 +18,7 @@ import { parseAddress } from './ranges.js';
 import { createVarsDir, varFilesFor } from './vars-dirs.js';
 import { parseScriptInventory } from './script-json.js';
 import { parseYamlInventory } from './yaml.js';
+import { parseClusterPlugin } from './cluster-plugin.js';
 
 const YAML_EXTS = ['.yml', '.yaml', '.json'];
 const IGNORED_NAMES = /^\.|^host_vars$|^group_vars$|^vars_plugins$/;
@@ -40,6 +41,7 @@ export function parseInventoryFile(inv: Inventory, file: string, text: string): 
   if (diagnostics.length === 0) {
     if (root === null || (isScalar(root) && root.value === null)) return [];
     if (isMap(root) && root.items.some((p) => isScalar(p.key) && p.key.value === '_meta')) return parseScriptInventory(inv, doc, file);
+    if (isMap(root) && root.items.some((p) => isScalar(p.key) && p.key.value === 'plugin')) return parseClusterPlugin(inv, doc, file);
     const groupLike = isMap(root) && root.items.every((p) => isMap(p.value) || p.value === null || (isScalar(p.value) && p.value.value === null));
     if (isMap(root) && (ext !== '' || groupLike)) return parseYamlInventory(inv, doc, file);
   }

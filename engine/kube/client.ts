@@ -79,7 +79,14 @@ export class KubeClient {
   // Send one request, retrying transient failures (429/5xx, refused, reset) within the retry budget.
   // Resolves for every HTTP status; throws KubeTransportError when the server cannot be reached.
   async request(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<RawResponse> {
-    const send = () => this.transport.send({ method, path, body, query: opts.query, contentType: opts.contentType, accept: opts.accept, timeoutMs: this.timeoutMs });
+    const once = () => this.transport.send({ method, path, body, query: opts.query, contentType: opts.contentType, accept: opts.accept, timeoutMs: this.timeoutMs });
+    // a refused token file or exec credential is fetched again once (rotated, expired early)
+    const send = async () => {
+      const r = await once();
+      if (r.status !== 401 || !this.transport.credentials.renewable) return r;
+      this.transport.credentials.invalidate();
+      return once();
+    };
     let policy = opts.retry === undefined ? this.retry : opts.retry;
     // a 429 from an eviction is a PodDisruptionBudget saying no (the drain decides when to ask again), not overload
     if (policy && method === 'POST' && /\/eviction$/.test(path)) policy = { ...policy, statuses: policy.statuses.filter((s) => s !== 429) };

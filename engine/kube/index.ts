@@ -6,3 +6,6 @@ export { KUBE_RESOURCES, resourcePath, apiVersionOf, isKubeResource, type KubeRe
 export type { RawResponse } from './transport.js';
 export type { WatchEvent, WatchEnd } from './watch.js';
 export { defaultRetry, withRetry, transientError, TRANSIENT_STATUSES, type RetryPolicy } from './retry.js';
+export { inCluster, inClusterTarget, isServiceAccountDir, podNamespace, serviceAccountDir, SERVICE_ACCOUNT_DIR } from './in-cluster.js';
+export { parseExecConfig, readExecCredential, runExecPlugin, type ExecConfig, type ExecResult } from './exec-credential.js';
+export { Credentials, type Credential } from './credentials.js';

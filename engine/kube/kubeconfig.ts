@@ -4,6 +4,8 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeconfigError } from './errors.js';
+import { parseExecConfig, type ExecConfig } from './exec-credential.js';
+import { inCluster, inClusterTarget, isServiceAccountDir } from './in-cluster.js';
 
 // Everything the client needs to reach and authenticate to one cluster.
 export interface KubeTarget {
@@ -18,6 +20,10 @@ export interface KubeTarget {
   cert?: Buffer;
   key?: Buffer;
   token?: string;
+  /** the token's file, read again every minute (kubeconfig tokenFile, the service account's token) */
+  tokenFile?: string;
+  /** a kubeconfig exec credential plugin, run when a credential is needed */
+  exec?: ExecConfig;
   username?: string;
   password?: string;
   insecureSkipTlsVerify: boolean;
@@ -76,12 +82,16 @@ function expandHome(p: string): string {
   return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
 }
 
+// A path that is a service account directory means the Pod's own credentials (see in-cluster.ts);
+// without a path, $KUBECONFIG and ~/.kube/config come first, then (in a Pod) the service account.
 export function loadKubeconfig(opts: KubeconfigSource = {}): KubeTarget {
   let text = opts.text;
   let source = '<text>';
   let baseDir = process.cwd();
   if (text === undefined) {
     const path = resolve(expandHome(opts.path ?? defaultKubeconfigPath()));
+    if (opts.path && isServiceAccountDir(path)) return inClusterTarget(process.env, path);
+    if (!opts.path && !existsSync(path) && inCluster()) return inClusterTarget();
     if (!existsSync(path)) throw new KubeconfigError(`kubeconfig ${path} not found`);
     text = readFileSync(path, 'utf8');
     source = path;
@@ -106,8 +116,8 @@ export function loadKubeconfig(opts: KubeconfigSource = {}): KubeTarget {
   if (!server) throw new KubeconfigError(`cluster "${clusterName}" in ${source} has no server`);
   const userName = str(ctx['user']) ?? '';
   const user = userName ? findNamed(doc['users'], userName, 'user', source) : {};
-  if (user['exec'] || user['auth-provider']) {
-    throw new KubeconfigError(`user "${userName}" in ${source} uses an exec or auth-provider credential plugin, which tsplay does not run; use a token or client certificate`);
+  if (user['auth-provider']) {
+    throw new KubeconfigError(`user "${userName}" in ${source} uses an auth-provider plugin (removed from kubectl since 1.26), which tsplay does not run; use an exec plugin, a token or a client certificate`);
   }
   const target: KubeTarget = {
     server: server.replace(/\/+$/, ''),
@@ -126,8 +136,11 @@ export function loadKubeconfig(opts: KubeconfigSource = {}): KubeTarget {
   if (key) target.key = key;
   if (Boolean(cert) !== Boolean(key)) throw new KubeconfigError(`user "${userName}" in ${source} has a client certificate without a key (or a key without a certificate)`);
   const tokenFile = str(user['tokenFile']);
-  const token = str(user['token']) ?? (tokenFile ? material(undefined, tokenFile, baseDir, 'tokenFile')?.toString('utf8').trim() : undefined);
+  const fileToken = !str(user['token']) && tokenFile ? material(undefined, tokenFile, baseDir, 'tokenFile')?.toString('utf8').trim() : undefined;
+  const token = str(user['token']) ?? fileToken;
   if (token) target.token = token;
+  if (fileToken !== undefined && tokenFile) target.tokenFile = isAbsolute(tokenFile) ? tokenFile : resolve(baseDir, tokenFile);
+  if (user['exec']) target.exec = parseExecConfig(user['exec'], baseDir, `user "${userName}" in ${source}`);
   const username = str(user['username']);
   const password = str(user['password']);
   if (username && password) Object.assign(target, { username, password });

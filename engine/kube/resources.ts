@@ -14,7 +14,15 @@ export type KubeResource =
   | 'deployments'
   | 'daemonsets'
   | 'replicasets'
-  | 'statefulsets';
+  | 'statefulsets'
+  | 'serviceaccounts'
+  | 'secrets'
+  | 'jobs'
+  | 'cronjobs'
+  | 'roles'
+  | 'rolebindings'
+  | 'clusterroles'
+  | 'clusterrolebindings';
 
 // Where a resource lives: API group, version, scope and kind.
 export interface ResourceInfo {
@@ -39,6 +47,14 @@ export const KUBE_RESOURCES: Record<KubeResource, ResourceInfo> = {
   daemonsets: { group: 'apps', version: 'v1', namespaced: true, kind: 'DaemonSet' },
   replicasets: { group: 'apps', version: 'v1', namespaced: true, kind: 'ReplicaSet' },
   statefulsets: { group: 'apps', version: 'v1', namespaced: true, kind: 'StatefulSet' },
+  serviceaccounts: { group: '', version: 'v1', namespaced: true, kind: 'ServiceAccount' },
+  secrets: { group: '', version: 'v1', namespaced: true, kind: 'Secret' },
+  jobs: { group: 'batch', version: 'v1', namespaced: true, kind: 'Job' },
+  cronjobs: { group: 'batch', version: 'v1', namespaced: true, kind: 'CronJob' },
+  roles: { group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true, kind: 'Role' },
+  rolebindings: { group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: true, kind: 'RoleBinding' },
+  clusterroles: { group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false, kind: 'ClusterRole' },
+  clusterrolebindings: { group: 'rbac.authorization.k8s.io', version: 'v1', namespaced: false, kind: 'ClusterRoleBinding' },
 };
 
 // Where in the path a request points: a namespace (omit for all namespaces / cluster scope), a name, a subresource.

@@ -1,7 +1,10 @@
 // HTTP(S) transport to an apiserver with node:http/node:https only. tsplay ships its own small client
 // instead of @kubernetes/client-node to keep its dependencies down (a few verbs, evictions and watches).
+// Credentials (credentials.ts) are fetched per request: a rotated token file or an exec plugin's
+// certificate is picked up without a new client.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Credentials } from './credentials.js';
 import { KubeTransportError } from './errors.js';
 import type { KubeTarget } from './kubeconfig.js';
 
@@ -27,35 +30,58 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
 }
 
-// Connection settings for one target; owns a keep-alive agent until close().
+// Connection settings for one target; owns keep-alive agents until close().
 export class Transport {
   readonly url: URL;
-  private readonly agent: HttpAgent | HttpsAgent;
-  private readonly headers: Record<string, string> = { 'User-Agent': 'tsplay' };
+  readonly credentials: Credentials;
+  private agent: HttpAgent | HttpsAgent;
+  /** the client certificate the HTTPS agent was made with (an exec plugin may hand out another) */
+  private agentCert: Buffer | undefined;
+  private readonly old: (HttpAgent | HttpsAgent)[] = [];
+  private readonly https: boolean;
 
   constructor(private readonly target: KubeTarget) {
     this.url = new URL(target.server);
-    const https = this.url.protocol === 'https:';
-    this.agent = https
+    this.https = this.url.protocol === 'https:';
+    this.credentials = new Credentials(target);
+    this.agentCert = target.cert;
+    this.agent = this.makeAgent(target.cert, target.key);
+  }
+
+  private makeAgent(cert: Buffer | undefined, key: Buffer | undefined): HttpAgent | HttpsAgent {
+    const t = this.target;
+    return this.https
       ? new HttpsAgent({
           keepAlive: true,
           maxSockets: 16,
-          ...(target.ca ? { ca: target.ca } : {}),
-          ...(target.cert ? { cert: target.cert } : {}),
-          ...(target.key ? { key: target.key } : {}),
-          ...(target.tlsServerName ? { servername: target.tlsServerName } : {}),
-          rejectUnauthorized: !target.insecureSkipTlsVerify,
+          ...(t.ca ? { ca: t.ca } : {}),
+          ...(cert ? { cert } : {}),
+          ...(key ? { key } : {}),
+          ...(t.tlsServerName ? { servername: t.tlsServerName } : {}),
+          rejectUnauthorized: !t.insecureSkipTlsVerify,
         })
       : new HttpAgent({ keepAlive: true, maxSockets: 16 });
-    // Like kubectl, credentials go only over TLS; plain HTTP gets them only on a loopback address (the lab).
-    if (https || isLoopback(this.url.hostname)) {
-      if (target.token) this.headers['Authorization'] = `Bearer ${target.token}`;
-      else if (target.username && target.password) this.headers['Authorization'] = `Basic ${Buffer.from(`${target.username}:${target.password}`).toString('base64')}`;
+  }
+
+  // The request headers' credentials; like kubectl, they go only over TLS (plain HTTP only on a loopback address: the lab).
+  private async authHeaders(what: string): Promise<Record<string, string>> {
+    let c;
+    try {
+      c = await this.credentials.get();
+    } catch (e) {
+      throw new KubeTransportError(`${what}: ${(e as Error).message}`, e);
     }
+    if (c.cert && c.key && c.cert !== this.agentCert) {
+      this.old.push(this.agent);
+      this.agent = this.makeAgent(c.cert, c.key);
+      this.agentCert = c.cert;
+    }
+    return c.authorization && (this.https || isLoopback(this.url.hostname)) ? { Authorization: c.authorization } : {};
   }
 
   // Start a request; the callback gets the response stream. Rejects only on transport failure.
-  open(r: RawRequest, onResponse: (res: IncomingMessage) => void, signal?: AbortSignal): Promise<void> {
+  async open(r: RawRequest, onResponse: (res: IncomingMessage) => void, signal?: AbortSignal): Promise<void> {
+    const auth = await this.authHeaders(`${r.method} ${this.target.server}${r.path}`);
     const prefix = this.url.pathname.replace(/\/+$/, '');
     const qs = r.query && Object.keys(r.query).length ? `?${new URLSearchParams(r.query).toString()}` : '';
     const payload = r.body === undefined ? undefined : Buffer.from(typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
@@ -66,7 +92,8 @@ export class Transport {
       path: `${prefix}${r.path}${qs}`,
       agent: this.agent,
       headers: {
-        ...this.headers,
+        'User-Agent': 'tsplay',
+        ...auth,
         Accept: r.accept ?? 'application/json',
         ...(payload ? { 'Content-Type': r.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
       },
@@ -114,5 +141,6 @@ export class Transport {
   // Close idle keep-alive connections.
   close(): void {
     this.agent.destroy();
+    for (const a of this.old.splice(0)) a.destroy();
   }
 }

@@ -4,7 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { RunEvent } from '../run/events.js';
-import { metricsText, RunNotifier, type Notice } from './notify.js';
+import { metricsText, RunNotifier, stalledNotice, type Notice } from './notify.js';
 
 export interface NotifyTargets {
   /** a Slack-compatible incoming webhook */
@@ -97,4 +97,12 @@ export function notifyListener(targets: NotifyTargets, opts: SendOptions = {}): 
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+// Tells the targets that a chain of runs is stalled (the metric, then the message); never throws.
+export async function notifyStalled(targets: NotifyTargets, stall: Parameters<typeof stalledNotice>[0], opts: SendOptions = {}): Promise<void> {
+  const o = { timeoutMs: opts.timeoutMs ?? 5000, attempts: opts.attempts ?? 3, ...(opts.warn ? { warn: opts.warn } : {}) };
+  const { notice, metrics } = stalledNotice(stall);
+  if (targets.pushgateway) await deliver(`${targets.pushgateway.replace(/\/+$/, '')}/metrics/job/tsplay/run/${encodeURIComponent(stall.run)}`, 'PUT', metricsText(metrics), 'text/plain; version=0.0.4', o);
+  if (targets.webhook) await deliver(targets.webhook, 'POST', JSON.stringify({ text: notice.text }), 'application/json', o);
 }

@@ -7,7 +7,7 @@ import type { RunEvent } from '../run/events.js';
 
 /** one message for a webhook */
 export interface Notice {
-  kind: 'start' | 'refused' | 'batch' | 'failure' | 'finish';
+  kind: 'start' | 'refused' | 'batch' | 'failure' | 'finish' | 'handoff' | 'stalled';
   text: string;
 }
 
@@ -33,6 +33,7 @@ export class RunNotifier {
   private batchKey: { play: number; batch: number } | undefined;
   private failedInBatch = new Set<string>();
   private readonly now: () => number;
+  private handedOff: string | undefined;
 
   constructor(now: () => number = Date.now) {
     this.now = now;
@@ -55,6 +56,10 @@ export class RunNotifier {
         this.metrics.guardTrips++;
         return [{ kind: 'refused', text: `tsplay run ${this.metrics.run}: guard ${e.condition} tripped on ${e.host} (task '${e.task}'); the action did not run` }];
       case 'safety':
+        if (e.check === 'self-preemption' && e.status === 'info') {
+          this.handedOff = e.node ?? '?';
+          return [{ kind: 'handoff', text: `tsplay run ${this.metrics.run}: node ${this.handedOff} is next and this runner runs on it; handed off to a successor Job on another node` }];
+        }
         if (e.status !== 'refused') return [];
         this.metrics.guardTrips++;
         return [{ kind: 'refused', text: `tsplay run ${this.metrics.run}: ${e.check} refused${e.host ? ` on ${e.host}` : ''}${e.node ? ` (node ${e.node})` : ''}; nothing was done there` }];
@@ -63,8 +68,8 @@ export class RunNotifier {
       case 'recap': {
         const out = this.closeBatch();
         const failed = Object.entries(e.stats).filter(([, s]) => s.failed > 0 || s.unreachable > 0).map(([h]) => h);
-        this.metrics.status = e.rc === 0 ? STATUS.ok : e.rc === 99 ? STATUS.interrupted : STATUS.failed;
-        const word = e.rc === 0 ? 'finished' : e.rc === 99 ? 'was interrupted' : 'failed';
+        this.metrics.status = this.handedOff ? STATUS.running : e.rc === 0 ? STATUS.ok : e.rc === 99 ? STATUS.interrupted : STATUS.failed;
+        const word = this.handedOff ? `handed off before node ${this.handedOff}` : e.rc === 0 ? 'finished' : e.rc === 99 ? 'was interrupted' : 'failed';
         out.push({ kind: 'finish', text: `tsplay run ${this.metrics.run} ${word} (exit ${e.rc}): ${this.metrics.nodesDone} node(s) done${failed.length ? `; failed: ${failed.join(', ')}` : ''}` });
         return out;
       }
@@ -92,6 +97,15 @@ export class RunNotifier {
     this.batchKey = undefined;
     return [{ kind: 'batch', text: `tsplay run ${this.metrics.run}: play ${play} batch ${batch} done in ${seconds} s (${ok.join(', ') || 'no host'} ok${this.failedInBatch.size ? `; failed: ${[...this.failedInBatch].join(', ')}` : ''})` }];
   }
+}
+
+// What a chain of runs with no progress for too long tells (tsplay_run_status 4 for its newest run).
+export function stalledNotice(s: { run: string; playbook: string; since: string; seconds: number; nodesDone?: number }): { notice: Notice; metrics: RunMetrics } {
+  const hours = Math.round(s.seconds / 360) / 10;
+  return {
+    notice: { kind: 'stalled', text: `tsplay run ${s.run} (${basename(s.playbook)}) is stalled: no batch finished since ${s.since} (${hours} h); look at its journal (tsplay runs) and the runner Jobs` },
+    metrics: { run: s.run, playbook: s.playbook, status: STATUS.stalled, nodesDone: s.nodesDone ?? 0, guardTrips: 0, batches: [] },
+  };
 }
 
 // The metrics in Prometheus's text exposition format (what a Pushgateway takes).

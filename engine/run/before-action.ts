@@ -46,7 +46,7 @@ async function writeIntent(br: BatchRunner, req: BeforeActionRequest, kinds: str
   const bootCmd = typeof req.args['boot_time_command'] === 'string' ? req.args['boot_time_command'] : BOOT_ID;
   const boot = kinds.includes('reboot') ? await readBootId(br, req.target, req.host, req.scope, bootCmd) : undefined;
   try {
-    j.intent({ play: br.playNo, batch: br.batchNo, host: req.host, key: req.key, task: br.ctx.secrets.text(req.task.name ?? req.task.action), kinds, ...(req.target !== req.host ? { target: req.target } : {}), ...(boot ? { boot, boot_cmd: bootCmd } : {}) });
+    await j.intent({ play: br.playNo, batch: br.batchNo, host: req.host, key: req.key, task: br.ctx.secrets.text(req.task.name ?? req.task.action), kinds, ...(req.target !== req.host ? { target: req.target } : {}), ...(boot ? { boot, boot_cmd: bootCmd } : {}) });
   } catch (e) {
     br.ctx.halt((e as Error).message);
     return { msg: `not started: ${(e as Error).message}`, halted: true };

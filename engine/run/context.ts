@@ -12,6 +12,7 @@ import type { ModuleRegistry } from '../module.js';
 import type { SafetyRun } from './safety/index.js';
 import type { Journal, TaskCheckpoint, TaskIntent } from './journal.js';
 import { Secrets } from './secrets.js';
+import type { LockRecord } from './lock.js';
 
 export interface RunOptions {
   /** the modules tasks resolved to (and runtime includes resolve to) */
@@ -57,6 +58,19 @@ export interface RunOptions {
   allowUnsafe?: string[];
   /** the run journal: intents before disruptive actions, task checkpoints after each task */
   journal?: Pick<Journal, 'intent' | 'checkpoint' | 'onFailure'>;
+  /** a run inside the cluster (tsplay run --in-cluster): its Pod, and how it hands off */
+  inCluster?: InClusterHooks;
+}
+
+/** what a run inside the cluster adds to the lock and the self-preemption guard */
+export interface InClusterHooks {
+  /** NAMESPACE/NAME of the runner's Pod (recorded in the run lock) */
+  pod?: string;
+  /** whether the Pod of a live-looking lock holder has ended (its lock is then taken over) */
+  holderGone?(holder: LockRecord): Promise<boolean>;
+  /** before the first disruption of the node the runner runs on: checkpoint, create the successor
+   * Job, and say so (the run then stops, exit 0); throws when it cannot */
+  handoff?(node: string, host: string): Promise<string>;
 }
 
 export interface ResumePlan {
@@ -83,7 +97,7 @@ export function newRunId(): string {
 }
 
 /** why the run stopped early */
-export type StopReason = 'batch-failed' | 'any-errors-fatal' | 'max-fail-percentage' | 'interrupted' | 'runtime-error' | 'guard-tripped' | 'halted';
+export type StopReason = 'batch-failed' | 'any-errors-fatal' | 'max-fail-percentage' | 'interrupted' | 'runtime-error' | 'guard-tripped' | 'halted' | 'handed-off';
 
 /** stops the run before its next task: the run lock was lost, or the journal cannot be written */
 export class HaltRun extends Error {}
@@ -112,8 +126,10 @@ export class RunContext {
   safety!: SafetyRun;
   /** --check: what earlier steps would have changed, for later probes (see ModuleEnv.checkState) */
   readonly checkState = new Map<string, unknown>();
-  /** why the run must stop before its next task (lost lock, journal write failure) */
+  /** why the run must stop before its next task (lost lock, journal write failure, a hand-off) */
   haltReason: string | undefined;
+  /** the run handed off to a successor Job (in-cluster self-deferral): what it said */
+  handedOff: string | undefined;
   /** the run lock once taken: confirmed before each task */
   lock: { confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined> } | undefined;
 

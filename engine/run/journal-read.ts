@@ -17,6 +17,8 @@ export interface BatchState {
   complete: boolean;
   /** host → handlers notified and not run when that run stopped */
   pending: Record<string, string[]>;
+  /** when the batch ended (its batch_end record) */
+  at?: string;
 }
 
 export interface JournalState {
@@ -61,7 +63,11 @@ function add<T>(m: Map<string, Map<string, T>>, k: string, key: string, v: T): v
 
 // Reads a journal file (an unparsable line is skipped: only the last can be torn); throws when it has no header.
 export function readJournal(path: string): JournalState {
-  const text = readFileSync(path, 'utf8');
+  return parseJournal(readFileSync(path, 'utf8'), path);
+}
+
+// A journal's text (wherever it was kept) as the run's state; `path` names it in messages.
+export function parseJournal(text: string, path: string, o: { alive?: (h: JournalHeader) => boolean } = {}): JournalState {
   const lines: Record<string, unknown>[] = [];
   let torn = false;
   for (const l of text.split('\n')) {
@@ -94,6 +100,7 @@ export function readJournal(path: string): JournalState {
         if (b) {
           b.ok = l['ok'] as string[];
           b.complete = l['complete'] === true;
+          if (typeof l['at'] === 'string') b.at = l['at'];
         }
         break;
       }
@@ -130,7 +137,7 @@ export function readJournal(path: string): JournalState {
     const b = at(Number(play), Number(batch));
     if (b && s.size > 0 && host) b.pending[host] = [...s];
   }
-  const status: RunState = end ? end.status : header.check ? 'check' : alive(header) ? 'running' : 'interrupted';
+  const status: RunState = end ? end.status : header.check ? 'check' : (o.alive ?? alive)(header) ? 'running' : 'interrupted';
   return { header, ...(end ? { end } : {}), status, batches, tasks, inflight: intents, resumedBy, results, torn, path };
 }
 
@@ -138,7 +145,7 @@ export function readJournal(path: string): JournalState {
 export function listRuns(cwd = process.cwd()): JournalState[] {
   const dir = runsDir(cwd);
   if (!existsSync(dir)) return [];
-  const runs = readdirSync(dir)
+  return chainRuns(readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .flatMap((f) => {
       try {
@@ -146,8 +153,12 @@ export function listRuns(cwd = process.cwd()): JournalState[] {
       } catch {
         return [];
       }
-    })
-    .sort((a, b) => (b.header.started.localeCompare(a.header.started) || b.header.run.localeCompare(a.header.run)));
+    }));
+}
+
+// Runs (from any store) newest first, each with the runs that resumed it.
+export function chainRuns(list: JournalState[]): JournalState[] {
+  const runs = [...list].sort((a, b) => (b.header.started.localeCompare(a.header.started) || b.header.run.localeCompare(a.header.run)));
   // the chain: a real run (not refused, not --check) that resumed another closes it
   for (const r of runs) {
     const parent = r.header.resumed_from ? runs.find((p) => p.header.run === r.header.resumed_from) : undefined;

@@ -11,8 +11,9 @@ import type { Vars } from '../load/model.js';
 
 /** how a run ended: finished, failed (a host failed or a runtime error), interrupted (Ctrl-C, a
  * lost lock, the journal not writable, or killed: no end record), refused (nothing done: the run
- * lock, validation), check (--check: nothing changed) */
-export type RunStatus = 'finished' | 'failed' | 'interrupted' | 'refused' | 'check';
+ * lock, validation), check (--check: nothing changed), handed-off (in the cluster: a successor Job
+ * on another node continues it) */
+export type RunStatus = 'finished' | 'failed' | 'interrupted' | 'refused' | 'check' | 'handed-off';
 
 export interface JournalHeader {
   kind: 'header';
@@ -105,38 +106,40 @@ export function checkJournalDir(dir: string): void {
   if (free < MIN_FREE) throw new JournalError(`no room for the run journal in ${dir}: ${Math.floor(free / 1024)} KiB free (at least ${MIN_FREE / 1024} KiB needed)`);
 }
 
-export class Journal {
-  readonly path: string;
-  /** why writing stopped (the first failure) */
-  failure: string | undefined;
-  /** told once, on the first failed write */
-  onFailure: ((msg: string) => void) | undefined;
-  private fd: number | undefined;
-  private unwritten = 0;
-  private readonly batches = new Map<string, { play: number; batch: number; hosts: string[]; failed: Set<string> }>();
-  private open_: { play: number; batch: number } | undefined;
+/** where a journal's records go, one whole line at a time, in order: a local file (below) or,
+ * in a cluster, ConfigMaps (engine/incluster/journal-configmap.ts) */
+export interface JournalSink {
+  /** for messages: a path, or configmap/NAMESPACE/NAME */
+  readonly where: string;
+  /** why writing stopped, once it has */
+  readonly failure: string | undefined;
+  /** appends one line (written, or queued for flush); false when it cannot be, and writing stops */
+  append(line: string): boolean;
+  /** resolves once every line appended so far is durable; rejects with the reason when it cannot be */
+  flush?(): Promise<void>;
+  close(): void | Promise<void>;
+}
 
-  // Creates the journal (exclusive, 0600) and writes its header; throws JournalError.
-  constructor(header: Omit<JournalHeader, 'kind' | 'started'>, cwd = process.cwd()) {
-    const dir = runsDir(cwd);
-    checkJournalDir(dir);
-    this.path = join(dir, `${header.run}.jsonl`);
+// The local journal file: created exclusively (0600), every line appended whole and fsync'ed; a
+// write that fails is cut back off.
+export class FileSink implements JournalSink {
+  readonly where: string;
+  failure: string | undefined;
+  private fd: number | undefined;
+
+  constructor(path: string) {
+    this.where = path;
     try {
-      this.fd = openSync(this.path, 'wx', 0o600);
+      this.fd = openSync(path, 'wx', 0o600);
       fchmodSync(this.fd, 0o600);
     } catch (e) {
-      throw new JournalError(`cannot create the run journal ${this.path}: ${(e as Error).message}`);
+      throw new JournalError(`cannot create the run journal ${path}: ${(e as Error).message}`);
     }
-    if (!this.write({ kind: 'header', ...header, started: new Date().toISOString() })) throw new JournalError(`cannot write the run journal ${this.path}: ${this.failure}`);
   }
 
-  // Appends one record whole (write + fsync); on failure cuts it back off and stops the journal.
-  write(rec: object): boolean {
-    if (this.fd === undefined || this.failure) {
-      this.unwritten++;
-      return false;
-    }
-    const buf = Buffer.from(JSON.stringify(rec) + '\n');
+  append(line: string): boolean {
+    if (this.fd === undefined || this.failure) return false;
+    const buf = Buffer.from(line);
     const size = fstatSync(this.fd).size;
     try {
       let off = 0;
@@ -151,15 +154,78 @@ export class Journal {
         /* the reader tolerates a torn last line */
       }
       this.failure = (e as Error).message;
-      this.unwritten++;
-      this.onFailure?.(`the run journal ${this.path} cannot be written (${this.failure})`);
       return false;
     }
   }
 
-  // Before a disruptive action: throws JournalError when the intent cannot be recorded.
-  intent(i: TaskIntent): void {
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export class Journal {
+  /** why writing stopped (the first failure) */
+  failure: string | undefined;
+  /** told once, on the first failed write */
+  onFailure: ((msg: string) => void) | undefined;
+  private readonly sink: JournalSink;
+  private closed = false;
+  private unwritten = 0;
+  private readonly batches = new Map<string, { play: number; batch: number; hosts: string[]; failed: Set<string> }>();
+  private open_: { play: number; batch: number } | undefined;
+
+  // Creates the journal (a file under `where`/.tsplay/runs, exclusive, 0600, or the sink given) and
+  // writes its header; throws JournalError.
+  constructor(header: Omit<JournalHeader, 'kind' | 'started'>, where: string | JournalSink = process.cwd()) {
+    if (typeof where === 'string') {
+      const dir = runsDir(where);
+      checkJournalDir(dir);
+      this.sink = new FileSink(join(dir, `${header.run}.jsonl`));
+    } else this.sink = where;
+    if (!this.write({ kind: 'header', ...header, started: new Date().toISOString() })) throw new JournalError(`cannot write the run journal ${this.path}: ${this.failure}`);
+  }
+
+  // Where the records go (a path, or configmap/NAMESPACE/NAME).
+  get path(): string {
+    return this.sink.where;
+  }
+
+  // Appends one record whole; when that fails the journal stops and the run is told.
+  write(rec: object): boolean {
+    if (this.closed || this.failure) {
+      this.unwritten++;
+      return false;
+    }
+    if (this.sink.append(JSON.stringify(rec) + '\n')) return true;
+    this.fail(this.sink.failure ?? 'write failed');
+    this.unwritten++;
+    return false;
+  }
+
+  private fail(why: string): void {
+    if (this.failure) return;
+    this.failure = why;
+    this.onFailure?.(`the run journal ${this.path} cannot be written (${why})`);
+  }
+
+  // Everything written so far made durable (a cluster journal's pending writes); throws JournalError.
+  async flush(): Promise<void> {
+    if (this.failure) throw new JournalError(`the run journal ${this.path} cannot be written: ${this.failure}`);
+    try {
+      await this.sink.flush?.();
+    } catch (e) {
+      this.fail((e as Error).message);
+      throw new JournalError(`the run journal ${this.path} cannot be written: ${(e as Error).message}`);
+    }
+  }
+
+  // Before a disruptive action: resolves once the intent is durable; throws JournalError when it cannot be recorded.
+  async intent(i: TaskIntent): Promise<void> {
     if (!this.write({ kind: 'intent', ...i })) throw new JournalError(`the run journal cannot record the start of '${i.task}' on ${i.host}: ${this.failure}`);
+    await this.flush().catch(() => {
+      throw new JournalError(`the run journal cannot record the start of '${i.task}' on ${i.host}: ${this.failure}`);
+    });
   }
 
   // A host's finished task (its checkpoint for --resume).
@@ -199,6 +265,7 @@ export class Journal {
         this.write({ kind: 'lock', status: e.status, where: e.where, ...(e.msg ? { msg: e.msg } : {}) });
         return;
       case 'safety':
+        if (e.check === 'self-preemption' && e.status === 'info') this.write({ kind: 'handoff', ...(e.host ? { host: e.host } : {}), ...(e.node ? { node: e.node } : {}), msg: e.msg });
         if (e.status === 'refused' || e.check === 'allow-unsafe') this.write({ kind: 'safety', check: e.check, status: e.status, ...(e.host ? { host: e.host } : {}), ...(e.node ? { node: e.node } : {}), msg: e.msg });
         return;
       case 'error':
@@ -220,16 +287,26 @@ export class Journal {
     if (!b) return;
     const failed = [...b.failed];
     const ok = complete ? b.hosts.filter((h) => !b.failed.has(h)) : [];
-    this.write({ kind: 'batch_end', play: b.play, batch: b.batch, ok, failed: complete ? failed : b.hosts, complete: complete && failed.length === 0 });
+    this.write({ kind: 'batch_end', play: b.play, batch: b.batch, ok, failed: complete ? failed : b.hosts, complete: complete && failed.length === 0, at: new Date().toISOString() });
   }
 
   // The run's final state; returns false when it could not be written.
+  // (A cluster journal's records may still be in flight: await settle() before the process ends.)
   close(rc: number, status: RunStatus, reason?: string): boolean {
     this.closeBatch(status === 'finished' || status === 'check');
     const ok = this.write({ kind: 'end', status, rc, ended: new Date().toISOString(), ...(reason ? { reason } : {}) } satisfies RunEndLine);
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.closed = true;
+    if (!this.sink.flush) void this.sink.close();
     return ok && this.unwritten === 0;
+  }
+
+  // Waits until every record is durable and the sink closed; false when some could not be written.
+  async settle(): Promise<boolean> {
+    if (this.sink.flush) {
+      await this.flush().catch(() => undefined);
+      await this.sink.close();
+    }
+    return !this.failure && this.unwritten === 0;
   }
 
   // How many records could not be written.

@@ -30,6 +30,7 @@ export function leaseHolder(lease: Lease): LockRecord | undefined {
     host: a[`${A}host`] ?? '',
     pid: Number(a[`${A}pid`] ?? 0),
     ...(a[`${A}boot`] ? { boot: a[`${A}boot`] } : {}),
+    ...(a[`${A}pod`] ? { pod: a[`${A}pod`] } : {}),
     expires: Number.isFinite(expiry) ? new Date(expiry).toISOString() : '',
   };
 }
@@ -52,7 +53,7 @@ export async function leaseLock(client: KubeClient, me: LockOwner, o: LockOption
       name: LEASE_NAME,
       namespace: 'kube-system',
       ...(resourceVersion ? { resourceVersion } : {}),
-      annotations: { [`${A}run`]: me.run, [`${A}user`]: me.user, [`${A}playbook`]: me.playbook, [`${A}host`]: me.host, [`${A}pid`]: String(me.pid), ...(me.boot ? { [`${A}boot`]: me.boot } : {}), [`${A}expires`]: new Date(at + ttlMs).toISOString() },
+      annotations: { [`${A}run`]: me.run, [`${A}user`]: me.user, [`${A}playbook`]: me.playbook, [`${A}host`]: me.host, [`${A}pid`]: String(me.pid), ...(me.boot ? { [`${A}boot`]: me.boot } : {}), ...(me.pod ? { [`${A}pod`]: me.pod } : {}), [`${A}expires`]: new Date(at + ttlMs).toISOString() },
     },
     spec: { holderIdentity: me.run, leaseDurationSeconds: o.ttlS, acquireTime: microTime(acquired), renewTime: microTime(at), leaseTransitions: transitions },
   });
@@ -75,7 +76,9 @@ export async function leaseLock(client: KubeClient, me: LockOwner, o: LockOption
     if (cur.status !== 200) throw new LockError(`cannot read the run lock (${WHERE}): ${why(cur)}`);
     const lease = cur.body as Lease;
     const holder = leaseHolder(lease);
-    const v = judgeHolder(holder, JSON.stringify(lease.spec ?? {}), me, o, WHERE, at);
+    const live = holder && holder.run !== me.run && Date.parse(holder.expires) > at;
+    const gone = live && holder.pod && o.holderGone ? await o.holderGone(holder).catch(() => false) : false;
+    const v = judgeHolder(holder, JSON.stringify(lease.spec ?? {}), me, o, WHERE, at, gone);
     if (!v.take) throw new LockError(v.why);
     transitions = (lease.spec?.leaseTransitions ?? 0) + (holder?.run === me.run ? 0 : 1);
     acquired = holder?.run === me.run ? acquired || at : at;

@@ -6,7 +6,7 @@ import { isUndefined } from '../expr/index.js';
 import { KubeClient, loadKubeconfig } from '../kube/index.js';
 import type { QuorumGroup } from '../plan/quorum.js';
 import type { RunContext } from './context.js';
-import { LockError, lockOwner, lockTtlS, type HeldLock, type LockOptions } from './lock.js';
+import { LockError, lockOwner, lockTtlS, type HeldLock, type LockOptions, type LockOwner } from './lock.js';
 import { fileLock } from './lock-file.js';
 import { leaseLock } from './lock-lease.js';
 import type { Cluster } from './safety/clusters.js';
@@ -23,6 +23,7 @@ export class RunLocks {
     return {
       ...(ctx.options.breakLock !== undefined ? { breakLock: ctx.options.breakLock } : {}),
       ...(ctx.options.resume ? { resumedFrom: ctx.options.resume.from } : {}),
+      ...(ctx.options.inCluster?.holderGone ? { holderGone: ctx.options.inCluster.holderGone } : {}),
       ttlS: lockTtlS(),
       note: (msg) => ctx.emit({ type: 'warning', msg: `run lock: ${msg}` }),
       onLost: (why) => {
@@ -44,7 +45,7 @@ export class RunLocks {
     const ctx = this.ctx;
     const first = group.members[0] as string;
     const scope = this.vars.scope(rt, first);
-    const me = lockOwner(ctx.runId, ctx.playbook.file);
+    const me = this.owner();
     const kc = scope.get('tsplay_kubeconfig');
     if (!isUndefined(kc) && kc) {
       const cx = scope.get('tsplay_kube_context');
@@ -64,7 +65,21 @@ export class RunLocks {
       if (lost) throw new LockError(lost);
       return;
     }
-    this.took(await leaseLock(c.client, lockOwner(this.ctx.runId, this.ctx.playbook.file), this.options()));
+    this.took(await leaseLock(c.client, this.owner(), this.options()));
+  }
+
+  // This run as the lock's owner (with its Pod when it runs in the cluster).
+  private owner(): LockOwner {
+    const pod = this.ctx.options.inCluster?.pod;
+    return { ...lockOwner(this.ctx.runId, this.ctx.playbook.file), ...(pod ? { pod } : {}) };
+  }
+
+  // The run handed off: the lock stays held for the successor, no longer renewed by this process.
+  keep(): void {
+    const l = this.held;
+    this.held = undefined;
+    this.ctx.lock = undefined;
+    l?.keep?.();
   }
 
   // Releases the lock (if any) and reports truthfully what happened.

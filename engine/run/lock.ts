@@ -20,6 +20,8 @@ export interface LockOwner {
   pid: number;
   /** the holder machine's boot id: with host and pid, tells a dead holder from a live one */
   boot?: string;
+  /** NAMESPACE/NAME of the Pod holding it (an in-cluster run) */
+  pod?: string;
 }
 
 /** the lock as stored: its owner and when it expires unless renewed */
@@ -38,6 +40,8 @@ export interface LockOptions {
   note(msg: string): void;
   /** called once, when the lock is found lost */
   onLost(why: string): void;
+  /** whether a live-looking holder is provably gone (an in-cluster run's Pod ended or deleted) */
+  holderGone?(holder: LockRecord): Promise<boolean>;
 }
 
 /** one renewal or release: done (at the time written), lost (another holder, or gone), or failed for now */
@@ -59,6 +63,8 @@ export interface HeldLock {
   confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined>;
   /** releases it if still ours; says truthfully what happened */
   release(): Promise<{ released: boolean; msg: string }>;
+  /** stops renewing it without releasing it: the run handed off, its successor takes it over */
+  keep?(): void;
 }
 
 export class LockError extends Error {}
@@ -113,7 +119,7 @@ function holderDead(h: LockRecord, me: LockOwner): boolean {
 export type Verdict = { take: true; takeover?: string } | { take: false; why: string };
 
 // Whether this run may take a lock held as `held` (undefined: unreadable, shown as `raw`).
-export function judgeHolder(held: LockRecord | undefined, raw: string, me: LockOwner, o: Pick<LockOptions, 'breakLock' | 'resumedFrom'>, where: string, now = Date.now()): Verdict {
+export function judgeHolder(held: LockRecord | undefined, raw: string, me: LockOwner, o: Pick<LockOptions, 'breakLock' | 'resumedFrom'>, where: string, now = Date.now(), gone = false): Verdict {
   if (!held || !held.run) {
     if (o.breakLock) return { take: true, takeover: `unreadable run lock ${where} (${raw.slice(0, 200)})` };
     return { take: false, why: `the run lock ${where} cannot be read (${raw.slice(0, 200) || 'empty'}); if no run holds it, use --break-lock` };
@@ -122,6 +128,7 @@ export function judgeHolder(held: LockRecord | undefined, raw: string, me: LockO
   const expires = Date.parse(held.expires);
   if (!Number.isFinite(expires) || expires <= now) return { take: true, takeover: `expired run lock of ${describeLock(held)}` };
   if (holderDead(held, me)) return { take: true, takeover: `run lock of ${describeLock(held)}: its process is gone` };
+  if (gone) return { take: true, takeover: `run lock of ${describeLock(held)}: its Pod ${held.pod} is gone` };
   const named = typeof o.breakLock === 'string' ? o.breakLock : o.breakLock === true ? o.resumedFrom : undefined;
   if (named === held.run) return { take: true, takeover: `live run lock of ${describeLock(held)} (--break-lock ${held.run})` };
   const hint = o.breakLock && named !== held.run ? ` (--break-lock takes over a live lock only when it names the run holding it${named ? `, not ${named}` : ''})` : '';
@@ -189,6 +196,11 @@ export class RunLock implements HeldLock {
     const age = Date.now() - this.confirmedAt;
     if (age >= this.ttlMs) this.lose(`the run lock (${this.where}) could not be renewed for ${Math.round(age / 1000)}s, longer than its ${Math.round(this.ttlMs / 1000)}s lifetime: ${this.lastError ?? 'no answer'}`);
     return this.lost;
+  }
+
+  keep(): void {
+    clearInterval(this.timer);
+    this.done = true;
   }
 
   async release(): Promise<{ released: boolean; msg: string }> {

@@ -27,6 +27,7 @@ export interface RunSummary {
 
 // Exit code from the run's outcome, as ansible-playbook computes it.
 export function exitCode(ctx: RunContext): number {
+  if (ctx.stopped === 'handed-off') return 0;
   if (ctx.stopped === 'halted') return 1;
   if (ctx.stopped === 'interrupted') return 99;
   if (ctx.runtimeError) return ctx.runtimeRc ?? 1;
@@ -123,7 +124,9 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       if (end === 'stop') break;
     }
   } catch (e) {
-    if (e instanceof HaltRun) {
+    if (e instanceof HaltRun && ctx.handedOff) {
+      ctx.stopped = 'handed-off';
+    } else if (e instanceof HaltRun) {
       ctx.stopped = 'halted';
       ctx.runtimeError = e.message;
       ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
@@ -147,8 +150,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       ctx.emit({ type: 'error', msg: `ERROR! ${ctx.runtimeError}` });
     }
   }
-  await locks.release().catch((e: Error) => ctx.emit({ type: 'lock', status: 'not-released', where: '?', run: ctx.runId, msg: e.message }));
-  if (ctx.aborted && ctx.stopped !== 'halted') ctx.stopped = 'interrupted';
+  // a run that handed off keeps its lock for the successor, which takes it over
+  if (ctx.handedOff) locks.keep();
+  else await locks.release().catch((e: Error) => ctx.emit({ type: 'lock', status: 'not-released', where: '?', run: ctx.runId, msg: e.message }));
+  if (ctx.aborted && ctx.stopped !== 'halted' && ctx.stopped !== 'handed-off') ctx.stopped = 'interrupted';
   ctx.anyUnreachable = [...ctx.hosts.values()].some((h) => h.unreachable);
   await ctx.pool.closeAll();
   const rc = exitCode(ctx);

@@ -46,6 +46,8 @@ export class BatchRecord {
   // Emits, counts, registers and notifies for one host's outcome; marks a failure on the host.
   outcome(task: Task, o: HostOutcome, opts: RecordOptions): void {
     const { ctx } = this.b;
+    // a task the run handed off to its successor (self-deferral) did not run: nothing to record
+    if (o.result['deferred'] === true) return;
     const h = ctx.host(o.host);
     const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
     this.result(task, o, opts.handler);

@@ -13,6 +13,7 @@ export type StatusReason =
   | 'TooManyRequests'
   | 'InternalError'
   | 'Unauthorized'
+  | 'Forbidden'
   | 'Expired'
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge';

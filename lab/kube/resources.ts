@@ -52,6 +52,14 @@ export const RESOURCES: readonly ResourceDef[] = [
   def('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', { shortNames: ['pdb'], hasStatus: true }),
   def('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
   def('coordination.k8s.io', 'v1', 'leases', 'Lease'),
+  def('', 'v1', 'serviceaccounts', 'ServiceAccount', { shortNames: ['sa'] }),
+  def('', 'v1', 'secrets', 'Secret', { fields: ['type'] }),
+  def('batch', 'v1', 'jobs', 'Job', { categories: ['all'], hasStatus: true, fields: ['status.successful'] }),
+  def('batch', 'v1', 'cronjobs', 'CronJob', { shortNames: ['cj'], categories: ['all'], hasStatus: true }),
+  def('rbac.authorization.k8s.io', 'v1', 'roles', 'Role'),
+  def('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding'),
+  def('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', { namespaced: false }),
+  def('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', { namespaced: false }),
 ];
 
 // The verbs every served resource supports.

@@ -9,6 +9,7 @@ import { pathNotFound, sendError, sendJson } from './http-util.js';
 import { buildKubeconfig } from './kubeconfig.js';
 import { serveResource } from './rest.js';
 import { parseResourcePath } from './routes.js';
+import { authorize, serviceAccountOf } from './rbac.js';
 import type { PodLogSource } from './logs.js';
 import { KubeStore } from './store.js';
 import type { WatchRegistry } from './watch.js';
@@ -90,10 +91,13 @@ export async function startKubeApi(opts: KubeApiOptions = {}): Promise<KubeApi> 
     });
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}`) {
+    // the admin token, or a ServiceAccount's (then RBAC decides)
+    const sa = opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}` ? serviceAccountOf(store, String(req.headers.authorization ?? '').replace(/^Bearer /, '')) : undefined;
+    if (opts.token !== undefined && req.headers.authorization !== `Bearer ${opts.token}` && !sa) {
       throw new KubeStatusError(401, 'Unauthorized', 'Unauthorized');
     }
     const url = new URL(req.url ?? '/', 'http://apiserver');
+    if (sa) authorize(store, sa, req.method ?? 'GET', url, parseResourcePath(url.pathname));
     if (opts.intercept && (await opts.intercept(req, res, url))) return;
     if (req.method === 'GET' && serveDiscovery(url.pathname, res, version, address)) return;
     const route = parseResourcePath(url.pathname);

@@ -10,6 +10,9 @@ import { objectKey } from './object-table.js';
 import { applyPatch, type PatchType } from './patch.js';
 import { groupVersion, mustResource, resourceForKind, type ResourceDef } from './resources.js';
 import { DeletingTable } from './store-delete.js';
+import { defaultJob } from './controllers/jobs.js';
+import { validateObject } from './validate.js';
+import { fillServiceAccountToken } from './rbac.js';
 import type { KubeStoreOptions, UpdateScope } from './store-types.js';
 import { cloneJson, jsonEqual, nowTimestamp, type KubeObject } from './types.js';
 
@@ -55,6 +58,12 @@ export class KubeStore extends DeletingTable {
     delete meta.deletionGracePeriodSeconds;
     if (resource === 'namespaces') obj.status = { phase: 'Active', ...(obj.status ?? {}) };
     if (resource === 'pods') obj.status = { phase: 'Pending', qosClass: 'BestEffort', ...(obj.status ?? {}) };
+    if (resource === 'jobs') defaultJob(obj);
+    if (resource === 'secrets') {
+      encodeStringData(obj);
+      fillServiceAccountToken(obj);
+    }
+    validateObject(def, obj);
     if (dryRun) {
       delete meta.resourceVersion;
       return obj;
@@ -93,6 +102,8 @@ export class KubeStore extends DeletingTable {
       if (old.metadata[f] === undefined) delete next.metadata[f];
       else next.metadata[f] = old.metadata[f];
     }
+    if (resource === 'secrets') encodeStringData(next);
+    validateObject(def, next, old);
     if (jsonEqual(next, old)) return cloneJson(old);
     if (!jsonEqual(specPart(next), specPart(old))) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     if (dryRun) return next;
@@ -179,4 +190,12 @@ export class KubeStore extends DeletingTable {
 function specPart(o: KubeObject): unknown {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest;
+}
+
+// A Secret's stringData is written into its data, base64 encoded, as the apiserver does.
+function encodeStringData(o: KubeObject): void {
+  const sd = o['stringData'];
+  if (!sd || typeof sd !== 'object') return;
+  o['data'] = { ...(o['data'] ?? {}), ...Object.fromEntries(Object.entries(sd as Record<string, unknown>).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) };
+  delete o['stringData'];
 }

@@ -26,6 +26,7 @@ export const LAYERS = [
   'engine/plan', // plays → batches → steps; quorum checks
   'engine/run', // the executor
   'engine/report', // events → plain log, JSON lines, recap, listings
+  'engine/incluster', // unattended runs inside the cluster: the journal in ConfigMaps, hand-offs, the install's objects
   'engine/ui', // the ink live view
   'engine/cli', // argument parsing and wiring
 ] as const;

@@ -3,12 +3,13 @@
 // (its COPY lines, node_modules with production dependencies only), and its ENTRYPOINT is run as
 // an unprivileged user from the image's working directory: --version, the module list, a playbook
 // validated, and a real local run that writes its journal.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, assertBuilt } from '../e2e/cli.js';
+import { makeNode, makeSelfSignedCert, startKubeApi } from '../../lab/kube/index.js';
 
 interface Stage {
   copies: { from?: string; src: string[]; dest: string }[];
@@ -65,13 +66,31 @@ beforeAll(() => {
 afterAll(() => rmSync(image, { recursive: true, force: true }));
 
 // Runs the image's entrypoint with args, as the image's unprivileged user (nobody here) when root.
-function run(args: string[]): { rc: number | null; out: string } {
+function run(args: string[], env: Record<string, string> = {}): { rc: number | null; out: string } {
+  const { bin, argv, opts } = command(args, env);
+  const r = spawnSync(bin, argv, { ...opts, encoding: 'utf8', timeout: 60_000 });
+  return { rc: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+// The same without blocking this process (whose simulated API must answer meanwhile).
+function runAsync(args: string[], env: Record<string, string> = {}): Promise<{ rc: number | null; out: string }> {
+  const { bin, argv, opts } = command(args, env);
+  return new Promise((resolve) => {
+    const child = spawn(bin, argv, opts);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (rc) => resolve({ rc, out }));
+  });
+}
+
+// How the image's entrypoint is started here: as its unprivileged user, from its working directory.
+function command(args: string[], env: Record<string, string>): { bin: string; argv: string[]; opts: { cwd: string; env: NodeJS.ProcessEnv } } {
   const [cmd, ...pre] = stage.entrypoint;
   const argv = [...pre.map((a) => (a.startsWith('/') ? inImage(a) : a)), ...args];
   const asUser = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', cmd as string] : [cmd as string];
   const bin = asUser[0] === cmd ? process.execPath : (asUser[0] as string);
-  const r = spawnSync(bin, [...asUser.slice(1).map((a) => (a === 'node' ? process.execPath : a)), ...argv], { cwd: inImage(stage.workdir), encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: inImage(stage.workdir), CI: '1' }, timeout: 60_000 });
-  return { rc: r.status, out: `${r.stdout}${r.stderr}` };
+  return { bin, argv: [...asUser.slice(1).map((a) => (a === 'node' ? process.execPath : a)), ...argv], opts: { cwd: inImage(stage.workdir), env: { PATH: '/usr/bin:/bin', HOME: inImage(stage.workdir), CI: '1', ...env } } };
 }
 
 describe('the container image', () => {
@@ -98,5 +117,34 @@ describe('the container image', () => {
     expect(r.rc, r.out).toBe(0);
     if (process.getuid?.() === 0) expect(r.out).toContain('"who.stdout": "nobody"');
     expect(existsSync(inImage(join(stage.workdir, '.tsplay', 'runs')))).toBe(true);
+  });
+
+  it('in a runner Pod: reads the Nodes through the mounted service account (tsplay.cluster) and prints its install', async () => {
+    const tls = makeSelfSignedCert();
+    const api = await startKubeApi({ token: 'sa-token', tls });
+    try {
+      api.store.add(makeNode('n1', { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] }));
+      // the Pod's mounts: the service account (TSPLAY_SA_DIR stands for /var/run/secrets/...) and the install's ConfigMap
+      const sa = inImage('/var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(sa, { recursive: true });
+      writeFileSync(join(sa, 'token'), 'sa-token');
+      writeFileSync(join(sa, 'ca.crt'), tls.cert);
+      writeFileSync(join(sa, 'namespace'), 'tsplay');
+      chmodSync(inImage('/var'), 0o755);
+      const config = inImage('/etc/tsplay/config');
+      mkdirSync(config, { recursive: true });
+      const dry = run(['cluster', 'install', '--dry-run', '-o', 'json']);
+      expect(dry.rc, dry.out).toBe(0);
+      const objs = (JSON.parse(dry.out) as { items: { kind: string; data?: Record<string, string>; spec?: any }[] }).items;
+      expect(objs.find((o) => o.kind === 'CronJob')?.spec.jobTemplate.spec.template.spec.containers[0].args[2]).toBe('/app/playbooks/k8s-reboot.yml');
+      expect(existsSync(inImage('/app/playbooks/k8s-reboot.yml'))).toBe(true);
+      writeFileSync(join(config, 'inventory.tsplay.cluster.yml'), objs.find((o) => o.kind === 'ConfigMap')?.data?.['inventory.tsplay.cluster.yml'] ?? '');
+      const env = { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: new URL(api.url).port, TSPLAY_SA_DIR: sa };
+      const inv = await runAsync(['inventory', '-i', join(config, 'inventory.tsplay.cluster.yml'), '--list'], env);
+      expect(inv.rc, inv.out).toBe(0);
+      expect(JSON.parse(inv.out)._meta.hostvars.n1).toMatchObject({ ansible_host: '10.0.0.1', ansible_ssh_private_key_file: '/etc/tsplay/ssh/ssh-privatekey', tsplay_kubeconfig: sa });
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -40,6 +40,9 @@ users:
   - name: sso
     user:
       exec: { command: kubelogin }
+  - name: legacy
+    user:
+      auth-provider: { name: oidc }
 contexts:
   - name: prod
     context: { cluster: prod, user: admin, namespace: web }
@@ -47,6 +50,8 @@ contexts:
     context: { cluster: lab, user: robot }
   - name: sso
     context: { cluster: lab, user: sso }
+  - name: legacy
+    context: { cluster: lab, user: legacy }
 `;
 
 describe('loadKubeconfig', () => {
@@ -68,10 +73,11 @@ describe('loadKubeconfig', () => {
     expect(defaultKubeconfigPath({})).toMatch(/\.kube\/config$/);
   });
 
-  it('fails clearly for a missing file, an unknown context, and credential plugins', () => {
+  it('fails clearly for a missing file, an unknown context, a malformed exec plugin and auth-provider plugins', () => {
     expect(() => loadKubeconfig({ path: join(dir, 'nope') })).toThrow(new KubeconfigError(`kubeconfig ${join(dir, 'nope')} not found`));
-    expect(() => loadKubeconfig({ text: KUBECONFIG, context: 'staging' })).toThrow(/context "staging" not found in kubeconfig <text> \(known: prod, lab, sso\)/);
-    expect(() => loadKubeconfig({ text: KUBECONFIG, context: 'sso' })).toThrow(/exec or auth-provider credential plugin/);
+    expect(() => loadKubeconfig({ text: KUBECONFIG, context: 'staging' })).toThrow(/context "staging" not found in kubeconfig <text> \(known: prod, lab, sso, legacy\)/);
+    expect(() => loadKubeconfig({ text: KUBECONFIG, context: 'sso' })).toThrow(/exec plugin apiVersion "" is not supported/);
+    expect(() => loadKubeconfig({ text: KUBECONFIG, context: 'legacy' })).toThrow(/auth-provider plugin/);
     expect(() => loadKubeconfig({ text: 'apiVersion: v1\nkind: Config\n' })).toThrow(/no current-context/);
     expect(() => loadKubeconfig({ text: KUBECONFIG, context: 'lab' })).toThrow(/cannot read tokenFile/);
   });

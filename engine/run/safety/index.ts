@@ -36,6 +36,8 @@ export interface SafetyEnv extends Omit<ResolveEnv, 'clusters'> {
   note(n: SafetyNote): void;
   /** takes the run lock for a cluster (once) before its first disruption */
   ensureLock(cluster: Cluster): Promise<void>;
+  /** in the cluster: hand the run off to a successor Job instead of disrupting this node (says how) */
+  handoff?(node: string, host: string): Promise<string>;
 }
 
 /** one disruptive action about to run */
@@ -99,6 +101,14 @@ export class SafetyRun {
       return undefined;
     }
     const { cluster: c, node } = where;
+    if (await this.isSelf(c, node) && this.env.handoff && !req.checkMode) {
+      // self-deferral: the successor, placed on another node, continues from this point
+      try {
+        return { msg: await this.env.handoff(node, req.host), deferred: true, halted: true };
+      } catch (e) {
+        return this.refuse('self-preemption', req, `self-preemption guard: refusing ${d.what} on node '${node}': it is the node tsplay runs on, and handing the run off to a successor failed: ${(e as Error).message}`, node);
+      }
+    }
     if (await this.isSelf(c, node)) return this.refuse('self-preemption', req, `self-preemption guard: refusing ${d.what} on node '${node}': it is the node tsplay runs on (${this.env.selfName ?? hostname()}); nothing was changed on it. Run tsplay from another machine`, node);
     if (d.kind === 'reboot' && !this.drained.has(`${c.key}/${node}`) && !this.env.allowUnsafe.has('reboot-undrained')) {
       return this.refuse('reboot-undrained', req, `reboot-undrained: refusing ${d.what} of node '${node}': this run has not drained it (cordon and drain it first, as seed 002's procedure does; --allow-unsafe reboot-undrained overrides)`, node);

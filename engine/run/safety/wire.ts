@@ -38,7 +38,19 @@ export function createSafety(ctx: RunContext, vars: VarsBuilder, ensureLock: (c:
     ...(ctx.options.selfNode || process.env['TSPLAY_NODE_NAME'] ? { selfName: (ctx.options.selfNode ?? process.env['TSPLAY_NODE_NAME']) as string } : {}),
     note: (n) => ctx.emit({ type: 'safety', ...n }),
     ensureLock,
+    ...(ctx.options.inCluster?.handoff ? { handoff: (node: string, host: string) => handoff(ctx, node, host) } : {}),
   });
+}
+
+// Self-deferral: the successor Job is created (the journal checkpointed first), then the run stops
+// before its next task, exit 0; the disruption on this node is left to the successor.
+async function handoff(ctx: RunContext, node: string, host: string): Promise<string> {
+  if (ctx.handedOff) return ctx.handedOff;
+  const msg = await (ctx.options.inCluster?.handoff as (n: string, h: string) => Promise<string>)(node, host);
+  ctx.handedOff = msg;
+  ctx.halt(msg);
+  ctx.emit({ type: 'safety', check: 'self-preemption', status: 'info', host, node, msg });
+  return msg;
 }
 
 function isRootLogin(user: string | undefined): boolean {

@@ -31,7 +31,39 @@ export function unfitReason(node: KubeObject, pod: KubeObject): string | undefin
   if (bad) return `node(s) had untolerated taint {${bad.key ?? ''}: ${bad.value ?? ''}}`;
   const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
   if (Object.entries(sel).some(([k, v]) => node.metadata.labels?.[k] !== v)) return "node(s) didn't match Pod's node affinity/selector";
+  const terms: NodeSelectorTerm[] | undefined = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (terms && terms.length > 0 && !terms.some((t) => termMatches(node, t))) return "node(s) didn't match Pod's node affinity/selector";
   return undefined;
+}
+
+interface Requirement { key?: string; operator?: string; values?: string[] }
+interface NodeSelectorTerm { matchExpressions?: Requirement[]; matchFields?: Requirement[] }
+
+function requirementHolds(value: string | undefined, r: Requirement): boolean {
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In': return value !== undefined && values.includes(value);
+    case 'NotIn': return value === undefined || !values.includes(value);
+    case 'Exists': return value !== undefined;
+    case 'DoesNotExist': return value === undefined;
+    case 'Gt': return value !== undefined && Number(value) > Number(values[0]);
+    case 'Lt': return value !== undefined && Number(value) < Number(values[0]);
+    default: return false;
+  }
+}
+
+// A node selector term (its expressions and fields all hold); an empty term matches nothing.
+function termMatches(node: KubeObject, t: NodeSelectorTerm): boolean {
+  const exprs = t.matchExpressions ?? [];
+  const fields = t.matchFields ?? [];
+  if (exprs.length === 0 && fields.length === 0) return false;
+  return exprs.every((r) => requirementHolds(node.metadata.labels?.[r.key ?? ''], r)) && fields.every((r) => requirementHolds(r.key === 'metadata.name' ? node.metadata.name : undefined, r));
+}
+
+// The weight of the preferred node affinity terms a node matches.
+function preference(node: KubeObject, pod: KubeObject): number {
+  const prefs: { weight?: number; preference?: NodeSelectorTerm }[] = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+  return prefs.reduce((sum, p) => sum + (p.preference && termMatches(node, p.preference) ? p.weight ?? 0 : 0), 0);
 }
 
 function controllerUid(pod: KubeObject): string | undefined {
@@ -59,7 +91,7 @@ export function pickNode(store: KubeStore, pod: KubeObject): { node: KubeObject 
   }
   const by = (m: Map<string, number>, n: KubeObject) => m.get(n.metadata.name ?? '') ?? 0;
   // Spread pods of one controller first (the default scheduler's topology spreading), then balance.
-  fit.sort((a, b) => by(siblings, a) - by(siblings, b) || by(counts, a) - by(counts, b) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
+  fit.sort((a, b) => preference(b, pod) - preference(a, pod) || by(siblings, a) - by(siblings, b) || by(counts, a) - by(counts, b) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
   const best = fit[0];
   if (best) return { node: best };
   const parts = [...reasons.entries()].sort().map(([why, n]) => `${n} ${why}`);

@@ -21,7 +21,7 @@ describe('discovery', () => {
     expect((await client.request('GET', '/version')).body).toMatchObject({ major: '1', minor: '28', gitVersion: 'v1.28.15' });
     expect((await client.request('GET', '/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await client.request('GET', '/apis')).body.groups.map((g: { name: string }) => g.name);
-    expect(groups).toEqual(['apps', 'policy', 'discovery.k8s.io', 'coordination.k8s.io']);
+    expect(groups).toEqual(['apps', 'policy', 'discovery.k8s.io', 'coordination.k8s.io', 'batch', 'rbac.authorization.k8s.io']);
     const core = (await client.request('GET', '/api/v1')).body;
     expect(core).toMatchObject({ kind: 'APIResourceList', groupVersion: 'v1' });
     const byName = new Map(core.resources.map((r: { name: string }) => [r.name, r]));
