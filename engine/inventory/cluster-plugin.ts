@@ -60,7 +60,7 @@ function address(n: Obj): string | undefined {
 export function parseClusterPlugin(inv: Inventory, doc: Document, file: string): Diagnostic[] {
   const cfg = (toPlain(doc, doc.contents) ?? {}) as Obj;
   const at = (key: string) => ({ file, ...(keyRange(doc.contents, key) ?? { offset: 0 }) });
-  if (cfg['plugin'] !== CLUSTER_PLUGIN) return [diag('inventory', `unknown inventory plugin ${JSON.stringify(cfg['plugin'])} (tsplay has ${CLUSTER_PLUGIN})`, at('plugin'))];
+  if (cfg['plugin'] !== CLUSTER_PLUGIN) return [diag('unsupported', `unknown inventory plugin ${JSON.stringify(cfg['plugin'])} (tsplay has ${CLUSTER_PLUGIN})`, at('plugin'))];
   const unknown = Object.keys(cfg).filter((k) => !KEYS.has(k));
   if (unknown.length > 0) return unknown.map((k) => diag('inventory', `${CLUSTER_PLUGIN}: unknown option ${k} (known: ${[...KEYS].join(', ')})`, at(k)));
   const str = (k: string) => (typeof cfg[k] === 'string' && cfg[k] ? (cfg[k] as string) : undefined);

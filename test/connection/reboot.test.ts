@@ -9,6 +9,7 @@ import { ConnectionPool, connectionSpec, registerTransport } from '../../engine/
 import { createSshConnection } from '../../engine/connection/ssh.js';
 import type { Connection, ConnectionSpec } from '../../engine/connection/types.js';
 import type { ApplyContext, ModuleDef, ModuleResult, ProbeContext } from '../../engine/module.js';
+import { normalizeModuleArgs } from '../../engine/validate/module-args.js';
 import reboot from '../../modules/reboot.js';
 import waitForConnection from '../../modules/wait-for-connection.js';
 import { FAKE_REBOOT, haveSshd, removeSshdDirs, startSshd, stopAllSshd, type Sshd } from '../helpers/sshd.js';
@@ -17,8 +18,11 @@ import { hostVars, trustFile } from '../helpers/ssh-conn.js';
 const suite = haveSshd ? describe : describe.skip;
 registerTransport('ssh', createSshConnection);
 
-// Runs a module the way engine/run/action.ts does: probe, then apply (unless check mode).
-async function runModule(mod: ModuleDef, pool: ConnectionPool, spec: ConnectionSpec, args: Record<string, unknown>, check = false) {
+// Runs a module the way engine/run/action.ts does: arguments normalized (aliases, defaults), probe,
+// then apply (unless check mode).
+async function runModule(mod: ModuleDef, pool: ConnectionPool, spec: ConnectionSpec, given: Record<string, unknown>, check = false) {
+  const { args, errors } = normalizeModuleArgs(mod, given);
+  expect(errors).toEqual([]);
   const progress: string[] = [];
   const ac = new AbortController();
   let conn: Connection = pool.get(spec);
@@ -66,7 +70,10 @@ suite('reboot and wait_for_connection modules', () => {
   it('reports changed in check mode without rebooting', async () => {
     const before = readFileSync(bootFile, 'utf8');
     const { result } = await runModule(reboot as ModuleDef, pool, spec, { reboot_command: fakeReboot(100) }, true);
-    expect(result).toEqual({ changed: true, elapsed: 0, rebooted: true });
+    // the boot id it would reboot from is read (boot_time_command), nothing else runs
+    const bootId = String((result as Record<string, unknown>)['boot_id_before']);
+    expect(bootId).toMatch(/^\S+$/);
+    expect(result).toEqual({ changed: true, elapsed: 0, rebooted: true, boot_id_before: bootId, _tsplay_report: { summary: `would reboot (boot ${bootId.slice(0, 8)})`, boot_id_before: bootId } });
     expect(readFileSync(bootFile, 'utf8')).toBe(before);
   });
 
