@@ -36,15 +36,25 @@ export async function nodeMark(ctx: ApplyContext, s: KubeSettings, node: string)
   }
 }
 
+// Whether `renew` is a renewal after `than` (both RFC 3339 times from the API server's clock).
+function renewedAfter(renew: string | undefined, than: string): boolean {
+  return renew !== undefined && renew !== than && Date.parse(renew) > Date.parse(than);
+}
+
 // Polls (every second) until the Node is Ready with a heartbeat newer than the mark, or the deadline.
+// The kubelet may renew its Lease once more between the mark and the shutdown, so a renewal counts
+// only when it is newer than the first one read after the host came back: a write the API took
+// after the boot, whatever the clocks of the controller and the API server say.
 export async function waitNodeBack(ctx: ApplyContext, s: KubeSettings, node: string, mark: NodeMark, deadline: number): Promise<{ ok: boolean; why: string; lease: boolean }> {
   let why = 'not checked yet';
+  let base: string | undefined;
   for (;;) {
     try {
       const seen = await withKube(ctx, s, async (c) => ({ node: await c.find('nodes', node), lease: await c.find('leases', node, { namespace: 'kube-node-lease' }) }));
       const ready = seen.node ? conditionOf(seen.node, 'Ready') : undefined;
       const renew = renewOf(seen.lease);
-      const fresh = mark.renew !== undefined ? renew !== undefined && renew !== mark.renew && Date.parse(renew) > Date.parse(mark.renew) : readyStamp(seen.node) !== mark.ready;
+      base ??= renew ?? mark.renew;
+      const fresh = mark.renew !== undefined ? renewedAfter(renew, mark.renew) && base !== undefined && renewedAfter(renew, base) : readyStamp(seen.node) !== mark.ready;
       if (!seen.node) why = `node ${node} not found`;
       else if (ready?.['status'] !== 'True') why = `Ready is ${String(ready?.['status'] ?? 'unknown')}${ready?.['reason'] ? ` (${String(ready['reason'])})` : ''}`;
       else if (!fresh) why = mark.renew !== undefined ? `its kubelet has not renewed Lease kube-node-lease/${node} since the reboot (last ${renew ?? 'never'})` : 'its Ready condition has not changed since the reboot';
