@@ -56,7 +56,7 @@ describe('k8s-reboot.yml on a single control plane (kubeadm, etcd)', { timeout: 
     expect(r.rc).not.toBe(0);
     expect(results(r.events, 'reboot').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'failed']]);
     const refusal = r.events.find((e) => e.type === 'safety' && e['check'] === 'datastore-guard');
-    expect(String(refusal?.['msg'])).toMatch(/etcd contention line\(s\) on k8s01 in the last 300s: .*apply request took too long/);
+    expect(String(refusal?.['msg'])).toMatch(/etcd contention line\(s\) in the last 300s \(k8s01 read\): k8s01: .*apply request took too long/);
     const s = await lab.status();
     expect(s.nodes.find((n) => n.name === 'k8s01')?.bootId).toBe(before);
     expect(s.incidents).toEqual([]);

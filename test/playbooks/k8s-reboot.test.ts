@@ -346,7 +346,7 @@ describe('k8s-reboot.yml on kubeadm labs', { timeout: 180_000 }, () => {
     const ha = await PlaybookLab.up('etcd', {}, '--control-planes', '3');
     try {
       const r = await ha.events('k8s-reboot.yml', ...FAST);
-      expect(r.rc).toBe(0);
+      expect(r.rc, r.events.filter((e) => e.type === "safety" || e.type === "error" || e["status"] === "failed").map((e) => JSON.stringify(e)).join("\n")).toBe(0);
       expect(results(r.events, 'reboot').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed'], ['k8s02', 'changed'], ['k8s03', 'changed']]);
       const s = await ha.status();
       expect(s.quorum.ok).toBe(true);

@@ -1,9 +1,10 @@
 // The built-in datastore guard, on every disruption of a datastore member whatever the playbook
 // says: every other member healthy (quorum survives losing this one), and no lock contention in
-// this member's datastore log within the window — dqlite's "database is locked", etcd's "leader
-// changed" errors, "apply request took too long" and leader churn (more than one election: the one
-// election a member logs after its own restart or a planned failover is not contention).
-// The window has a floor no variable can lower.
+// the datastore's log within the window — dqlite's "database is locked" in this member's journal;
+// etcd's "leader changed" errors and "apply request took too long" in any member's log (the raft
+// group is shared; the member's own log cannot be read once its kubelet is stopped). Elections are
+// not contention: every planned restart of a member makes one. The window has a floor no variable
+// can lower; a log that cannot be read fails closed.
 import { readJournal } from '../../cluster/journal.js';
 import type { Cluster } from './clusters.js';
 import { DATASTORE_UNIT, liveState, type LiveEnv } from './live.js';
@@ -16,9 +17,6 @@ export const CONTENTION: Record<'dqlite' | 'etcd', RegExp> = {
   dqlite: /database is locked/,
   etcd: /leader changed|apply request took too long/,
 };
-
-/** an etcd election line; more than one within the window is leader churn */
-export const ELECTION = /elected leader/;
 
 const PATTERN: Record<'dqlite' | 'etcd', string> = {
   dqlite: 'database is locked',
@@ -34,13 +32,8 @@ export async function lookDatastore(c: Cluster, node: string, windowS: number, e
   const window = Math.max(WINDOW_FLOOR_S, windowS);
   const host = c.hosts.get(node);
   if (kind === 'etcd') {
-    const log = await etcdPodLog(c, node, window);
-    if (log !== undefined) {
-      const lines = log.split('\n');
-      const elections = lines.filter((l) => ELECTION.test(l));
-      const hits = lines.filter((l) => CONTENTION.etcd.test(l) || (elections.length > 1 && ELECTION.test(l)));
-      return hits.length === 0 ? { ok: true } : { ok: false, why: `${hits.length} etcd contention line(s) on ${node} in the last ${window}s: ${hits.slice(-2).join(' | ')}` };
-    }
+    const etcd = await lookEtcdLogs(c, node, window);
+    if (etcd) return etcd;
   }
   if (!host) return { ok: false, why: `cannot read the ${kind} log of ${node}: no inventory host is that node (failing closed)` };
   try {
@@ -51,14 +44,33 @@ export async function lookDatastore(c: Cluster, node: string, windowS: number, e
   }
 }
 
-// kubeadm's etcd logs through the API (the static pod's log), or undefined when there is none.
-async function etcdPodLog(c: Cluster, node: string, windowS: number): Promise<string | undefined> {
-  try {
-    const r = await c.client.request('GET', `/api/v1/namespaces/kube-system/pods/etcd-${node}/log?sinceSeconds=${Math.ceil(windowS)}`);
-    if (r.status !== 200) return undefined;
-    return typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-  } catch {
-    return undefined;
+// kubeadm's etcd: the static pods' logs through the API, this member's and the others'; undefined
+// when this member has no etcd pod (etcd run by systemd: its journal is read instead).
+async function lookEtcdLogs(c: Cluster, node: string, windowS: number): Promise<Look | undefined> {
+  const own = await etcdPodLog(c, node, windowS);
+  if (own === 'none') return undefined;
+  const logs = new Map<string, string>();
+  const unreadable: string[] = [];
+  for (const m of [node, ...(c.members ?? []).filter((x) => x !== node)]) {
+    const log = m === node ? own : await etcdPodLog(c, m, windowS);
+    if (log === 'none') unreadable.push(`${m}: no etcd pod`);
+    else if (typeof log === 'string') logs.set(m, log);
+    else unreadable.push(`${m}: ${log.error}`);
   }
+  if (logs.size === 0) return { ok: false, why: `cannot read the etcd log of any member (failing closed): ${unreadable.join('; ')}` };
+  const hits = [...logs].flatMap(([m, log]) => log.split('\n').filter((l) => CONTENTION.etcd.test(l)).map((l) => `${m}: ${l}`));
+  return hits.length === 0 ? { ok: true } : { ok: false, why: `${hits.length} etcd contention line(s) in the last ${windowS}s (${[...logs.keys()].join(', ')} read): ${hits.slice(-2).join(' | ')}` };
 }
 
+// One etcd static pod's log: its text, 'none' when there is no such pod, or why it cannot be read
+// (asked once, no retries: the guard itself polls).
+async function etcdPodLog(c: Cluster, node: string, windowS: number): Promise<string | 'none' | { error: string }> {
+  try {
+    const r = await c.client.request('GET', `/api/v1/namespaces/kube-system/pods/etcd-${node}/log?sinceSeconds=${Math.ceil(windowS)}`, undefined, { retry: false });
+    if (r.status === 404) return 'none';
+    if (r.status !== 200) return { error: `HTTP ${r.status}` };
+    return typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
