@@ -37,7 +37,8 @@ export default defineModule({
   checkMode: 'lists the sandboxes that would be stopped and removed; runs no stopp/rmp',
   example: '- crictl:\n    action: drain\n    runtime_endpoint: unix:///var/snap/microk8s/common/run/containerd.sock\n    timeout: 90s',
   disruptive(args) {
-    return args.action === 'drain' ? { kind: 'sandboxes', what: 'crictl drain (stops every pod sandbox on the node)', datastore: false } : undefined;
+    // every sandbox: kubeadm's etcd static pod too, so the datastore guard applies on its members
+    return args.action === 'drain' ? { kind: 'sandboxes', what: 'crictl drain (stops every pod sandbox on the node)', datastore: true } : undefined;
   },
   async probe(ctx, args) {
     const t = target(args);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeSim, Sandbox } from '../node.js';
 import { findSandbox, removeSandbox, stopSandbox } from '../sandboxes.js';
+import { parseDuration } from '../duration.js';
 import type { LabSim } from '../sim.js';
 import type { ToolResult } from '../types.js';
 import { has, humanDuration, last, logrusLine, ok, parseOpts, tabwrite, text, type OptSpec, type ToolFn } from './util.js';
@@ -17,6 +18,7 @@ const LIST: OptSpec[] = [
   { key: 'label', long: ['label'], arg: true }, { key: 'v', short: 'v', long: ['verbose'] }, { key: 'q', short: 'q', long: ['quiet'] }, { key: 'o', short: 'o', long: ['output'], arg: true },
   { key: 'latest', short: 'l', long: ['latest'] }, { key: 'last', short: 'n', long: ['last'], arg: true }, { key: 'notrunc', long: ['no-trunc'] }, { key: 'a', short: 'a', long: ['all'] },
   { key: 'pod', short: 'p', long: ['pod'], arg: true }, { key: 'f', short: 'f', long: ['force'] },
+  { key: 'since', long: ['since'], arg: true }, { key: 'tail', long: ['tail'], arg: true },
 ];
 const DEFAULTS = ['unix:///run/containerd/containerd.sock', 'unix:///run/crio/crio.sock', 'unix:///var/run/cri-dockerd.sock'];
 
@@ -83,13 +85,34 @@ function containers(sim: LabSim, node: NodeSim, p: ReturnType<typeof parseOpts>)
   const all = has(p, 'a');
   const pod = last(p, 'pod');
   const now = Date.now();
-  const items = node.sandboxes.filter((s) => (all || s.ready) && (!pod || s.id.startsWith(pod))).sort((a, b) => b.created - a.created);
-  const cid = (s: Sandbox) => [...s.id].reverse().join('');
-  if (has(p, 'q')) return ok(text(items.map(cid)));
+  const name = last(p, 'name');
   const container = (s: Sandbox) => sim.store.peek('pods', s.podName, s.namespace)?.spec?.containers?.[0];
+  const named = (s: Sandbox) => !name || new RegExp(name).test(String(container(s)?.name ?? 'main'));
+  const items = node.sandboxes.filter((s) => (all || s.ready) && (!pod || s.id.startsWith(pod)) && named(s)).sort((a, b) => b.created - a.created);
+  if (has(p, 'q')) return ok(text(items.map(cid)));
   const image = (s: Sandbox) => container(s)?.image ?? 'registry.k8s.io/pause:3.9';
   const rows = [['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE'], ...items.map((s) => [cid(s).slice(0, 13), String(image(s)).replace(/:.*$/, '').split('/').pop() ?? '', `${humanDuration(now - s.created)} ago`, s.ready ? 'Running' : 'Exited', String(container(s)?.name ?? 'main'), '0', s.id.slice(0, 13), s.podName, s.namespace])];
   return ok(tabwrite(rows, 20, 3));
+}
+
+// A container's id: its sandbox's id reversed (one container per sandbox in the lab).
+const cid = (s: Sandbox) => [...s.id].reverse().join('');
+
+// `crictl logs [--since D] [--tail N] ID`: the etcd container's log from its member (on stderr, as
+// etcd writes it); other containers log nothing.
+function logs(sim: LabSim, node: NodeSim, p: ReturnType<typeof parseOpts>): ToolResult {
+  const id = p.positionals[0] ?? '';
+  if (!id) return fatal('ID cannot be empty');
+  const s = node.sandboxes.find((x) => cid(x).startsWith(id));
+  if (!s) return fatal(`rpc error: code = NotFound desc = an error occurred when try to find container "${id}": not found`);
+  const sinceText = last(p, 'since');
+  const sinceMs = sinceText === undefined ? undefined : parseDuration(sinceText);
+  if (sinceText !== undefined && sinceMs === undefined) return fatal(`failed to parse since "${sinceText}"`);
+  const isEtcd = s.namespace === 'kube-system' && s.podName === `etcd-${node.name}`;
+  let lines = isEtcd ? node.etcdLog.filter((l) => sinceMs === undefined || l.ts >= Date.now() - sinceMs).map((l) => l.line) : [];
+  const tail = Number(last(p, 'tail') ?? -1);
+  if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
+  return { stdout: '', stderr: text(lines), rc: 0 };
 }
 
 function aggregate(errors: string[]): string {
@@ -127,6 +150,8 @@ export const crictl: ToolFn = (sim, node, call) => {
       return withWarn(pods(node, p));
     case 'ps':
       return withWarn(containers(sim, node, p));
+    case 'logs':
+      return withWarn(logs(sim, node, p));
     case 'stopp': {
       if (p.positionals.length === 0) return withWarn(ok('NAME:\n   crictl stopp - Stop one or more running pods\n'));
       let out = '';

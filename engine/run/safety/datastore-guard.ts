@@ -32,7 +32,7 @@ export async function lookDatastore(c: Cluster, node: string, windowS: number, e
   const window = Math.max(WINDOW_FLOOR_S, windowS);
   const host = c.hosts.get(node);
   if (kind === 'etcd') {
-    const etcd = await lookEtcdLogs(c, node, window);
+    const etcd = await lookEtcdLogs(c, node, window, env);
     if (etcd) return etcd;
   }
   if (!host) return { ok: false, why: `cannot read the ${kind} log of ${node}: no inventory host is that node (failing closed)` };
@@ -46,13 +46,17 @@ export async function lookDatastore(c: Cluster, node: string, windowS: number, e
 
 // kubeadm's etcd: the static pods' logs through the API, this member's and the others'; undefined
 // when this member has no etcd pod (etcd run by systemd: its journal is read instead).
-async function lookEtcdLogs(c: Cluster, node: string, windowS: number): Promise<Look | undefined> {
-  const own = await etcdPodLog(c, node, windowS);
+async function lookEtcdLogs(c: Cluster, node: string, windowS: number, env: LiveEnv): Promise<Look | undefined> {
+  let own: string | 'none' | 'stopped' | { error: string } = await etcdPodLog(c, node, windowS);
   if (own === 'none') return undefined;
+  if (typeof own !== 'string') own = await etcdContainerLog(c, node, windowS, env, own.error);
+  const others = (c.members ?? []).filter((x) => x !== node);
+  // this member's etcd already stopped by an earlier step (guarded then): the others' logs decide
+  if (own === 'stopped' && others.length === 0) return { ok: true };
   const logs = new Map<string, string>();
   const unreadable: string[] = [];
-  for (const m of [node, ...(c.members ?? []).filter((x) => x !== node)]) {
-    const log = m === node ? own : await etcdPodLog(c, m, windowS);
+  for (const m of own === 'stopped' ? others : [node, ...others]) {
+    const log = m === node ? (own as string | { error: string }) : await etcdPodLog(c, m, windowS);
     if (log === 'none') unreadable.push(`${m}: no etcd pod`);
     else if (typeof log === 'string') logs.set(m, log);
     else unreadable.push(`${m}: ${log.error}`);
@@ -61,6 +65,20 @@ async function lookEtcdLogs(c: Cluster, node: string, windowS: number): Promise<
   const hits = [...logs].flatMap(([m, log]) => log.split('\n').filter((l) => CONTENTION.etcd.test(l)).map((l) => `${m}: ${l}`));
   return hits.length === 0 ? { ok: true } : { ok: false, why: `${hits.length} etcd contention line(s) in the last ${windowS}s (${[...logs.keys()].join(', ')} read): ${hits.slice(-2).join(' | ')}` };
 }
+
+// The member's etcd container log read on the node with crictl (its kubelet is stopped, so the API
+// cannot proxy it): its text, 'stopped' when no etcd container runs there (an earlier step, a
+// sandbox drain, already stopped this member), or why it cannot be read.
+async function etcdContainerLog(c: Cluster, node: string, windowS: number, env: LiveEnv, apiError: string): Promise<string | 'stopped' | { error: string }> {
+  const host = c.hosts.get(node);
+  if (!host) return { error: `${apiError}, and no inventory host is that node` };
+  const cmd = `ids=$(crictl ps --name '^etcd$' -q) || exit 1; id=$(printf '%s\\n' "$ids" | head -n 1); if [ -z "$id" ]; then echo ${NOT_RUNNING}; exit 0; fi; crictl logs --since=${Math.ceil(windowS)}s "$id" 2>&1`;
+  const r = await env.run(host, cmd, true).catch((e: Error) => ({ rc: -1, stdout: e.message, stderr: '' }));
+  if (r.rc !== 0) return { error: `${apiError}; crictl on the node: ${(r.stdout + r.stderr).trim().split('\n').pop() ?? `exit ${r.rc}`}` };
+  return r.stdout.trim() === NOT_RUNNING ? 'stopped' : r.stdout;
+}
+
+const NOT_RUNNING = 'TSPLAY_ETCD_NOT_RUNNING';
 
 // One etcd static pod's log: its text, 'none' when there is no such pod, or why it cannot be read
 // (asked once, no retries: the guard itself polls).
