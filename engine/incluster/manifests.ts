@@ -36,12 +36,14 @@ export const CLUSTER_RULES: Rule[] = [
   { rule: { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'patch'] }, why: 'a rollout restart (kubectl action restart) patches the pod template of a Deployment' },
   { rule: { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list'] }, why: 'the drain names the PodDisruptionBudget that blocks an eviction' },
   { rule: { nonResourceURLs: ['/metrics'], verbs: ['get'] }, why: "k8s-upgrade's gate reads apiserver_requested_deprecated_apis from the API server's metrics" },
+  { rule: { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list'] }, why: "read only: the stall checks read the scheduler's and controller-manager's leader Leases and every kubelet's heartbeat in kube-node-lease; the reboot waits for its node's Lease to be renewed (only the run lock may be written, below)" },
 ];
 
 // In the install's namespace: the journal and the hand-off.
 export const NAMESPACE_RULES: Rule[] = [
   { rule: { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'create', 'update'] }, why: 'the run journal: ConfigMaps tsplay-run-<run>-<n>, written as the run goes and read by the next runner to resume' },
   { rule: { apiGroups: [''], resources: ['configmaps'], verbs: ['delete'] }, why: 'journals of runs that ended more than TSPLAY_JOURNAL_KEEP_DAYS (30) days ago are deleted' },
+  { rule: { apiGroups: [''], resources: ['pods'], verbs: ['create'] }, why: "k8s-reboot's kubelet canary: a pause pod bound to each rebooted node (canary_namespace, set to this namespace), which the kubelet must start" },
   { rule: { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'create'] }, why: "self-deferral: a runner reads its own Job and creates its successor before disrupting its own node; the next runner checks that successor" },
 ];
 
@@ -96,7 +98,8 @@ export function installObjects(o: InstallOptions): Obj[] {
     ...(o.pushgateway ? [{ name: 'TSPLAY_PUSHGATEWAY_URL', value: o.pushgateway }] : []),
     ...(o.stallAfter ? [{ name: 'TSPLAY_STALL_AFTER', value: o.stallAfter }] : []),
   ];
-  const args = ['run', '--in-cluster', playbookPath, '-i', `${CONFIG_DIR}/${inventory.name}`, '--output', 'plain', ...o.extraVars.flatMap((e) => ['-e', e])];
+  // the kubelet canary pods go to the install's namespace, the only one the runner creates pods in
+  const args = ['run', '--in-cluster', playbookPath, '-i', `${CONFIG_DIR}/${inventory.name}`, '--output', 'plain', '-e', `canary_namespace=${ns}`, ...o.extraVars.flatMap((e) => ['-e', e])];
   const binding = (kind: string, name: string, namespace: string | undefined, role: string) => ({
     apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: meta(name, namespace),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: kind === 'ClusterRoleBinding' ? 'ClusterRole' : 'Role', name: role },

@@ -92,7 +92,7 @@ export class ClusterLab {
 
   // Starts `tsplay run --in-cluster k8s-reboot.yml` as runner Pod `pod` on `node`.
   start(pod: string, node: string, args: string[] = [], extra: Record<string, string> = {}): { child: ReturnType<typeof startCli>['child']; done: Promise<CliResult & { events: RunEvent[] }> } {
-    const r = startCli(['run', '--in-cluster', join(PLAYBOOKS, 'k8s-reboot.yml'), '-i', 'cluster.tsplay.cluster.yml', '-i', 'lab-ssh.yml', '--output', 'json', ...FAST, ...args], { cwd: this.lab.dir, env: { ...this.env(pod, node), ...extra }, timeoutMs: 150_000 });
+    const r = startCli(['run', '--in-cluster', join(PLAYBOOKS, 'k8s-reboot.yml'), '-i', 'cluster.tsplay.cluster.yml', '-i', 'lab-ssh.yml', '--output', 'json', '-e', `canary_namespace=${NS}`, ...FAST, ...args], { cwd: this.lab.dir, env: { ...this.env(pod, node), ...extra }, timeoutMs: 150_000 });
     return { child: r.child, done: r.done.then((x) => ({ ...x, events: parseEvents(x.stdout) })) };
   }
 

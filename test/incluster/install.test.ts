@@ -56,7 +56,7 @@ describe('tsplay cluster install', () => {
     const cron = docs.at(-1) as Obj;
     const pod = cron['spec'].jobTemplate.spec.template.spec;
     expect(cron['spec'].schedule).toBe('30 2 * * 1-5');
-    expect(pod.containers[0].args).toEqual(['run', '--in-cluster', '/app/playbooks/k8s-reboot.yml', '-i', '/etc/tsplay/config/inventory.tsplay.cluster.yml', '--output', 'plain', '-e', 'reboot_soak_seconds=120']);
+    expect(pod.containers[0].args).toEqual(['run', '--in-cluster', '/app/playbooks/k8s-reboot.yml', '-i', '/etc/tsplay/config/inventory.tsplay.cluster.yml', '--output', 'plain', '-e', 'canary_namespace=tsplay', '-e', 'reboot_soak_seconds=120']);
     expect(pod.containers[0].env).toContainEqual({ name: 'TSPLAY_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
     expect(pod.containers[0].env).toContainEqual({ name: 'TSPLAY_WEBHOOK_URL', valueFrom: { secretKeyRef: { name: 'tsplay-notify', key: 'webhook-url', optional: true } } });
     expect(pod.volumes).toContainEqual({ name: 'ssh', secret: { secretName: 'tsplay-ssh', defaultMode: 0o440 } });
