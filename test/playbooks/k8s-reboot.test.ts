@@ -27,7 +27,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     const before = await lab.status();
     const started = Date.now();
     const r = await lab.run('k8s-reboot.yml', '--check', '-e', 'reboot_soak_seconds=60');
-    expect(r.rc).toBe(0);
+    expect(r.rc, r.why).toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.stdout).toContain('PLAY 2 [rolling reboot]  hosts: k8s (3 hosts)  serial: 1');
     expect(r.stdout).toMatch(/TASK \[drain\] \*+\nchanged: \[k8s01\] \(would evict \d+ pod\(s\) \(dry run: \d+ allowed, 0 refused\)\)/);
@@ -44,7 +44,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     await lab.fault('pdb-blocks-drain', true);
     try {
       const r = await lab.events('k8s-reboot.yml', '--check');
-      expect(r.rc).toBe(2);
+      expect(r.rc, r.why).toBe(2);
       const drain = results(r.events, 'drain');
       expect(drain.map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'failed']]);
       expect(String(drain[0]?.['error'])).toMatch(/^drain of node k8s01 would not finish: the API server refuses 1 eviction\(s\) now \(dry run\): pod default\/critical-\S+: Cannot evict pod as it would violate the pod's disruption budget\. \(The disruption budget critical needs 3 healthy pods/);
@@ -60,7 +60,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     try {
       const before = await lab.status();
       const r = await lab.run('k8s-reboot.yml', '-l', 'k8s02', ...FAST);
-      expect(r.rc).toBe(2);
+      expect(r.rc, r.why).toBe(2);
       expect(r.stdout).not.toContain('skipping: no hosts matched');
       expect(r.stdout).toContain('"msg": "cluster gates on k8s02 for all 3 nodes (--limit k8s02: this run reboots k8s02)"');
       expect(r.stdout).toMatch(/fatal: \[k8s02\]: FAILED! => .*"msg": "guard tripped: alerts: firing: \w+"/);
@@ -75,7 +75,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     const note = await lab.fault('coredns-replica-down', true);
     const pod = /kube-system\/(\S+)/.exec(note)?.[1] ?? '';
     const r = await lab.run('k8s-reboot.yml', '--tags', 'preflight');
-    expect(r.rc).toBe(2);
+    expect(r.rc, r.why).toBe(2);
     expect(r.stdout).toMatch(new RegExp(`CoreDNS: 1 of 2 replica\\(s\\) Ready \\(on k8s0\\d\\); ${pod} not Ready; want 2 Ready`));
     const fixed = await lab.run('k8s-reboot.yml', '--tags', 'preflight', '-e', 'coredns_repair=true');
     expect(fixed.rc).toBe(0);
@@ -96,14 +96,14 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
 
   async function contextCanceled(): Promise<void> {
     const r = await lab.run('k8s-reboot.yml', ...FAST);
-    expect(r.rc).toBe(2);
+    expect(r.rc, r.why).toBe(2);
     expect(r.stdout).toMatch(/k8s-dqlite logs \\"context canceled\\" on k8s02 \(\d+ line\(s\) in 2m; last: .*context canceled.*\): that member's writes \(pod status, leases\) fail/);
     expect(r.stdout).not.toContain('TASK [cordon]');
     const found = await lab.run('k8s-reboot.yml', '--tags', 'signatures', '-l', 'k8s02');
     expect(found.rc).toBe(2);
     expect(found.stdout).toMatch(/k8s02: dqlite: \d+ \\"context canceled\\" line\(s\) in the k8s-dqlite journal within 2m .*Repair them with -e signatures_repair=true/);
     const repaired = await lab.events('k8s-reboot.yml', '--tags', 'signatures', '-l', 'k8s02', '-e', 'signatures_repair=true');
-    expect(repaired.rc).toBe(0);
+    expect(repaired.rc, repaired.why).toBe(0);
     expect(results(repaired.events, 'restart k8s-dqlite (its writes fail with "context canceled")').map((e) => e['status'])).toEqual(['skipped', 'changed']);
     expect(results(repaired.events, 'no failure signature left')[0]).toMatchObject({ host: 'k8s02', status: 'ok' });
     expect(results(repaired.events, 'cordon')).toMatchObject([{ host: 'k8s02', status: 'changed' }]);
@@ -117,7 +117,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
   it('a drain names what it evicted and a reboot its boot ids and seconds to Ready (count in the plain log, names in JSON); the run ends with a per-node summary', async () => {
     const before = await lab.status();
     const r = await lab.events('k8s-reboot.yml', '-l', 'k8s03', ...FAST);
-    expect(r.rc).toBe(0);
+    expect(r.rc, r.why).toBe(0);
     const drain = results(r.events, 'drain')[0];
     const evicted = (drain?.['report'] as { evicted: string[] }).evicted;
     expect(evicted.length).toBeGreaterThan(0);
@@ -143,7 +143,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     const before = await lab.status();
     await lab.fault('pdb-blocks-drain', true);
     const r = await lab.events('k8s-reboot.yml', ...FAST);
-    expect(r.rc).toBe(2);
+    expect(r.rc, r.why).toBe(2);
     const drain = results(r.events, 'drain');
     expect(drain).toHaveLength(1);
     expect(drain[0]).toMatchObject({ host: 'k8s01', status: 'failed' });
@@ -157,7 +157,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
 
     await lab.fault('pdb-blocks-drain', false);
     const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST);
-    expect(resumed.rc).toBe(0);
+    expect(resumed.rc, resumed.why).toBe(0);
     expect(resumed.events.find((e) => e.type === 'start')?.['resumed_from']).toBeTruthy();
     const after = await lab.status();
     for (const n of after.nodes) {
@@ -171,7 +171,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     await lab.fault('stale-sandbox-after-reboot', true);
     try {
       const r = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s03', '-e', 'sandbox_drain=false', ...FAST);
-      expect(r.rc).toBe(0);
+      expect(r.rc, r.why).toBe(0);
       expect(results(r.events, 'remove the stale sandboxes')[0]).toMatchObject({ host: 'k8s03', status: 'changed' });
       expect(results(r.events, 'k8s03: the signatures')[0]?.['msg']).toMatch(/^sandboxes: removed [1-9]\d* stale sandbox\(es\) \(/);
       expect(node(await lab.status(), 'k8s03')?.notes.join(';')).not.toContain('stale sandboxes');
@@ -186,7 +186,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     try {
       const before = await lab.status();
       const r = await lab.events('k8s-reboot.yml', ...FAST);
-      expect(r.rc).toBe(0);
+      expect(r.rc, r.why).toBe(0);
       const hosts = ['k8s01', 'k8s02', 'k8s03'];
       // strictly sequential: a node is uncordoned before the next one is cordoned
       for (let i = 0; i + 1 < hosts.length; i++) {
@@ -212,14 +212,14 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
 
   it('a run that fails after a reboot does not reboot that node again on --resume --redo-batch (the marker on the node)', async () => {
     const first = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=9', ...FAST);
-    expect(first.rc).toBe(2);
+    expect(first.rc, first.why).toBe(2);
     expect(results(first.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'changed' }]);
     const mid = await lab.status();
     expect(node(mid, 'k8s02')?.cordoned).toBe(false);
     // --redo-batch runs the batch again from its first task (no task restored from the journal):
     // the node's own marker says the reboot was done
     const resumed = await lab.events('k8s-reboot.yml', '--resume', '--redo-batch', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=2', ...FAST);
-    expect(resumed.rc).toBe(0);
+    expect(resumed.rc, resumed.why).toBe(0);
     expect(results(resumed.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'skipped' }]);
     expect(results(resumed.events, 'k8s02 was rebooted by an interrupted run: not rebooting it again')[0]?.['msg']).toMatch(/^rebooted from boot [0-9a-f-]+ \(now [0-9a-f-]+\)/);
     expect(node(await lab.status(), 'k8s02')?.bootId).toBe(node(mid, 'k8s02')?.bootId);
@@ -234,7 +234,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     while (!out.includes('"type":"batch","play":2,"batch":2') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     run.child.kill('SIGINT');
     const first = await run.done;
-    expect(first.rc).toBe(99);
+    expect(first.rc, first.why).toBe(99);
     const events = parseEvents(first.stdout);
     expect(results(events, 'reboot').map((e) => e['host'])).toEqual(['k8s01']);
     const mid = await lab.status();
@@ -242,7 +242,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     expect(node(mid, 'k8s03')?.bootId).toBe(node(before, 'k8s03')?.bootId);
 
     const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST);
-    expect(resumed.rc).toBe(0);
+    expect(resumed.rc, resumed.why).toBe(0);
     expect(resumed.events.filter((e) => e.type === 'resume_skip').map((e) => [e['play'], e['batch']])).toEqual(expect.arrayContaining([[2, 1]]));
     expect(results(resumed.events, 'reboot').filter((e) => e['status'] === 'changed').map((e) => e['host'])).toEqual(['k8s02', 'k8s03'].filter((h) => indexOf(events, h, 'reboot') < 0));
     const after = await lab.status();
@@ -297,7 +297,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
 
   it('two SIGINTs while k8s02 reboots: exit 99, the reboot in flight aborted; --resume does not reboot it again', async () => {
     const { first } = await interruptDuringReboot(['SIGINT', 'SIGINT']);
-    expect(first.rc).toBe(99);
+    expect(first.rc, first.why).toBe(99);
     expect(first.stdout).not.toMatch(/internal error/);
   });
 
@@ -316,7 +316,7 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     try {
       expect((await lab.play('kill-web.yml', '- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - kubectl: {action: delete, kind: pod, namespace: default, selector: app=web}\n')).rc).toBe(0);
       const r = await lab.run('k8s-reboot.yml', '--tags', 'postflight', '-e', 'scheduler_stall_seconds=0', ...FAST);
-      expect(r.rc).toBe(2);
+      expect(r.rc, r.why).toBe(2);
       expect(r.stdout).toMatch(/scheduler stall: [1-9]\d* pod\(s\) Pending for 0s or more with no FailedScheduling event of their own \(default\/web-/);
       expect(r.stdout).not.toMatch(/scheduler stall: [^)]*default\/nowhere/);
       expect(r.stdout).toMatch(/kubelet stall on k8s02: 1 pod\(s\) bound for 0s or more that the kubelet has not started and reported nothing about \(default\/missed /);
@@ -333,7 +333,7 @@ describe('k8s-reboot.yml on kubeadm labs', { timeout: 180_000 }, () => {
     try {
       const before = await single.status();
       const r = await single.events('k8s-reboot.yml', ...FAST);
-      expect(r.rc).toBe(0);
+      expect(r.rc, r.why).toBe(0);
       expect(results(r.events, 'uncordon').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'changed'], ['k8s02', 'changed'], ['k8s03', 'changed']]);
       const after = await single.status();
       for (const n of after.nodes) expect(n.bootId).not.toBe(bootIds(before)[n.name]);

@@ -19,6 +19,12 @@ export type { LabStatus } from '../../lab/status.js';
 // One JSON event of `--output json`.
 export type RunEvent = Record<string, unknown> & { type: string };
 
+// What went wrong in a run, for an assertion's message: stderr, errors, failed results, safety refusals.
+export function whyFailed(events: RunEvent[], stderr = ''): string {
+  const bad = events.filter((e) => e.type === 'error' || e['status'] === 'failed' || e['status'] === 'unreachable' || (e.type === 'safety' && e['status'] !== 'ok' && e['status'] !== 'info'));
+  return [stderr.trim(), ...bad.slice(-8).map((e) => JSON.stringify(e).slice(0, 600))].filter(Boolean).join('\n');
+}
+
 export class PlaybookLab {
   private constructor(readonly dir: string, private readonly env: Record<string, string> = ENV) {}
 
@@ -48,10 +54,10 @@ export class PlaybookLab {
   }
 
   // Runs a shipped playbook with --output json and parses the events.
-  async events(playbook: string, ...args: string[]): Promise<{ rc: number | null; events: RunEvent[]; stderr: string }> {
+  async events(playbook: string, ...args: string[]): Promise<{ rc: number | null; events: RunEvent[]; stderr: string; why: string }> {
     const r = await this.run(playbook, '--output', 'json', ...args);
     const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent);
-    return { rc: r.rc, events, stderr: r.stderr };
+    return { rc: r.rc, events, stderr: r.stderr, why: whyFailed(events, r.stderr) };
   }
 
   async status(): Promise<LabStatus> {
