@@ -1,19 +1,18 @@
 // The run lock through the built CLI, for both kinds (a Lease on a simulated API, a lock file on the
-// group's first host): two runs started in the same millisecond never both hold it; a run
-// suspended past the lock's lifetime (SIGSTOP) comes back to find it taken and stops before its next
-// task without touching the new holder's lock; --break-lock takes a live lock only when it names
-// the run; a run's end releases only its own lock, and a release that fails says so.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// group's first host): a run suspended past the lock's lifetime (SIGSTOP) comes back to find it
+// taken and stops before its next task without touching the new holder's lock; --break-lock takes
+// a live lock only when it names the run; a run's end releases only its own lock, and a release
+// that fails says so. (Two runs started in the same millisecond: lock-race-*.test.ts.)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApi, type KubeApi } from '../../lab/kube/index.js';
-import { assertBuilt, runCli, startCli, type CliResult } from './cli.js';
+import { assertBuilt, runCli } from './cli.js';
+import { removeSpaces, runIdOf, space as spaceWith, taken, until, type Kind } from './lock-space.js';
 
-const ROUNDS = 50;
-const made: string[] = [];
 let api: KubeApi;
+const space = (kind: Kind, kubeconfig?: string) => spaceWith(kind, api, kubeconfig);
 
 beforeAll(async () => {
   assertBuilt();
@@ -21,92 +20,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  for (const d of made) rmSync(d, { recursive: true, force: true });
+  removeSpaces();
 });
 
-const PLAYBOOK = `- hosts: k8s
-  gather_facts: false
-  serial: 1
-  tasks:
-    - name: slow step
-      shell: "while [ -e '{{ state }}/slow-{{ who }}' ]; do sleep 0.05; done"
-      changed_when: false
-    - name: work
-      shell: "echo {{ who }}-{{ inventory_hostname }} >> '{{ state }}/work.log'"
-`;
-
-type Kind = 'lease' | 'file';
-
-interface Space {
-  dir: string;
-  start(who: string, env?: Record<string, string>, ...extra: string[]): { child: ReturnType<typeof startCli>['child']; done: Promise<CliResult>; out: () => string };
-  gate(who: string, on: boolean): void;
-  work(): string[];
-  holder(): string | undefined;
-}
-
-function space(kind: Kind, kubeconfig?: string): Space {
-  const dir = mkdtempSync(join(tmpdir(), `tsplay-lock-${kind}-`));
-  made.push(dir);
-  writeFileSync(join(dir, 'pb.yml'), PLAYBOOK);
-  const kc = kubeconfig ?? api.kubeconfig();
-  writeFileSync(join(dir, 'kubeconfig'), kc);
-  const vars = [`ansible_connection=local`, `tsplay_node_root=${dir}`, ...(kind === 'lease' ? [`tsplay_kubeconfig=${join(dir, 'kubeconfig')}`] : [])];
-  writeFileSync(join(dir, 'hosts.ini'), `[k8s]\nn1\nn2\n\n[k8s:vars]\n${vars.join('\n')}\n`);
-  const lockFile = join(dir, 'var', 'tmp', 'tsplay-run.lock');
-  return {
-    dir,
-    start: (who, env = {}, ...extra) => {
-      const r = startCli(['run', 'pb.yml', '-i', 'hosts.ini', '-e', `state=${dir}`, '-e', `who=${who}`, '--output', 'json', ...extra], { cwd: dir, env: { TSPLAY_KUBE_RETRY_S: '1', ...env }, timeoutMs: 60_000 });
-      let out = '';
-      r.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-      return { ...r, out: () => out };
-    },
-    gate: (who, on) => (on ? writeFileSync(join(dir, `slow-${who}`), '') : rmSync(join(dir, `slow-${who}`), { force: true })),
-    work: () => (existsSync(join(dir, 'work.log')) ? readFileSync(join(dir, 'work.log'), 'utf8').trim().split('\n') : []),
-    holder: () => {
-      if (kind === 'file') return existsSync(lockFile) ? (JSON.parse(readFileSync(lockFile, 'utf8')) as { run: string }).run : undefined;
-      const l = api.store.get('leases', 'tsplay-run-lock', 'kube-system');
-      return (l?.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
-    },
-  };
-}
-
-const taken = (out: string) => /"type":"lock","status":"taken"/.test(out);
-const runIdOf = (out: string) => /"type":"start","run":"([^"]+)"/.exec(out)?.[1] ?? '';
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 describe.each(['lease', 'file'] as const)('the run lock as a %s, through the CLI', (kind) => {
-  it(`two runs started in the same millisecond: never both hold it (${ROUNDS} rounds)`, { timeout: 400_000 }, async () => {
-    const s = space(kind);
-    for (let i = 0; i < ROUNDS; i++) {
-      s.gate('a', true);
-      s.gate('b', true);
-      const a = s.start('a');
-      const b = s.start('b');
-      let aDone: CliResult | undefined;
-      let bDone: CliResult | undefined;
-      void a.done.then((r) => (aDone = r));
-      void b.done.then((r) => (bDone = r));
-      await until(() => (taken(a.out()) || aDone !== undefined) && (taken(b.out()) || bDone !== undefined), 'both runs to settle');
-      const holders = [taken(a.out()), taken(b.out())].filter(Boolean).length;
-      expect(holders, `round ${i}`).toBe(1);
-      s.gate('a', false);
-      s.gate('b', false);
-      const [ra, rb] = await Promise.all([a.done, b.done]);
-      expect([ra.rc, rb.rc].sort(), `round ${i}`).toEqual([0, 1]);
-      expect((ra.rc === 1 ? ra : rb).stdout).toMatch(/the cluster is locked by run \S+/);
-      expect(s.holder()).toBeUndefined();
-    }
-  });
-
   it('a run suspended past the lock lifetime (SIGSTOP) finds it taken and stops; the new holder keeps it', { timeout: 60_000 }, async () => {
     const s = space(kind);
     const env = { TSPLAY_LOCK_TTL_S: '2' };
