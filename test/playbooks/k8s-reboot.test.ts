@@ -4,6 +4,8 @@
 // a CoreDNS replica down, a scheduler stall another pod's event used to hide, a kubelet that does not
 // start a pod bound to it) are found and, after a reboot, repaired; a PDB-blocked drain stops the run
 // on that node and --resume finishes it; the results and the summary name what happened.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../e2e/cli.js';
 import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, results, type LabStatus } from './lab.js';
@@ -167,9 +169,14 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     }
   });
 
-  it('after a reboot without the sandbox drain, the stale sandboxes are found and removed', async () => {
+  it('with the crictl sandbox drain a reboot leaves no stale sandboxes; without it, the stale sandboxes are found and removed', async () => {
     await lab.fault('stale-sandbox-after-reboot', true);
     try {
+      const drained = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s02', ...FAST);
+      expect(drained.rc).toBe(0);
+      expect(results(drained.events, 'drain the containerd pod sandboxes')[0]).toMatchObject({ host: 'k8s02', status: 'changed' });
+      expect(results(drained.events, 'remove the stale sandboxes')[0]).toMatchObject({ host: 'k8s02', status: 'skipped' });
+      expect(String(results(drained.events, 'k8s02: the signatures')[0]?.['msg'])).toMatch(/no stale sandboxes$/);
       const r = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s03', '-e', 'sandbox_drain=false', ...FAST);
       expect(r.rc).toBe(0);
       expect(results(r.events, 'remove the stale sandboxes')[0]).toMatchObject({ host: 'k8s03', status: 'changed' });
@@ -321,6 +328,58 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     } finally {
       await lab.fault('scheduler-stall', false);
       await lab.play('clean.yml', '- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - kubectl: {action: delete, kind: pod, namespace: default, name: "{{ item }}", grace_period: 0}\n      loop: [nowhere, missed]\n');
+    }
+  });
+
+  it('warns when a leader Lease lasts longer than 20 s (incident 002 shortened the scheduler\'s from 60 s to 20 s)', async () => {
+    const lease = (seconds: number) =>
+      lab.play('lease.yml', `- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - k8s:\n        definition: {apiVersion: coordination.k8s.io/v1, kind: Lease, metadata: {name: kube-scheduler, namespace: kube-system}, spec: {leaseDurationSeconds: ${seconds}}}\n`);
+    expect((await lease(60)).rc).toBe(0);
+    try {
+      const r = await lab.run('k8s-reboot.yml', '--tags', 'preflight');
+      expect(r.rc).toBe(0);
+      expect(r.stdout).toMatch(/kube-scheduler led by \S+ \(lease duration 60s\).*; WARNING: kube-scheduler leaseDurationSeconds above 20s: a stalled leader keeps its lease that long/);
+    } finally {
+      expect((await lease(15)).rc).toBe(0);
+    }
+  });
+
+  it('check_storage: unhealthy storage replicas stop the run before the first node, and again after a node, before the next one', async () => {
+    const flag = join(lab.dir, 'storage-degraded');
+    const storage = ['-e', JSON.stringify({ check_storage: true, storage_check_command: `test ! -e ${flag}`, storage_check_retries: 2, storage_check_delay: 1 })];
+    writeFileSync(flag, '');
+    try {
+      const pre = await lab.events('k8s-reboot.yml', ...storage, ...FAST);
+      expect(pre.rc).toBe(2);
+      expect(results(pre.events, 'storage replicas healthy')).toMatchObject([{ host: 'k8s01', status: 'failed' }]);
+      expect(results(pre.events, 'cordon')).toHaveLength(0);
+      const after = await lab.events('k8s-reboot.yml', '--skip-tags', 'preflight', '-e', 'force_reboot=true', ...storage, ...FAST);
+      expect(after.rc).toBe(2);
+      expect(results(after.events, 'reboot')).toMatchObject([{ host: 'k8s01', status: 'changed' }]);
+      expect(results(after.events, 'storage replicas healthy again after this node')).toMatchObject([{ host: 'k8s01', status: 'failed' }]);
+      expect(results(after.events, 'cordon').map((e) => e['host'])).toEqual(['k8s01']);
+    } finally {
+      rmSync(flag, { force: true });
+    }
+    const ok = await lab.events('k8s-reboot.yml', '-l', 'k8s03', '-e', 'force_reboot=true', ...storage, ...FAST);
+    expect(ok.rc).toBe(0);
+    expect(results(ok.events, 'storage replicas healthy again after this node')).toMatchObject([{ host: 'k8s03', status: 'ok' }]);
+  });
+
+  it('a scheduler stall that starts with a node\'s drain stops the run after that node, before the next one is touched', async () => {
+    await lab.fault('scheduler-stall', true);
+    try {
+      const r = await lab.events('k8s-reboot.yml', '-e', 'force_reboot=true', '-e', 'scheduler_stall_seconds=0', '-e', 'coredns_min_ready=0', ...FAST);
+      expect(r.rc).toBe(2);
+      const stall = results(r.events, 'no scheduler stall and no kubelet stall');
+      // the preflight found none (nothing Pending yet); after k8s01's drain its pods stay Pending
+      expect(stall.map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'ok'], ['k8s01', 'failed']]);
+      expect(JSON.stringify(stall[1])).toMatch(/scheduler stall: [1-9]\d* pod\(s\) Pending for 0s or more with no FailedScheduling event of their own/);
+      expect(results(r.events, 'reboot').map((e) => e['host'])).toEqual(['k8s01']);
+      expect(results(r.events, 'cordon').map((e) => e['host'])).toEqual(['k8s01']);
+      expect(node(await lab.status(), 'k8s02')?.cordoned).toBe(false);
+    } finally {
+      await lab.fault('scheduler-stall', false);
     }
   });
 });
