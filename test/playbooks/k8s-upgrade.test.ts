@@ -140,6 +140,8 @@ describe('k8s-upgrade.yml on a kubeadm lab with three control planes (stacked et
     expect(readFileSync(join(lab.dir, 'etcd-snapshots', snaps[0] as string), 'utf8')).toMatch(/^tsplay lab etcd snapshot /);
     expect(existsSync(join(lab.nodeRoot('k8s01'), 'var/backups/etcd', (snaps[0] as string).replace(/^k8s01-/, '')))).toBe(false);
     expect(results(r.events, 'the controller\'s copy is verified')[0]).toMatchObject({ status: 'ok' });
+    // the target recorded for --resume is removed once every node is at it
+    expect(results(r.events, 'the upgrade is finished (the recorded target is no longer needed)')[0]).toMatchObject({ status: 'changed' });
     for (const h of ['k8s01', 'k8s02', 'k8s03']) expect(results(r.events, `${h}: the control plane Running`).at(-1)).toMatchObject({ status: 'ok' });
     // one node at a time: each is uncordoned before the next is cordoned
     expect(indexOf(r.events, 'k8s02', 'cordon')).toBeGreaterThan(indexOf(r.events, 'k8s01', 'uncordon'));
@@ -210,6 +212,9 @@ describe('k8s-upgrade.yml on a kubeadm lab with one control plane', { timeout: 2
       // part-way (the API server and k8s01 at 1.30.14): a run without a target finishes this upgrade, it does not wedge
       const partial = await lab.events('k8s-upgrade.yml', '--check', ...FAST);
       expect(String(results(partial.events, 'the plan')[0]?.['msg'])).toMatch(/^1\.30\.14 -> 1\.30\.14 .*; to upgrade: k8s02, k8s03$/);
+      // and a fresh run is not started over a node left cordoned: the nodes gate names it
+      expect(partial.rc).toBe(2);
+      expect(JSON.stringify(results(partial.events, 'every node Ready without pressure and the datastore quorum healthy')[0])).toMatch(/nodes_ready: k8s02: cordoned/);
       const r = await lab.events('k8s-upgrade.yml', '--resume', '-e', 'kube_version=1.30.14', '-e', 'predrain_unstick=true', '-e', 'stuck_terminating_seconds=1', ...FAST);
       expect(r.rc).toBe(0);
       const drain = results(r.events, 'drain').find((e) => e['host'] === 'k8s02');
@@ -263,9 +268,12 @@ describe('k8s-upgrade.yml on a microk8s lab', { timeout: 240_000 }, () => {
     }
   });
 
-  it('the alert gate before each node: a firing alert stops the run before the node is cordoned', async () => {
+  it('the alert gates: a firing alert stops the preflight, and (past it) the run before each node is cordoned', async () => {
     await lab.fault('alert-firing', true);
     try {
+      const pre = await lab.run('k8s-upgrade.yml', '--check', '--tags', 'preflight', '-e', 'kube_version=1.31', ...FAST);
+      expect(pre.rc).toBe(2);
+      expect(pre.stdout).toMatch(/TASK \[no firing alerts\] \*+\n\[?.*\n?fatal: \[k8s01\]: FAILED! => .*guard tripped: alerts: firing/);
       const r = await lab.events('k8s-upgrade.yml', '--skip-tags', 'preflight', '-e', 'kube_version=1.31', '-e', 'alert_wait=1s', ...FAST);
       expect(r.rc).toBe(2);
       expect(results(r.events, 'no firing alerts before touching this node')).toMatchObject([{ host: 'k8s01', status: 'failed' }]);
