@@ -56,7 +56,8 @@ describe('k8s-reboot.yml on a single control plane (kubeadm, etcd)', { timeout: 
     const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST, '-e', 'coredns_min_ready=2');
     expect(resumed.rc, resumed.stderr).toBe(0);
     expect(resumed.events.find((e) => e.type === 'start')?.['resumed_from']).toBeTruthy();
-    expect(results(resumed.events, 'reboot')).toMatchObject([{ host: 'k8s01', status: 'skipped' }]);
+    // the reboot it finished comes back from the journal (resumed), it does not run again
+    expect(results(resumed.events, 'reboot').filter((e) => e['status'] === 'changed' && e['resumed'] !== true)).toEqual([]);
     const after = (await lab.status()).nodes.find((n) => n.name === 'k8s01');
     expect(after?.bootId).toBe(mid);
     expect(after?.cordoned).toBe(false);

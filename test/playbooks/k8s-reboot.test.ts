@@ -217,16 +217,23 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
     }
   });
 
-  it('a run that fails after a reboot does not reboot that node again on --resume', async () => {
+  it('a run that fails after a reboot does not reboot that node again: not a new run (the node\'s marker), not --resume (the journal)', async () => {
+    const rebootedHere = (events: { type: string; [k: string]: unknown }[]) => results(events, 'reboot').filter((e) => e['status'] === 'changed' && e['resumed'] !== true);
     const first = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=9', ...FAST);
     expect(first.rc).toBe(2);
     expect(results(first.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'changed' }]);
     const mid = await lab.status();
     expect(node(mid, 'k8s02')?.cordoned).toBe(false);
+    // a new run, not a resume: the marker on the node says its reboot is done
+    const again = await lab.events('k8s-reboot.yml', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=9', ...FAST);
+    expect(again.rc).toBe(2);
+    expect(results(again.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'skipped' }]);
+    expect(results(again.events, 'k8s02 was rebooted by an interrupted run: not rebooting it again')[0]?.['msg']).toMatch(/^rebooted from boot [0-9a-f-]+ \(now [0-9a-f-]+\)/);
+    // --resume of that run: the steps it finished come back from the journal, nothing reboots
     const resumed = await lab.events('k8s-reboot.yml', '--resume', '--tags', 'reboot', '-l', 'k8s02', '-e', 'coredns_min_ready=2', ...FAST);
     expect(resumed.rc).toBe(0);
-    expect(results(resumed.events, 'reboot')).toMatchObject([{ host: 'k8s02', status: 'skipped' }]);
-    expect(results(resumed.events, 'k8s02 was rebooted by an interrupted run: not rebooting it again')[0]?.['msg']).toMatch(/^rebooted from boot [0-9a-f-]+ \(now [0-9a-f-]+\)/);
+    expect(resumed.events.find((e) => e.type === 'start')?.['resumed_from']).toBeTruthy();
+    expect(rebootedHere(resumed.events)).toEqual([]);
     expect(node(await lab.status(), 'k8s02')?.bootId).toBe(node(mid, 'k8s02')?.bootId);
   });
 
@@ -367,11 +374,14 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
   });
 
   it('a scheduler stall that starts with a node\'s drain stops the run after that node, before the next one is touched', async () => {
+    // without web's PodDisruptionBudget: with nothing scheduled, a second web pod on the node would block the drain itself
+    expect((await lab.play('no-pdb.yml', '- hosts: k8s[0]\n  gather_facts: false\n  tasks:\n    - kubectl: {action: delete, kind: poddisruptionbudget, namespace: default, name: web}\n')).rc).toBe(0);
     await lab.fault('scheduler-stall', true);
     try {
       const r = await lab.events('k8s-reboot.yml', '-e', 'force_reboot=true', '-e', 'scheduler_stall_seconds=0', '-e', 'coredns_min_ready=0', ...FAST);
       expect(r.rc).toBe(2);
       const stall = results(r.events, 'no scheduler stall and no kubelet stall');
+      expect(stall.length, JSON.stringify(r.events.filter((e) => e['status'] === 'failed'))).toBe(2);
       // the preflight found none (nothing Pending yet); after k8s01's drain its pods stay Pending
       expect(stall.map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'ok'], ['k8s01', 'failed']]);
       expect(JSON.stringify(stall[1])).toMatch(/scheduler stall: [1-9]\d* pod\(s\) Pending for 0s or more with no FailedScheduling event of their own/);
