@@ -219,7 +219,8 @@ describe('k8s-upgrade.yml on a kubeadm lab with one control plane', { timeout: 2
       // and a fresh run is not started over a node left cordoned: the nodes gate names it
       expect(partial.rc).toBe(2);
       expect(JSON.stringify(results(partial.events, 'every node Ready without pressure and the datastore quorum healthy')[0])).toMatch(/nodes_ready: k8s02: cordoned/);
-      const r = await lab.events('k8s-upgrade.yml', '--resume', '-e', 'kube_version=1.30.14', '-e', 'predrain_unstick=true', '-e', 'stuck_terminating_seconds=1', ...FAST);
+      // --resume needs no target: the one the stopped run recorded is used
+      const r = await lab.events('k8s-upgrade.yml', '--resume', '-e', 'predrain_unstick=true', '-e', 'stuck_terminating_seconds=1', ...FAST);
       expect(r.rc).toBe(0);
       const drain = results(r.events, 'drain').find((e) => e['host'] === 'k8s02');
       expect((drain?.['report'] as { force_deleted: string[] }).force_deleted.length + ((results(r.events, 'unstick pods no drain can move (deadlocked PodDisruptionBudgets, stuck Terminating)')[0]?.['report'] as { stuck?: string[] } | undefined)?.stuck?.length ?? 0)).toBeGreaterThan(0);
