@@ -221,7 +221,7 @@ describe('k8s-upgrade.yml on a kubeadm lab with one control plane', { timeout: 2
       expect(JSON.stringify(results(partial.events, 'every node Ready without pressure and the datastore quorum healthy')[0])).toMatch(/nodes_ready: k8s02: cordoned/);
       // --resume needs no target: the one the stopped run recorded is used
       const r = await lab.events('k8s-upgrade.yml', '--resume', '-e', 'predrain_unstick=true', '-e', 'stuck_terminating_seconds=1', ...FAST);
-      expect(r.rc).toBe(0);
+      expect(r.rc, JSON.stringify(r.events.filter((e) => e['status'] === 'failed')).slice(0, 1500) + r.stderr).toBe(0);
       const drain = results(r.events, 'drain').find((e) => e['host'] === 'k8s02');
       expect((drain?.['report'] as { force_deleted: string[] }).force_deleted.length + ((results(r.events, 'unstick pods no drain can move (deadlocked PodDisruptionBudgets, stuck Terminating)')[0]?.['report'] as { stuck?: string[] } | undefined)?.stuck?.length ?? 0)).toBeGreaterThan(0);
       const s = await lab.status();
