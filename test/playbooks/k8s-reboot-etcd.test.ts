@@ -48,6 +48,21 @@ describe('k8s-reboot.yml on a single control plane (kubeadm, etcd)', { timeout: 
     expect(after?.ready).toBe(true);
   });
 
+  it('a run that fails after the control plane\'s reboot does not reboot it again on --resume', async () => {
+    const first = await lab.events('k8s-reboot.yml', ...FAST, '-e', 'coredns_min_ready=9', '-e', 'stall_checks=1');
+    expect(first.rc, first.why).toBe(2);
+    expect(results(first.events, 'reboot')).toMatchObject([{ host: 'k8s01', status: 'changed' }]);
+    const mid = (await lab.status()).nodes.find((n) => n.name === 'k8s01')?.bootId;
+    const resumed = await lab.events('k8s-reboot.yml', '--resume', ...FAST, '-e', 'coredns_min_ready=2');
+    expect(resumed.rc, resumed.why).toBe(0);
+    expect(resumed.events.find((e) => e.type === 'start')?.['resumed_from']).toBeTruthy();
+    // the reboot it finished comes back from the journal (resumed), it does not run again
+    expect(results(resumed.events, 'reboot').filter((e) => e['status'] === 'changed' && e['resumed'] !== true)).toEqual([]);
+    const after = (await lab.status()).nodes.find((n) => n.name === 'k8s01');
+    expect(after?.bootId).toBe(mid);
+    expect(after?.cordoned).toBe(false);
+  });
+
   it('the election k8s01 logged after its own reboot is not contention; etcd-leader-churn is, and the guard refuses the reboot', async () => {
     const before = (await lab.status()).nodes.find((n) => n.name === 'k8s01')?.bootId;
     await lab.fault('etcd-leader-churn', true, 'k8s01');

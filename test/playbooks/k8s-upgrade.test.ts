@@ -7,7 +7,7 @@
 // control plane: --limit to a worker is refused before anything changes; pods stuck Terminating are
 // force-deleted with predrain_unstick. microk8s: the snap refresh node by node, then incident 000's
 // validations (endpoint-validate, option B kcm-restart, ingress-validate, the checklist).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../e2e/cli.js';
@@ -82,11 +82,14 @@ describe('k8s-upgrade.yml on a kubeadm lab with three control planes (stacked et
     const original = readFileSync(manifest, 'utf8');
     writeFileSync(manifest, original.replace('    image:', '    command: [kube-apiserver, --authentication-config=/etc/kubernetes/pki/auth-config.yaml]\n    image:'));
     try {
-      const r = await lab.run('k8s-upgrade.yml', '--check', '-e', 'upgrade_to=minor', ...FAST);
+      const r = await lab.run('k8s-upgrade.yml', '--check', '-e', 'upgrade_to=minor', '-e', 'kubeadm_apply_args=--skip-phases=addon/coredns', ...FAST);
       expect(r.rc).toBe(0);
       expect(r.stdout).toContain('"msg": "1.29.14 -> 1.30.14 (found: the newest 1.30 patch); to upgrade: API server, k8s01, k8s02, k8s03"');
+      // the deprecated APIs the clients still request (apiserver_requested_deprecated_apis): none removed by 1.30
+      expect(r.stdout).toMatch(/"msg": "[1-9]\d* deprecated API\(s\) in use, none removed by 1\.30"/);
       expect(r.stdout).toMatch(/"msg": "WARNING: the API server runs with --authentication-config but kubeadm-config does not have it\. kubeadm upgrade apply will drop --authentication-config/);
-      expect(r.stdout).toMatch(/would run: \[k8s01\] => kubeadm upgrade apply -y v1\.30\.14 *\(not run in check mode\)/);
+      // kubeadm leaves CoreDNS alone when asked (incident 001's custom Corefile)
+      expect(r.stdout).toMatch(/would run: \[k8s01\] => kubeadm upgrade apply -y v1\.30\.14 --skip-phases=addon\/coredns *\(not run in check mode\)/);
       expect(r.stdout).toMatch(/would run: \[k8s01\] => copy \S+\/var\/backups\/etcd\/pre-upgrade-1\.30\.14-\S+\.db from k8s01 to \S+\/etcd-snapshots\/k8s01-pre-upgrade-1\.30\.14-\S+\.db on the controller \(not run in check mode\)/);
       const summary = r.stdout.slice(r.stdout.indexOf('CHECK SUMMARY'));
       expect(summary).toMatch(/k8s01: etcd snapshot on k8s01: etcdctl snapshot save/);
@@ -107,9 +110,32 @@ describe('k8s-upgrade.yml on a kubeadm lab with three control planes (stacked et
     }
   });
 
+  it('--limit k8s02 while the API server is behind: k8s02 is the first control plane of the run, so it runs `kubeadm upgrade apply`', async () => {
+    const r = await lab.run('k8s-upgrade.yml', '--check', '-e', 'kube_version=1.30.14', '-l', 'k8s02', ...FAST);
+    expect(r.rc).toBe(0);
+    expect(r.stdout).toMatch(/would run: \[k8s02\] => kubeadm upgrade apply -y v1\.30\.14 *\(not run in check mode\)/);
+    expect(r.stdout).not.toMatch(/TASK \[kubeadm upgrade node\] \*+\nwould run: \[k8s02\]/);
+    // the summary's commands line of k8s02 (the gates ran there too)
+    expect(r.stdout.slice(r.stdout.indexOf('CHECK SUMMARY'))).toMatch(/\nk8s02: .*kubeadm upgrade apply v1\.30\.14: kubeadm upgrade apply -y v1\.30\.14\n/);
+    expect(versions(await lab.status())).toEqual(['v1.29.14', 'v1.29.14', 'v1.29.14']);
+  });
+
   it('upgrades to the next minor it finds: the snapshot verified on the controller, apply on k8s01, node on k8s02 and k8s03, control-plane pods checked, a per-node summary', async () => {
+    // kubeadm's etcd backups on a control plane that is not the first: the one older than 3 days goes
+    const backups = join(lab.nodeRoot('k8s02'), 'etc/kubernetes/tmp');
+    const stale = join(backups, 'kubeadm-backup-etcd-2026-01-01-00-00-00');
+    const recent = join(backups, 'kubeadm-backup-etcd-recent');
+    mkdirSync(stale, { recursive: true });
+    mkdirSync(recent, { recursive: true });
+    // owned like the node's other files (the lab's shell user), as kubeadm's own would be
+    const owner = statSync(join(lab.nodeRoot('k8s02'), 'etc/kubernetes'));
+    for (const d of [backups, stale, recent]) chownSync(d, owner.uid, owner.gid);
+    const old = new Date(Date.now() - 5 * 86_400_000);
+    utimesSync(stale, old, old);
     const r = await lab.events('k8s-upgrade.yml', '-e', 'upgrade_to=minor', ...FAST);
     expect(r.rc).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
     expect(results(r.events, 'kubeadm upgrade apply v1.30.14').filter((e) => e['status'] === 'changed').map((e) => e['host'])).toEqual(['k8s01']);
     expect(results(r.events, 'kubeadm upgrade node').filter((e) => e['status'] === 'changed').map((e) => e['host'])).toEqual(['k8s02', 'k8s03']);
     const snaps = readdirSync(join(lab.dir, 'etcd-snapshots'));
@@ -118,6 +144,8 @@ describe('k8s-upgrade.yml on a kubeadm lab with three control planes (stacked et
     expect(readFileSync(join(lab.dir, 'etcd-snapshots', snaps[0] as string), 'utf8')).toMatch(/^tsplay lab etcd snapshot /);
     expect(existsSync(join(lab.nodeRoot('k8s01'), 'var/backups/etcd', (snaps[0] as string).replace(/^k8s01-/, '')))).toBe(false);
     expect(results(r.events, 'the controller\'s copy is verified')[0]).toMatchObject({ status: 'ok' });
+    // the target recorded for --resume is removed once every node is at it
+    expect(results(r.events, 'the upgrade is finished (the recorded target is no longer needed)')[0]).toMatchObject({ status: 'changed' });
     for (const h of ['k8s01', 'k8s02', 'k8s03']) expect(results(r.events, `${h}: the control plane Running`).at(-1)).toMatchObject({ status: 'ok' });
     // one node at a time: each is uncordoned before the next is cordoned
     expect(indexOf(r.events, 'k8s02', 'cordon')).toBeGreaterThan(indexOf(r.events, 'k8s01', 'uncordon'));
@@ -155,6 +183,20 @@ describe('k8s-upgrade.yml on a kubeadm lab with one control plane', { timeout: 2
     await lab?.down();
   });
 
+  it('a node whose package lists lack the target is named before anything changes (every node is checked, not only the first)', async () => {
+    const list = join(lab.nodeRoot('k8s03'), 'etc/apt/sources.list.d/kubernetes.list');
+    const original = readFileSync(list, 'utf8');
+    writeFileSync(list, original.split('\n').filter((l) => !l.includes('/v1.30/')).join('\n'));
+    try {
+      const r = await lab.run('k8s-upgrade.yml', '--check', '-e', 'kube_version=1.30.14', '-e', 'kube_apt_source=false', ...FAST);
+      expect(r.rc).toBe(2);
+      expect(r.stdout).toMatch(/kubeadm 1\.30\.14 is not in the package lists of k8s03; check their pkgs\.k8s\.io source \(v1\.30\)/);
+      expect(r.stdout).not.toContain('TASK [cordon]');
+    } finally {
+      writeFileSync(list, original);
+    }
+  });
+
   it('--limit to a worker runs the gates on it and refuses it while the control plane is behind', async () => {
     const r = await lab.events('k8s-upgrade.yml', '-e', 'kube_version=1.30.14', '-l', 'k8s02', ...FAST);
     expect(r.rc).toBe(2);
@@ -171,8 +213,15 @@ describe('k8s-upgrade.yml on a kubeadm lab with one control plane', { timeout: 2
       expect(stuck.rc).toBe(2);
       expect(results(stuck.events, 'drain').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'ok'], ['k8s02', 'failed']]);
       expect(String(results(stuck.events, 'drain')[1]?.['error'])).toMatch(/still terminating \(stuck\? force_stuck_after force-deletes such pods\)/);
-      const r = await lab.events('k8s-upgrade.yml', '--resume', '-e', 'kube_version=1.30.14', '-e', 'predrain_unstick=true', '-e', 'stuck_terminating_seconds=1', ...FAST);
-      expect(r.rc).toBe(0);
+      // part-way (the API server and k8s01 at 1.30.14): a run without a target finishes this upgrade, it does not wedge
+      const partial = await lab.events('k8s-upgrade.yml', '--check', ...FAST);
+      expect(String(results(partial.events, 'the plan')[0]?.['msg'])).toMatch(/^1\.30\.14 -> 1\.30\.14 .*; to upgrade: k8s02, k8s03$/);
+      // and a fresh run is not started over a node left cordoned: the nodes gate names it
+      expect(partial.rc).toBe(2);
+      expect(JSON.stringify(results(partial.events, 'every node Ready without pressure and the datastore quorum healthy')[0])).toMatch(/nodes_ready: k8s02: cordoned/);
+      // --resume needs no target: the one the stopped run recorded is used
+      const r = await lab.events('k8s-upgrade.yml', '--resume', '-e', 'predrain_unstick=true', '-e', 'stuck_terminating_seconds=1', ...FAST);
+      expect(r.rc, JSON.stringify(r.events.filter((e) => e['status'] === 'failed')).slice(0, 1500) + r.stderr).toBe(0);
       const drain = results(r.events, 'drain').find((e) => e['host'] === 'k8s02');
       expect((drain?.['report'] as { force_deleted: string[] }).force_deleted.length + ((results(r.events, 'unstick pods no drain can move (deadlocked PodDisruptionBudgets, stuck Terminating)')[0]?.['report'] as { stuck?: string[] } | undefined)?.stuck?.length ?? 0)).toBeGreaterThan(0);
       const s = await lab.status();
@@ -222,6 +271,28 @@ describe('k8s-upgrade.yml on a microk8s lab', { timeout: 240_000 }, () => {
     } finally {
       await lab.fault('alert-firing', false);
     }
+  });
+
+  it('the alert gates: a firing alert stops the preflight, and (past it) the run before each node is cordoned', async () => {
+    await lab.fault('alert-firing', true);
+    try {
+      const pre = await lab.run('k8s-upgrade.yml', '--check', '--tags', 'preflight', '-e', 'kube_version=1.31', ...FAST);
+      expect(pre.rc).toBe(2);
+      expect(pre.stdout).toMatch(/TASK \[no firing alerts\] \*+\n\[?.*\n?fatal: \[k8s01\]: FAILED! => .*guard tripped: alerts: firing/);
+      const r = await lab.events('k8s-upgrade.yml', '--skip-tags', 'preflight', '-e', 'kube_version=1.31', '-e', 'alert_wait=1s', ...FAST);
+      expect(r.rc).toBe(2);
+      expect(results(r.events, 'no firing alerts before touching this node')).toMatchObject([{ host: 'k8s01', status: 'failed' }]);
+      expect(results(r.events, 'cordon')).toHaveLength(0);
+      expect((await lab.status()).nodes.every((n) => !n.cordoned && n.snapChannel === '1.30/stable')).toBe(true);
+    } finally {
+      await lab.fault('alert-firing', false);
+    }
+  });
+
+  it('refuses nodes whose containerd is below the floor the target needs, naming them', async () => {
+    const r = await lab.run('k8s-upgrade.yml', '--check', '--tags', 'preflight', '-e', 'kube_version=1.31', '-e', 'containerd_min_version=9.0.0', ...FAST);
+    expect(r.rc).toBe(2);
+    expect(r.stdout).toMatch(/containerd below 9\.0\.0 \(needed by 1\.31\): k8s01 \([0-9.]+\), k8s02 \([0-9.]+\), k8s03 \([0-9.]+\); upgrade containerd on those nodes first/);
   });
 
   it('endpoint-validate fails naming a stale EndpointSlice; option B (--tags kcm-restart) restarts the controller-manager leader and clears it', async () => {

@@ -1,4 +1,4 @@
-// The kubectl module's answers to the incidents (docs/INCIDENTS.md), against the simulated apiserver
+// The kubectl module's answers to the incidents (docs/SEEDS.md), against the simulated apiserver
 // over real HTTP: a check-mode drain asks for dry-run evictions; a drain reports what it evicted and
 // force-deletes pods stuck Terminating when asked; unstick deletes the pods of a PodDisruptionBudget
 // that can never allow a disruption; scheduling tells a stalled scheduler from a busy one; get reads
