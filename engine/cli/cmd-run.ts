@@ -15,7 +15,7 @@ import type { Listener } from '../run/events.js';
 import type { RunOptions } from '../run/context.js';
 import { intFlag, listFlag, rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
-import { hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
+import { ansibleModulesOf, hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
 import type { Io } from './app.js';
 import { registerTransports } from './transports.js';
 import { Journal, JournalError, markResumed, type RunStatus } from '../run/journal.js';
@@ -46,6 +46,23 @@ function confirmer(args: ParsedArgs, io: Io): NonNullable<RunOptions['confirm']>
       rl.close();
     }
   };
+}
+
+// Asks for a vars_prompt value on the terminal (the default shown in brackets; a private answer is not echoed).
+async function askText(question: string, o: { private: boolean; default?: string }, pause: () => void, resume: () => void): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const { Writable } = await import('node:stream');
+  pause();
+  process.stderr.write(`${question}${o.default !== undefined ? ` [${o.default}]` : ''}: `);
+  const output = o.private ? new Writable({ write: (_c, _e, cb) => cb() }) : process.stderr;
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  try {
+    return await rl.question('');
+  } finally {
+    rl.close();
+    if (o.private) process.stderr.write('\n');
+    resume();
+  }
 }
 
 // The options worth recording in the run journal (no secrets from -e).
@@ -147,12 +164,18 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const forks = intFlag(args.flags['forks'], 'forks', cfg.forks ?? 5);
   const options = runOptions(args, forks);
   if (cfg.forceHandlers) options.forceHandlers = true;
+  if (cfg.errorOnMissingHandler === false) options.errorOnMissingHandler = false;
+  if (options.become === undefined && cfg.become) options.become = true;
+  if (options.becomeUser === undefined && cfg.becomeUser) options.becomeUser = cfg.becomeUser;
+  if (options.becomeMethod === undefined && cfg.becomeMethod) options.becomeMethod = cfg.becomeMethod;
   if (cfg.hostKeyChecking !== undefined) options.hostKeyChecking = cfg.hostKeyChecking;
   if (!options.user && cfg.remoteUser) options.user = cfg.remoteUser;
   if (!options.privateKeyFile && cfg.privateKeyFile) options.privateKeyFile = cfg.privateKeyFile;
   const mode = outputMode(args.flags['output'], io);
   const sources = inventorySources(rawList(args.flags['inventory']), cfg);
-  const prep = prepare({ playbook: pbPath, sources, extraVars: options.extraVars, rolesPath: cfg.rolesPath, modules: options.modules, tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  const ansibleModules = ansibleModulesOf(cfg);
+  options.load = { rolesPath: cfg.rolesPath, ansibleModules };
+  const prep = prepare({ playbook: pbPath, sources, extraVars: options.extraVars, rolesPath: cfg.rolesPath, modules: options.modules, ansibleModules, tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
   if (hasErrors(prep.diagnostics) || !prep.playbook || !prep.inventory) {
     io.err(formatDiagnostics(prep.diagnostics, { color: io.isTTY && !io.env['NO_COLOR'] }));
     const rc = validationExit(prep.diagnostics);
@@ -201,6 +224,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
       tui?.resume();
     }
   };
+  if (io.isTTY && process.stdin.isTTY) options.prompt = (q, o) => askText(q, o, () => tui?.pause(), () => tui?.resume());
   const listeners: Listener[] = [];
   if (mode === 'json') listeners.push(jsonReporter(io.out, options.verbosity));
   else if (mode === 'tui') {

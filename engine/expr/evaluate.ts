@@ -1,6 +1,6 @@
 // Tree-walking evaluator for expression ASTs (no eval / Function): Python semantics for
 // operators, Jinja rules for attribute access, filters, tests and calls.
-import { ExprRuntimeError } from './errors.js';
+import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError } from './errors.js';
 import { Undefined, undefinedName } from './undefined.js';
 import { Kwargs as KwargsBox, PyCallable } from './objects.js';
 import type { CompareOp, Expr } from './ast.js';
@@ -56,7 +56,18 @@ function callGlobal(ctx: EvalContext, name: string, args: unknown[], kwargs: Rec
   const fn = findGlobal(name);
   if (!fn) throw new ExprRuntimeError(`'${name}' is undefined`);
   const all = Object.keys(kwargs).length > 0 ? [...args, new KwargsBox(kwargs)] : args;
-  return fn.apply(ctx.call, all);
+  return guarded(name, () => fn.apply(ctx.call, all));
+}
+
+// Runs a filter, test or global: whatever it throws becomes an expression error (the task fails
+// on that host, as in Ansible), never an exception that would end the run.
+function guarded<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ExprRuntimeError || e instanceof UndefinedVariableError || e instanceof ExprSyntaxError || !(e instanceof Error)) throw e;
+    throw new ExprRuntimeError(`Unexpected failure in ${what}: ${e.message}`);
+  }
 }
 
 
@@ -95,7 +106,7 @@ function callValue(ctx: EvalContext, node: Extract<Expr, { kind: 'call' }>): unk
   if (fn instanceof Undefined) fn.fail();
   if (!(fn instanceof PyCallable)) throw new ExprRuntimeError(`'${pyTypeName(fn)}' object is not callable`);
   const [args, kwargs] = evalArgs(ctx, node.args, node.kwargs);
-  return fn.impl(args, kwargs);
+  return guarded('a call', () => fn.impl(args, kwargs));
 }
 
 // Evaluates an expression node to a value (possibly an Undefined).
@@ -127,12 +138,12 @@ export function evalExpr(node: Expr, ctx: EvalContext): unknown {
     case 'filter': {
       const value = evalExpr(node.value, ctx);
       const [args, kwargs] = evalArgs(ctx, node.args, node.kwargs);
-      return applyFilter(node.name, value, args, kwargs, ctx.call);
+      return guarded(`the filter '${node.name}'`, () => applyFilter(node.name, value, args, kwargs, ctx.call));
     }
     case 'test': {
       const value = evalExpr(node.value, ctx);
       const [args, kwargs] = evalArgs(ctx, node.args, node.kwargs);
-      const r = applyTest(node.name, value, args, kwargs, ctx.call);
+      const r = guarded(`the test '${node.name}'`, () => applyTest(node.name, value, args, kwargs, ctx.call));
       return node.negated ? !isTruthy(r) : r;
     }
     case 'unary':

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { diag, type Diagnostic, type DiagnosticCode, type SourcePos } from '../diagnostics.js';
 import type { ReadShape, Vars } from './model.js';
 import type { ModuleRegistry } from '../module.js';
+import type { AnsibleModules } from './ansible-modules.js';
 
 export interface LoadOptions {
   /** the modules task actions resolve to */
@@ -13,6 +14,8 @@ export interface LoadOptions {
   extraVars?: Vars;
   /** additional role directories (ANSIBLE_ROLES_PATH, ansible.cfg roles_path) */
   rolesPath?: string[];
+  /** the modules Ansible knows beyond tsplay's own (they load, and fail when run) */
+  ansibleModules?: AnsibleModules;
 }
 
 export class LoadContext {
@@ -20,10 +23,14 @@ export class LoadContext {
   readonly importStack: string[] = [];
   /** every file read as a playbook or task list, for the validator's envelope schema pass */
   readonly shapes: ReadShape[] = [];
+  /** the folder of the playbook file whose plays are being loaded (roles/ next to it is searched first) */
+  basedir: string;
   constructor(
     readonly playbookFile: string,
     readonly options: LoadOptions,
-  ) {}
+  ) {
+    this.basedir = dirname(playbookFile);
+  }
 
   get modules(): ModuleRegistry {
     return this.options.modules;

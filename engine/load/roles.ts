@@ -1,11 +1,13 @@
 // Finds and loads roles (tasks/, handlers/, defaults/, vars/, meta/ dependencies) and
 // wraps each in an implicit block that carries the role entry's keywords.
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { SourcePos } from '../diagnostics.js';
 import type { LoadContext } from './context.js';
 import { newId, type Block, type Keywords, type Node, type Parent, type RoleScope, type Task, type Vars } from './model.js';
 import { readYaml, type YamlFile } from '../source/yaml-file.js';
+import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
+import { readKeywords } from './task.js';
 
 export interface RoleRequest {
   name: string;
@@ -22,21 +24,33 @@ export interface RoleRequest {
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
+  /** the folder of the role that depends on this one (searched too) */
+  parentRoleDir?: string;
 }
 
 export interface RoleLoaders {
   loadTasks(file: YamlFile, value: unknown, role: RoleScope, parent: Block, handler: boolean): Node[];
 }
 
-// Directories searched for a role by name, in order.
-export function roleSearchPaths(ctx: LoadContext): string[] {
-  return [join(ctx.playbookDir, 'roles'), ctx.playbookDir, ...(ctx.options.rolesPath ?? [])];
+// Directories searched for a role by name, in order: roles/ next to the playbook file, the
+// configured roles path, the folder of the role that depends on it, the playbook's folder.
+export function roleSearchPaths(ctx: LoadContext, parentRoleDir?: string): string[] {
+  return [join(ctx.basedir, 'roles'), ...(ctx.options.rolesPath ?? []), ...(parentRoleDir ? [parentRoleDir] : []), ctx.basedir];
 }
 
-// Resolves a role name (or path) to its directory.
-export function findRoleDir(ctx: LoadContext, name: string): string | undefined {
-  const candidates = name.includes('/') ? [resolve(ctx.playbookDir, name)] : roleSearchPaths(ctx).map((d) => join(d, name));
-  return candidates.find((d) => existsSync(d) && statSync(d).isDirectory() && hasRoleContent(d));
+// Resolves a role name (`name`, `group/name`, or a path) to its directory, and the name it goes by.
+export function findRoleDir(ctx: LoadContext, name: string, parentRoleDir?: string): string | undefined {
+  if (isAbsolute(name)) return isRoleDir(name) ? name : undefined;
+  for (const d of roleSearchPaths(ctx, parentRoleDir)) {
+    const p = resolve(d, name);
+    if (isRoleDir(p)) return p;
+  }
+  const p = resolve(name);
+  return isRoleDir(p) ? p : undefined;
+}
+
+function isRoleDir(d: string): boolean {
+  return existsSync(d) && statSync(d).isDirectory() && hasRoleContent(d);
 }
 
 function hasRoleContent(dir: string): boolean {
@@ -61,9 +75,9 @@ function readVars(ctx: LoadContext, path: string | undefined): Vars {
 
 // Loads a role (and its meta dependencies) into an implicit block; undefined if missing.
 export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, seen = new Set<string>()): { block: Block; role: RoleScope; handlers: Task[]; roles: RoleScope[] } | undefined {
-  const dir = findRoleDir(ctx, req.name);
+  const dir = findRoleDir(ctx, req.name, req.parentRoleDir);
   if (!dir) {
-    ctx.error('undefined-role', `the role '${req.name}' was not found in ${roleSearchPaths(ctx).join(':')}`, req.pos);
+    ctx.error('undefined-role', `the role '${req.name}' was not found in ${roleSearchPaths(ctx, req.parentRoleDir).join(':')}`, req.pos);
     return undefined;
   }
   if (seen.has(dir)) {
@@ -73,7 +87,7 @@ export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoader
   seen.add(dir);
   const role: RoleScope = {
     kind: 'role',
-    name: req.name.split('/').pop() ?? req.name,
+    name: req.name,
     path: dir,
     defaults: readVars(ctx, mainFile(dir, 'defaults', req.defaultsFrom ?? 'main')),
     vars: { ...readVars(ctx, mainFile(dir, 'vars', req.varsFrom ?? 'main')), ...(req.extraVars ?? {}) },
@@ -88,20 +102,23 @@ export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoader
   const allRoles: RoleScope[] = [];
   const handlers: Task[] = [];
   const meta = mainFile(dir, 'meta');
-  const deps = meta ? (readYaml(meta).file?.value as Vars | undefined)?.['dependencies'] : undefined;
+  const metaValue = meta ? (readYaml(meta).file?.value as Vars | undefined) : undefined;
+  if (metaValue && typeof metaValue === 'object' && metaValue['collections'] !== undefined) role.kw.collections = metaValue['collections'];
+  const deps = metaValue && typeof metaValue === 'object' ? metaValue['dependencies'] : undefined;
   if (Array.isArray(deps)) {
     for (const d of deps) {
       const name = typeof d === 'string' ? d : ((d as Vars)?.['role'] ?? (d as Vars)?.['name']);
       if (typeof name !== 'string') continue;
-      const params = typeof d === 'object' && d ? { ...(d as Vars) } : {};
-      delete params['role'];
-      delete params['name'];
-      const depVars = params['vars'] && typeof params['vars'] === 'object' ? (params['vars'] as Vars) : {};
-      delete params['vars'];
+      const entry = typeof d === 'object' && d ? (d as Vars) : {};
+      const params: Vars = {};
+      for (const [k, v] of Object.entries(entry)) if (!ROLE_ENTRY_KEYWORDS.has(k)) params[k] = v;
+      const depVars = entry['vars'] && typeof entry['vars'] === 'object' ? (entry['vars'] as Vars) : {};
+      const kw = readKeywords(entry);
+      delete kw.vars;
       const key = roleKey(name, params, depVars);
       if (req.dedup?.has(key)) continue;
       req.dedup?.add(key);
-      const sub = loadRole(ctx, { name, params, extraVars: depVars, kw: {}, pos: req.pos, src: req.src, parent: block, ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen);
+      const sub = loadRole(ctx, { name, params, extraVars: depVars, kw, pos: req.pos, src: req.src, parent: block, parentRoleDir: dir, ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen);
       if (!sub) continue;
       block.block.push(sub.block);
       allRoles.push(...sub.roles);

@@ -92,7 +92,14 @@ function playBatches(play: Play, inv: Inventory, opts: PlanOptions, diags: Diagn
     const l = limitHosts(inv, hosts, opts.limit);
     if (l.ok) hosts = l.value;
   }
-  hosts = orderHosts(hosts, play.order);
+  const order = typeof play.order === 'string' ? renderStatic(play.order, vars) : undefined;
+  if (order === undefined || !hasTemplate(order)) {
+    try {
+      hosts = orderHosts(hosts, order);
+    } catch {
+      /* an order only known at run time (or invalid: reported by validation) */
+    }
+  }
   let serial = play.serial;
   if (typeof serial === 'string' && hasTemplate(serial)) serial = renderStatic(serial, vars);
   try {

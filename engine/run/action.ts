@@ -2,11 +2,12 @@
 // probe → (check mode stops here) → apply over the host's connection. Returns the
 // Ansible-shaped result; a ConnectionError propagates (the caller marks UNREACHABLE).
 import type { ShellCommand } from '../connection/command.js';
-import type { Connection, ConnectionSpec, ExecOptions } from '../connection/types.js';
+import { ConnectionError, type Connection, type ConnectionSpec, type ExecOptions } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
 import type { ActionContext, ApplyContext, DiffEntry, ModuleDef, ModuleEnv, ModuleResult, ProbeContext } from '../module.js';
 import { normalizeModuleArgs } from '../validate/module-args.js';
 import type { RunContext } from './context.js';
+import { runInBackground, type AsyncSpec } from './async.js';
 
 export interface ActionRequest {
   task: Task;
@@ -25,10 +26,23 @@ export interface ActionRequest {
   renderTemplate: (path: string) => Promise<string>;
   progress: (msg: string, data?: Record<string, unknown>) => void;
   signal: AbortSignal;
+  /** async: the commands that change the host run in the background there, polled */
+  async?: AsyncSpec;
 }
 
-// Executes the module; the result always has `changed`, and `failed` when it failed.
+// Executes the module; the result always has `changed`, and `failed` when it failed. Whatever the
+// module throws (but a lost connection, which makes the host unreachable, or an abort) fails the
+// task on that host, as a module's exception does in Ansible.
 export async function runAction(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {
+  try {
+    return await runModule(ctx, req);
+  } catch (e) {
+    if (e instanceof ConnectionError || !(e instanceof Error) || e.name === 'AbortError' || (e as NodeJS.ErrnoException).code === 'ABORT_ERR') throw e;
+    return { failed: true, changed: false, msg: `MODULE FAILURE: ${req.mod.name}: ${e.message}`, exception: e.stack ?? e.message };
+  }
+}
+
+async function runModule(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {
   const { args, errors } = normalizeModuleArgs(req.mod, req.args);
   if (errors.length > 0) return { failed: true, changed: false, msg: errors.map((e) => e.message).join('; ') };
   req.args = args;
@@ -71,9 +85,10 @@ export async function runAction(ctx: RunContext, req: ActionRequest): Promise<Mo
   if (!probe.changed) return withDiff({ changed: false, ...(probe.result ?? {}) }, probe.diff, false, wanted);
   if (req.checkMode) return withDiff(probe.checkResult ?? { ...(probe.result ?? {}), changed: true }, probe.diff, true, wanted);
   if (!probe.apply) return withDiff({ ...(probe.result ?? {}), changed: true }, probe.diff, true, wanted);
+  let step = 0;
   const writer = {
     ...reader,
-    run: (cmd: ShellCommand, o?: ExecOptions) => conn.exec(cmd, withDefaults(o)),
+    run: (cmd: ShellCommand, o?: ExecOptions) => (req.async ? runInBackground(conn, cmd, withDefaults(o), req.async, step++) : conn.exec(cmd, withDefaults(o))),
     put: (data: string | Buffer, dest: string, o?: { mode?: string }) => conn.put(data, dest, { ...o, ...(req.exec.become ? { become: req.exec.become } : {}) }),
   };
   const apply: ApplyContext = {

@@ -17,7 +17,7 @@ import { checkBeforeAction, recordAfterAction } from './before-action.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 import { runMeta } from './meta.js';
 import { runInclude } from './include.js';
-import { flushHandlers, notify } from './handlers.js';
+import { checkNotify, flushHandlers, notify } from './handlers.js';
 import { BatchRecord, type RecordScope } from './record.js';
 import { renderText } from './render.js';
 import { TaskResume, type Restored } from './resume-tasks.js';
@@ -84,7 +84,7 @@ export class BatchRunner implements TaskEnv, RecordScope {
 
   // --force-handlers / force_handlers: failed hosts still run their notified handlers.
   get forceHandlers(): boolean {
-    return this.ctx.options.forceHandlers || this.rt.play.force_handlers === true;
+    return this.rt.forceHandlers ?? this.ctx.options.forceHandlers;
   }
 
   async runNodes(nodes: Node[], hosts: HostState[], handler = false): Promise<void> {
@@ -207,6 +207,11 @@ export class BatchRunner implements TaskEnv, RecordScope {
   // RecordScope: a changed task notifies its handlers for a host (resumed: a restored task's notification).
   notify(task: Task, receiver: HostState, forHost: string, resumed = false): void {
     notify(this, task, receiver, forHost, resumed);
+  }
+
+  // RecordScope: a changed task notifying a handler that does not exist is a runtime error.
+  checkNotify(task: Task, forHost: string): void {
+    checkNotify(this, task, forHost);
   }
 
   // Handler flush for the given hosts (or every live host of the batch).

@@ -64,7 +64,7 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
 }
 
 function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined {
-  const ctx = new LoadContext(br.ctx.playbook.file, { extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
+  const ctx = new LoadContext(br.ctx.playbook.file, { ...(br.ctx.options.load ?? {}), extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
   const wrapper: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: { ...(task.apply ?? {}), ...applyKeywords(task) }, implicit: 'include', pos: task.pos, src: task.src };
   if (task.parent) wrapper.parent = task.parent;
   if (task.role) wrapper.role = task.role;

@@ -6,6 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
 import { makeTuple } from '../py/tuple.js';
+import { compilePyRe } from '../py/regex.js';
+import { pySearch } from '../py/regex-sub.js';
 import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderToString, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
@@ -57,7 +59,16 @@ const LOOKUPS: Record<string, Lookup> = {
     }),
   varnames: (terms, _kw, scope) => {
     const names = (scope as { names?: () => string[] }).names?.() ?? [];
-    return flat(terms).flatMap((t) => names.filter((n) => new RegExp(String(t)).test(n)));
+    return flat(terms).flatMap((t) => {
+      let re: RegExp;
+      try {
+        re = compilePyRe(String(t));
+      } catch (e) {
+        return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
+      }
+      // Python's re.match: anchored at the start of the name
+      return names.filter((n) => pySearch(re, n)?.index === 0);
+    });
   },
   pipe: (terms) =>
     flat(terms).map((t) => {
@@ -118,7 +129,14 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean): u
   const terms = last instanceof Kwargs ? raw.slice(0, -1) : raw;
   const impl = LOOKUPS[String(name).replace(/^ansible\.builtin\./, '')];
   if (!impl) throw new ExprRuntimeError(`lookup plugin (${toPyStr(name)}) not found`);
-  const out = impl(terms, kw, scope);
+  let out: unknown[];
+  try {
+    out = impl(terms, kw, scope);
+  } catch (e) {
+    // whatever a lookup throws fails the task on that host (never the run)
+    if (e instanceof ExprRuntimeError || !(e instanceof Error) || e.name === 'UndefinedVariableError') throw e;
+    return fail(String(name), e.message);
+  }
   if (wantlist || kw['wantlist'] === true) return out;
   if (out.length === 1) return out[0];
   return out.map((x) => toPyStr(x)).join(',');

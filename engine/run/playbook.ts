@@ -128,6 +128,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
     } else {
       await locks.release().catch(() => undefined);
+      ctx.detachJobs.abort();
       await ctx.pool.closeAll();
       throw e;
     }
@@ -135,6 +136,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   await locks.release().catch((e: Error) => ctx.emit({ type: 'lock', status: 'not-released', where: '?', run: ctx.runId, msg: e.message }));
   if (ctx.aborted && ctx.stopped !== 'halted') ctx.stopped = 'interrupted';
   ctx.anyUnreachable = [...ctx.hosts.values()].some((h) => h.unreachable);
+  ctx.detachJobs.abort();
   await ctx.pool.closeAll();
   const rc = exitCode(ctx);
   if (!ctx.runtimeError) ctx.emit({ type: 'recap', stats: ctx.stats.snapshot(), rc });

@@ -26,6 +26,8 @@ export interface RecordScope {
   hosts: HostState[];
   /** marks a host failed for the rest of the run */
   failHost(h: HostState): void;
+  /** throws when a changed task notifies a handler that does not exist */
+  checkNotify(task: Task, forHost: string): void;
   /** records a notification of a changed task for a host (resumed: re-applied from a restored task) */
   notify(task: Task, receiver: HostState, forHost: string, resumed?: boolean): void;
   /** `host\0key` → the kinds of disruption a task's action caused */
@@ -48,6 +50,7 @@ export class BatchRecord {
     const { ctx } = this.b;
     const h = ctx.host(o.host);
     const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
+    if (o.notify && inherited(task, 'notify') !== undefined) this.b.checkNotify(task, o.host);
     this.result(task, o, opts.handler);
     this.checkpoint(task, o, opts.handler);
     if (opts.counted !== false) {
@@ -62,7 +65,7 @@ export class BatchRecord {
     }
     this.facts(task, o, receivers);
     if (task.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
-    if (o.notify && task.kw.notify !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host, o.restored === true);
+    if (o.notify && inherited(task, 'notify') !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host, o.restored === true);
     if (o.unreachable) {
       h.unreachable = true;
       h.notified.clear();

@@ -7,7 +7,8 @@ import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError, evaluate, co
 import { ConnectionError } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
 import type { ModuleResult } from '../module.js';
-import { runAction } from './action.js';
+import { runAction, type ActionRequest } from './action.js';
+import { newJobId, resultsFile, writeJobStatus } from './async.js';
 import { renderTemplateFile } from './render.js';
 import { allWhen, displayName, inherited } from '../load/inherit.js';
 import { LoopError, loopItems, loopVars } from './loops.js';
@@ -92,7 +93,8 @@ interface HostTask {
 }
 
 // Runs `task` for `host` and returns its outcome (item/retry events are emitted here).
-export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Promise<HostOutcome> {
+export async function runTaskOnHost(env: TaskEnv, written: Task, host: string): Promise<HostOutcome> {
+  let task = written;
   const scope = env.vars.scope(env.rt, host, task);
   const name = displayName(task, renderTaskName(task, scope));
   let noLog = false;
@@ -118,6 +120,14 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
   if (restored) {
     await reportRestored(env, task, host, scope, restored);
     return out(restored.status, restored.result, { key, restored: true, ...(restored.disruptive ? { disruptive: restored.disruptive } : {}) });
+  }
+  if (task.dynamicAction !== undefined) {
+    try {
+      task = resolveDynamicAction(env, task, scope);
+    } catch (e) {
+      if (!(e instanceof TaskError) && !isExprError(e)) throw e;
+      return out(failedStatus(), { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
+    }
   }
   const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, key, ignoreErrors, out };
   let items: unknown[] | undefined;
@@ -294,7 +304,7 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
   const diff = inherited(task, 'diff');
   const refusal = await env.checkBeforeAction(before);
   if (refusal) return { failed: true, changed: false, ...refusal, ...(target !== host ? { _delegated_to: target } : {}) };
-  const res = await runAction(env.ctx, {
+  const req: ActionRequest = {
     task, mod, host, target, args, exec, searchPaths,
     checkMode,
     diffMode: diff === undefined || diff === null ? env.ctx.options.diff : truthy(diff, scope),
@@ -312,8 +322,59 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
     renderTemplate: (path) => renderTemplateFile(path, scope),
     progress: (msg, data) => env.record.progress(host, task, noLog ? CENSORED : msg, noLog ? undefined : data),
     signal: env.signal,
-  });
+  };
+  const asyncS = task.async === undefined ? 0 : Number(templateValue(task.async, scope));
+  const res = asyncS > 0 && !checkMode ? await runAsync(env, req, asyncS, task.poll === undefined ? 15 : Number(templateValue(task.poll, scope))) : await runAction(env.ctx, req);
   await env.afterAction(before, res);
   if (target !== host) res['_delegated_to'] = target;
   return res;
+}
+
+// `action: "{{ module }}"`: the module is known once the name renders for this host.
+function resolveDynamicAction(env: TaskEnv, task: Task, scope: VarScope): Task {
+  const name = String(templateValue(task.dynamicAction, scope)).trim();
+  const { modules, load } = env.ctx.options;
+  let mod = modules.find(name);
+  if (!mod) {
+    const known = load?.ansibleModules?.resolve(name, { playbookDir: env.ctx.playbook.dir, ...(task.role ? { roleDir: task.role.path } : {}) });
+    if (known) mod = modules.find(known.replace(/^ansible\.(builtin|legacy)\./, '')) ?? modules.unimplemented?.(known);
+  }
+  if (!mod) throw new TaskError(`couldn't resolve module/action '${name}'. This often indicates a misspelling, missing collection, or incorrect module path.`);
+  const args = { ...task.args };
+  const rawParams = args['_raw_params'];
+  if (rawParams !== undefined && !mod.freeForm) {
+    delete args['_raw_params'];
+    if (typeof rawParams === 'string' && (rawParams.includes('{{') || rawParams.includes('{%'))) args['_variable_params'] = rawParams;
+    else if (rawParams !== '') throw new TaskError(`this task '${name}' has extra params, which is only allowed in modules that take a free-form argument`);
+  }
+  const { dynamicAction: _d, ...rest } = task;
+  return { ...rest, action: name, resolved: mod.name, mod, args };
+}
+
+// async/poll: poll > 0 waits (within `async` seconds) and reports the job like a normal task;
+// poll 0 starts it and returns at once, the final result going to ~/.ansible_async/JID.
+async function runAsync(env: TaskEnv, req: ActionRequest, seconds: number, poll: number): Promise<ModuleResult> {
+  const jid = newJobId();
+  const timeUp = new AbortController();
+  const timer = setTimeout(() => timeUp.abort(), seconds * 1000);
+  timer.unref();
+  const spec = { jid, seconds, poll: Number.isFinite(poll) ? poll : 15, signal: timeUp.signal, detach: env.ctx.detachJobs.signal };
+  const ids = { ansible_job_id: jid, results_file: resultsFile(jid), started: 1 };
+  const timedOut = (): ModuleResult => ({ ...ids, failed: true, changed: false, finished: 0, msg: `async task did not complete within the requested time - ${seconds}s` });
+  if (spec.poll > 0) {
+    try {
+      const res = await runAction(env.ctx, { ...req, async: spec });
+      if (timeUp.signal.aborted) return timedOut();
+      return { ...res, ...ids, finished: 1 };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const conn = env.ctx.pool.get(req.spec());
+  await writeJobStatus(conn, jid, { ...ids, finished: 0 }, req.exec);
+  void runAction(env.ctx, { ...req, async: spec })
+    .then((res) => (env.ctx.detachJobs.signal.aborted ? undefined : writeJobStatus(conn, jid, timeUp.signal.aborted ? timedOut() : { ...res, ...ids, finished: 1 }, req.exec)))
+    .catch(() => undefined)
+    .finally(() => clearTimeout(timer));
+  return { ...ids, finished: 0, changed: true };
 }

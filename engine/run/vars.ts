@@ -19,6 +19,8 @@ export interface PlayRuntime {
   patternHosts: string[];
   batch: string[];
   varsFiles: Vars;
+  /** failed hosts still run their notified handlers: the play's force_handlers, else --force-handlers */
+  forceHandlers?: boolean;
 }
 
 export class VarsBuilder {

@@ -8,6 +8,7 @@ import { posAt, scalarValueOffset, type YamlPath } from '../source/yaml-file.js'
 import { serialEntries, serialEntrySize, SerialError } from '../load/serial.js';
 import { resolveHandlers } from '../load/handlers.js';
 import { checkModuleArgs } from './module-args.js';
+import { ANSIBLE_CORE_MODULES } from '../load/ansible-modules.js';
 import { checkGuard } from './guards.js';
 import { checkShapes } from './envelope.js';
 
@@ -44,7 +45,7 @@ function validatePlay(play: Play, out: Diagnostic[]): void {
       if (e instanceof SerialError) out.push(diag('bad-serial', e.message, at(['serial']), 'use an integer, "N%", or a list of them'));
     }
   }
-  if (play.order !== undefined && !ORDERS.has(play.order)) out.push(diag('bad-value', `Invalid 'order' specified for the play: ${play.order}`, at(['order']), `one of: ${[...ORDERS].join(', ')}`));
+  if (play.order !== undefined && !(typeof play.order === 'string' && (ORDERS.has(play.order) || hasTemplate(play.order)))) out.push(diag('bad-value', `Invalid 'order' specified for the play: ${String(play.order)}`, at(['order']), `one of: ${[...ORDERS].join(', ')}`));
   if (play.max_fail_percentage !== undefined && typeof play.max_fail_percentage !== 'number' && !(typeof play.max_fail_percentage === 'string' && (hasTemplate(play.max_fail_percentage) || !Number.isNaN(Number(play.max_fail_percentage))))) {
     out.push(diag('bad-value', 'max_fail_percentage must be a number', at(['max_fail_percentage'])));
   }
@@ -66,8 +67,10 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
     const actions = metaActions(mod.schema);
     if (!actions.includes(a)) out.push(diag('module-args', `invalid meta action requested: ${a}`, keyPos(t.action), `one of: ${actions.join(', ')}`));
   } else {
+    // arguments of a module Ansible has are checked when the task runs (as Ansible does): here a warning
+    const severity = isAnsibleModule(mod) ? 'warning' : 'error';
     for (const e of checkModuleArgs(mod, t.args, { skipTemplates: true })) {
-      out.push(diag('module-args', e.message, argPos(t, e.arg, !e.message.includes('unsupported parameter'))));
+      out.push({ ...diag('module-args', e.message, argPos(t, e.arg, !e.message.includes('unsupported parameter'))), severity });
     }
   }
   const raw = new Set(mod.rawArgs ?? []);
@@ -93,11 +96,18 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
       if (resolveHandlers(play.handlers, n).length === 0) {
         const p = Array.isArray(t.kw.notify) ? posAt(t.src.file, [...t.src.path, 'notify', i]) : posAt(t.src.file, [...t.src.path, 'notify']);
         const known = play.handlers.map((h) => h.name).filter(Boolean);
-        out.push(diag('unknown-handler', `notify: no handler named or listening to '${n}'`, p, known.length ? `handlers of this play: ${known.join(', ')}` : 'this play defines no handlers'));
+        // a warning: as in Ansible, only a changed task notifying it is an error (a role included at
+        // run time may still bring the handler)
+        out.push({ ...diag('unknown-handler', `notify: no handler named or listening to '${n}'`, p, known.length ? `handlers of this play: ${known.join(', ')}` : 'this play defines no handlers'), severity: 'warning' });
       }
     });
   }
   if (t.guard) out.push(...checkGuard(t));
+}
+
+// A module Ansible has too (ansible-core's, a collection's): not one of tsplay's own cluster modules.
+function isAnsibleModule(mod: Task['mod']): boolean {
+  return ANSIBLE_CORE_MODULES.has(mod.name) || mod.name.includes('.') || (mod.aliases ?? []).some((a) => a.includes('.'));
 }
 
 function rawKey(t: Task, key: string): unknown {
@@ -119,14 +129,15 @@ function argPos(t: Task, arg?: string, value = false): SourcePos {
   return posAt(t.src.file, path, !value && arg !== undefined && path.length > t.src.path.length + 1);
 }
 
-// Compiles every template string inside a value, reporting syntax errors at their offset.
+// Compiles every template string inside a value, reporting syntax errors at their offset. Ansible
+// judges an expression when it renders (the task then fails on that host): these are warnings.
 export function checkTemplates(v: unknown, file: Task['src']['file'], path: YamlPath, out: Diagnostic[]): void {
   if (typeof v === 'string') {
     if (!hasTemplate(v)) return;
     try {
       compileTemplate(v);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push(diag('expression', e.message, exprPos(file, path, v, e.offset, e.length)));
+      if (e instanceof ExprSyntaxError) out.push({ ...diag('expression', e.message, exprPos(file, path, v, e.offset, e.length)), severity: 'warning' });
       else throw e;
     }
     return;
@@ -142,7 +153,7 @@ function checkConditions(list: unknown[], t: Task, path: YamlPath, out: Diagnost
     try {
       compileCondition(c);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push(diag('expression', e.message, exprPos(t.src.file, p, c, e.offset, e.length)));
+      if (e instanceof ExprSyntaxError) out.push({ ...diag('expression', e.message, exprPos(t.src.file, p, c, e.offset, e.length)), severity: 'warning' });
       else throw e;
     }
   });
