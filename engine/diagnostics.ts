@@ -19,7 +19,16 @@ export type DiagnosticCode =
   | 'inventory'
   | 'bad-pattern'
   | 'quorum-serial'
-  | 'unsupported';
+  | 'unsupported'
+  // hostile or broken input (engine/shared/limits.ts)
+  | 'file-too-large'
+  | 'line-too-long'
+  | 'nesting-too-deep'
+  | 'too-many-aliases'
+  | 'invalid-character'
+  | 'invalid-utf8'
+  | 'yaml-tag'
+  | 'recursion';
 
 export interface SourcePos {
   file: string;

@@ -1,5 +1,6 @@
 // blockinfile: keeps a block of lines between marker lines in a file on the host
 // (inserted, updated in place or removed), with Ansible's messages.
+import { withRegexTimeout } from '../engine/py/regex.js';
 import { defineModule } from '../engine/module.js';
 import { editBlock } from './lib/blockinfile-edit.js';
 import { ATTR_PROPERTIES, attrsOf } from './lib/file-attrs.js';
@@ -43,15 +44,17 @@ export default defineModule({
     const original = exists ? (st.content ?? '') : null;
     let edit;
     try {
-      edit = editBlock(original, {
-        block: String(args.block),
-        marker: args.marker,
-        markerBegin: args.marker_begin,
-        markerEnd: args.marker_end,
-        state: args.state,
-        ...(args.insertafter !== undefined ? { insertafter: args.insertafter } : {}),
-        ...(args.insertbefore !== undefined ? { insertbefore: args.insertbefore } : {}),
-      });
+      edit = withRegexTimeout(args.insertafter ?? args.insertbefore ?? '', () =>
+        editBlock(original, {
+          block: String(args.block),
+          marker: args.marker,
+          markerBegin: args.marker_begin,
+          markerEnd: args.marker_end,
+          state: args.state,
+          ...(args.insertafter !== undefined ? { insertafter: args.insertafter } : {}),
+          ...(args.insertbefore !== undefined ? { insertbefore: args.insertbefore } : {}),
+        }),
+      );
     } catch (e) {
       return { changed: false, failed: `Unable to edit ${path}: ${(e as Error).message}` };
     }

@@ -18,6 +18,7 @@ export const schema = {
     dest: { type: 'string', description: 'the path on the host; ending in / means "into this directory"' },
     ...ATTR_PROPERTIES,
     force: { type: 'boolean', default: true, description: 'replace a file whose content differs' },
+    validate: { type: 'string', description: 'command that must accept the new content before it is written; %s is a temporary file (split like a shell would, but not run by one)' },
     backup: { type: 'boolean', default: false, description: 'keep a timestamped copy of the old file' },
     remote_src: { type: 'boolean', default: false, description: 'src is a file on the host, not the controller' },
     directory_mode: { type: ['string', 'integer'], description: 'mode of directories created when copying a tree' },
@@ -40,19 +41,26 @@ export default defineModule({
     if (args.content !== undefined) {
       const content = typeof args.content === 'string' ? args.content : JSON.stringify(args.content);
       if (dest.endsWith('/')) return { changed: false, failed: `can not use content with a dir as dest: ${dest}` };
-      return guardParent(ctx, dest, () => probePut(ctx, { dest, content, attrs, force, backup }));
+      return guardParent(ctx, dest, () => probePut(ctx, { dest, content, attrs, force, backup, ...validateOf(args) }));
     }
     const src = args.src;
     if (src === undefined) return { changed: false, failed: 'src (or content) is required' };
     if (args.remote_src) return probeRemote(ctx, src, dest, attrs);
     const path = findSource(src, ctx.searchPaths);
     if (!path) return { changed: false, failed: `Could not find or access '${src}' on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option` };
-    if ((await stat(path)).isDirectory()) return probeTree(ctx, path, src, dest, attrs, force);
+    const st = await stat(path);
+    if (st.isDirectory()) return probeTree(ctx, path, src, dest, attrs, force);
+    if (!st.isFile()) return { changed: false, failed: `Source ${src} is not a regular file (a device or a pipe cannot be copied)` };
     if (dest.endsWith('/')) dest = dest + posix.basename(src);
     const content = await readFile(path);
-    return guardParent(ctx, dest, () => probePut(ctx, { dest, content, src: path, attrs, force, backup }));
+    return guardParent(ctx, dest, () => probePut(ctx, { dest, content, src: path, attrs, force, backup, ...validateOf(args) }));
   },
 });
+
+// The validate command, when given.
+function validateOf(args: { validate?: string | undefined }): { validate?: string } {
+  return args.validate !== undefined ? { validate: args.validate } : {};
+}
 
 // Fails like Ansible when the destination's directory does not exist.
 async function guardParent(ctx: ProbeContext, dest: string, next: () => Promise<Probe>): Promise<Probe> {

@@ -1,8 +1,8 @@
 // include_vars: loads variables from a YAML/JSON file on the controller (include_vars precedence).
-import { readFileSync } from 'node:fs';
 import { parseYaml } from '../engine/source/yaml-file.js';
 import { defineModule } from '../engine/module.js';
 import { findSource } from './copy.js';
+import { readSourceFile } from '../engine/source/read.js';
 
 // The include_vars arguments.
 export const schema = {
@@ -27,7 +27,9 @@ export default defineModule({
     const name = args.file ?? args._raw_params ?? '';
     const path = findSource(name, ctx.searchPaths, 'vars');
     if (!path) return { failed: true, changed: false, ansible_included_var_files: [], msg: `Could not find or access '${name}'` };
-    const { file, diagnostics } = parseYaml(path, readFileSync(path, 'utf8'));
+    const read = readSourceFile(path);
+    if (read.text === undefined) return { failed: true, changed: false, msg: `Unable to read ${path}: ${read.diagnostics[0]?.message ?? ''}` };
+    const { file, diagnostics } = parseYaml(path, read.text, true);
     if (!file || diagnostics.length > 0) return { failed: true, changed: false, msg: `Syntax error in ${path}: ${diagnostics[0]?.message ?? ''}` };
     const v = file.value ?? {};
     if (typeof v !== 'object' || Array.isArray(v)) return { failed: true, changed: false, msg: `${path} must contain a mapping of variables` };

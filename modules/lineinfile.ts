@@ -3,6 +3,10 @@ import { defineModule } from '../engine/module.js';
 import { ATTR_PROPERTIES, attrChanges, attrCommand, attrsOf } from './lib/file-attrs.js';
 import { editLines } from './lib/lineinfile-edit.js';
 import { readPath } from './lib/remote-file.js';
+import { editValidateMessage, runValidate } from './lib/validate-cmd.js';
+import { posix } from 'node:path';
+import { sh } from '../engine/connection/command.js';
+import { PyReError, withRegexTimeout } from '../engine/py/regex.js';
 
 // The lineinfile arguments.
 export const schema = {
@@ -19,6 +23,7 @@ export const schema = {
     backrefs: { type: 'boolean', default: false, description: 'expand \\1 in line from regexp groups; do nothing when regexp does not match' },
     create: { type: 'boolean', default: false, description: 'create the file when missing' },
     backup: { type: 'boolean', default: false, description: 'keep a copy of the old file' },
+    validate: { type: 'string', description: 'command that must accept the new content before it is written; %s is a temporary file (split like a shell would, but not run by one)' },
     ...ATTR_PROPERTIES,
   },
   additionalProperties: false,
@@ -40,16 +45,24 @@ export default defineModule({
     if (st.type === 'absent' && state === 'absent') return { changed: false, result: { backup: '', msg: 'file not present' } };
     if (st.type === 'absent' && !args.create) return { changed: false, failed: `Destination ${path} does not exist !`, result: { rc: 257 } };
     const before = st.content ?? '';
-    const edit = editLines(before, {
-      ...(args.line !== undefined ? { line: String(args.line) } : {}),
-      ...(args.regexp !== undefined ? { regexp: args.regexp } : {}),
-      ...(args.search_string !== undefined ? { searchString: args.search_string } : {}),
-      state,
-      ...(args.insertafter !== undefined ? { insertafter: args.insertafter } : {}),
-      ...(args.insertbefore !== undefined ? { insertbefore: args.insertbefore } : {}),
-      firstmatch: args.firstmatch,
-      backrefs: args.backrefs,
-    });
+    let edit: ReturnType<typeof editLines>;
+    try {
+      edit = withRegexTimeout(args.regexp ?? args.insertafter ?? args.insertbefore ?? '', () =>
+        editLines(before, {
+          ...(args.line !== undefined ? { line: String(args.line) } : {}),
+          ...(args.regexp !== undefined ? { regexp: args.regexp } : {}),
+          ...(args.search_string !== undefined ? { searchString: args.search_string } : {}),
+          state,
+          ...(args.insertafter !== undefined ? { insertafter: args.insertafter } : {}),
+          ...(args.insertbefore !== undefined ? { insertbefore: args.insertbefore } : {}),
+          firstmatch: args.firstmatch,
+          backrefs: args.backrefs,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof PyReError) return { changed: false, failed: `Unable to process the regular expression: ${e.message}` };
+      throw e;
+    }
     const attrs = attrChanges(st.type === 'absent' ? undefined : st, attrsOf(args));
     const changed = edit.changed || Object.keys(attrs).length > 0;
     const msg = edit.changed ? edit.msg : Object.keys(attrs).length > 0 ? 'ownership, perms or SE linux context changed' : edit.msg;
@@ -59,7 +72,19 @@ export default defineModule({
       result: { changed, msg, backup: '' },
       diff,
       apply: async (actx) => {
-        if (edit.changed) await actx.host_.put(edit.content, path);
+        if (edit.changed) {
+          // like Ansible, `create` makes the missing directories of the path
+          const dir = posix.dirname(path);
+          if (st.type === 'absent' && dir !== '.' && dir !== '/') {
+            const r = await actx.host_.run(sh`mkdir -p -- ${dir}`, actx.execDefaults);
+            if (r.rc !== 0) return { changed: false, failed: true, msg: `Error creating ${dir} (${r.stderr.trim()})` };
+          }
+          if (args.validate !== undefined) {
+            const v = await runValidate(actx, edit.content, args.validate);
+            if (!v.ok) return { changed: false, failed: true, msg: editValidateMessage(v) };
+          }
+          await actx.host_.put(edit.content, path);
+        }
         const fix = attrCommand(path, attrChanges(await readPath(actx.host_, path), attrsOf(args)));
         if (fix) {
           const r = await actx.host_.run(fix, actx.execDefaults);

@@ -1,5 +1,6 @@
 // replace: replaces every match of a Python regexp in a file on the host (optionally
 // between `after` and `before`), reporting "N replacements made" like Ansible.
+import { withRegexTimeout } from '../engine/py/regex.js';
 import { defineModule } from '../engine/module.js';
 import { ATTR_PROPERTIES, attrsOf } from './lib/file-attrs.js';
 import { editReplace } from './lib/replace-edit.js';
@@ -38,12 +39,14 @@ export default defineModule({
     const before = st.content ?? '';
     let edit;
     try {
-      edit = editReplace(before, {
-        regexp: args.regexp,
-        replace: String(args.replace),
-        ...(args.after !== undefined ? { after: args.after } : {}),
-        ...(args.before !== undefined ? { before: args.before } : {}),
-      });
+      edit = withRegexTimeout(args.regexp, () =>
+        editReplace(before, {
+          regexp: args.regexp,
+          replace: String(args.replace),
+          ...(args.after !== undefined ? { after: args.after } : {}),
+          ...(args.before !== undefined ? { before: args.before } : {}),
+        }),
+      );
     } catch (e) {
       return { changed: false, failed: `Unable to process the regular expression: ${(e as Error).message}` };
     }

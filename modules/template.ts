@@ -13,6 +13,7 @@ export const schema = {
     dest: { type: 'string', description: 'the path on the host' },
     ...ATTR_PROPERTIES,
     force: { type: 'boolean', default: true, description: 'replace a file whose content differs' },
+    validate: { type: 'string', description: 'command that must accept the new content before it is written; %s is a temporary file (split like a shell would, but not run by one)' },
     backup: { type: 'boolean', default: false, description: 'keep a copy of the old file' },
   },
   required: ['src', 'dest'],
@@ -37,6 +38,6 @@ export default defineModule({
     } catch (e) {
       return { changed: false, failed: `template error while templating ${src}: ${(e as Error).message}` };
     }
-    return probePut(ctx, { dest: args.dest, content, src: path, attrs: attrsOf(args), force: args.force, backup: args.backup });
+    return probePut(ctx, { dest: args.dest, content, src: path, attrs: attrsOf(args), force: args.force, backup: args.backup, ...(args.validate !== undefined ? { validate: args.validate } : {}) });
   },
 });

@@ -10,9 +10,39 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+const closed = { stdout: false, stderr: false };
+
+// A closed stdout or stderr (`tsplay runs | head`, a pager quit early) is not an error: what is
+// left to print is dropped and the command finishes quietly (a run keeps running to its end).
+export function guardPipes(): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || e.code === 'EBADF') closed[name] = true;
+      else if (name === 'stdout' && !closed.stderr) process.stderr.write(`tsplay: cannot write to stdout: ${e.message}\n`);
+    });
+  }
+}
+
+// The last resort for an exception outside any command's control (an event handler, a timer):
+// reported as an internal error without a stack trace, exit status 1.
+export function guardUncaught(): void {
+  const report = (e: unknown): void => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    defaultIo.err(`tsplay: internal error (a bug in tsplay, please report it): ${process.env['TSPLAY_DEBUG'] ? (err.stack ?? err.message) : `${err.name}: ${err.message}`}`);
+    process.exitCode = 1;
+  };
+  process.on('uncaughtException', report);
+  process.on('unhandledRejection', report);
+}
+
+// User text in a message: control characters shown as escapes (newlines and tabs kept).
+function sanitize(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 const defaultIo: Io = {
-  out: (s) => process.stdout.write(s + '\n'),
-  err: (s) => process.stderr.write(s + '\n'),
+  out: (s) => void (closed.stdout || process.stdout.write(s + '\n')),
+  err: (s) => void (closed.stderr || process.stderr.write(s + '\n')),
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
 };
@@ -56,7 +86,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   try {
     args = parseCli(argv);
   } catch (e) {
-    io.err(`tsplay: error: ${(e as Error).message}\n\n${HELP}`);
+    io.err(`tsplay: error: ${sanitize((e as Error).message)}\n\n${HELP}`);
     return 2;
   }
   if (args.flags['version']) {
@@ -84,15 +114,18 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'runs':
         return await (await import('./cmd-runs.js')).cmdRuns(args, io);
       default:
-        io.err(`tsplay: error: unknown command '${args.command}'\n\n${HELP}`);
+        io.err(`tsplay: error: unknown command '${sanitize(args.command)}'\n\n${HELP}`);
         return 2;
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(e.message.startsWith('ERROR!') ? e.message : `tsplay: error: ${e.message}`);
+      io.err(sanitize(e.message.startsWith('ERROR!') ? e.message : `tsplay: error: ${e.message}`));
       return e.exitCode;
     }
-    io.err(`tsplay: internal error (a bug in tsplay, please report it): ${(e as Error).stack ?? String(e)}`);
-    return 250;
+    // never a stack trace for the user (TSPLAY_DEBUG=1 shows it) and never Ansible's 250
+    const err = e instanceof Error ? e : new Error(String(e));
+    const detail = io.env['TSPLAY_DEBUG'] ? (err.stack ?? err.message) : `${err.name}: ${err.message}`;
+    io.err(`tsplay: internal error (a bug in tsplay, please report it): ${detail}${io.env['TSPLAY_DEBUG'] ? '' : ' (TSPLAY_DEBUG=1 prints where it happened)'}`);
+    return 1;
   }
 }

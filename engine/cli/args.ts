@@ -95,10 +95,23 @@ export function rawList(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-// A positive integer flag; a bad value is an option-value error (exit 5).
-export function intFlag(v: unknown, name: string, dflt: number): number {
+// A positive integer flag; a bad value is a usage error with exit 2, as ansible-playbook's
+// argparse error for `--forks 0` ("The number of processes (--forks) must be >= 1", recorded in
+// the conformance case e05 forks_0) and for a value that is not an integer.
+export function intFlag(v: unknown, name: string, dflt: number, max = Number.MAX_SAFE_INTEGER): number {
   if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`argument --${name}: invalid value '${String(v)}' (a positive integer is required)`, 2);
+  const text = String(v).trim();
+  const n = /^[+]?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`argument --${name}: invalid value '${printable(String(v))}' (a positive integer is required)`, 2);
+  if (n > max) throw new UsageError(`argument --${name}: invalid value '${printable(String(v))}' (at most ${max})`, 2);
   return n;
+}
+
+/** the longest timeout a timer can hold, in seconds (setTimeout's 2^31-1 ms) */
+export const MAX_TIMEOUT_S = Math.floor(0x7fffffff / 1000);
+
+// A value from the command line as it may be shown in a message (no control characters, not huge).
+export function printable(s: string): string {
+  const shown = s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  return shown.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

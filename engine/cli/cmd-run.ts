@@ -13,7 +13,7 @@ import { plainReporter } from '../report/plain.js';
 import { runPlaybook } from '../run/playbook.js';
 import type { Listener } from '../run/events.js';
 import type { RunOptions } from '../run/context.js';
-import { intFlag, listFlag, rawList, UsageError, type ParsedArgs } from './args.js';
+import { intFlag, listFlag, MAX_TIMEOUT_S, rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
 import { ansibleModulesOf, hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
 import type { Io } from './app.js';
@@ -135,7 +135,7 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   for (const r of unsafe) if (!(UNSAFE_RULES as readonly string[]).includes(r)) throw new UsageError(`argument --allow-unsafe: invalid choice '${r}' (choose from ${UNSAFE_RULES.join(', ')})`, 5);
   if (unsafe.length > 0) opts.allowUnsafe = unsafe;
   if (f['step'] === true) opts.step = true;
-  if (typeof f['timeout'] === 'string') opts.connectTimeoutMs = intFlag(f['timeout'], 'timeout', 10) * 1000;
+  if (typeof f['timeout'] === 'string') opts.connectTimeoutMs = intFlag(f['timeout'], 'timeout', 10, MAX_TIMEOUT_S) * 1000;
   return opts;
 }
 
@@ -161,7 +161,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
   if (!pbPath) throw new UsageError('run: a playbook is required (tsplay run PLAYBOOK)');
   const cfg = loadConfig(io.env);
-  const forks = intFlag(args.flags['forks'], 'forks', cfg.forks ?? 5);
+  const forks = intFlag(args.flags['forks'] ?? (cfg.forks !== undefined ? String(cfg.forks) : undefined), 'forks', 5);
   const options = runOptions(args, forks);
   if (cfg.forceHandlers) options.forceHandlers = true;
   if (cfg.errorOnMissingHandler === false) options.errorOnMissingHandler = false;

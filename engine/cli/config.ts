@@ -1,10 +1,11 @@
 // Settings from ansible.cfg ($ANSIBLE_CONFIG, then ./ansible.cfg): the [defaults] keys
 // tsplay honours (inventory, forks, roles_path, remote_user, private_key_file,
 // force_handlers, timeout, host_key_checking), so existing project layouts work unchanged.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseKv } from '../load/kv.js';
+import { KvSyntaxError, parseKv } from '../load/kv.js';
 import { parseYaml } from '../source/yaml-file.js';
+import { readSourceFile, readTextBounded } from '../source/read.js';
 import type { Vars } from '../load/model.js';
 import { UsageError } from './args.js';
 
@@ -88,7 +89,13 @@ function readConfigFile(cfg: Config, path: string, env: NodeJS.ProcessEnv): void
   cfg.path = path;
   const base = dirname(path);
   let section = '';
-  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+  let text: string;
+  try {
+    text = readTextBounded(path);
+  } catch (e) {
+    throw new UsageError(`ERROR! cannot read ${path}: ${(e as Error).message}`, 5);
+  }
+  for (const raw of text.split('\n')) {
     const line = raw.replace(/[#;].*$/, '').trim();
     if (!line) continue;
     const sec = /^\[(.+)\]$/.exec(line);
@@ -103,13 +110,13 @@ function readConfigFile(cfg: Config, path: string, env: NodeJS.ProcessEnv): void
     const value = line.slice(eq + 1).trim();
     const paths = () => value.split(key === 'inventory' || key === 'hostfile' ? /[:,]/ : /:/).map((p) => p.trim()).filter(Boolean).map((p) => resolve(base, expandVars(p, env).replace(/^~/, env['HOME'] ?? '~')));
     if (key === 'inventory' || key === 'hostfile') cfg.inventory = paths();
-    else if (key === 'forks') cfg.forks = Number(value) || undefined;
+    else if (key === 'forks') cfg.forks = value === '' ? undefined : Number(value);
     else if (key === 'roles_path') cfg.rolesPath.push(...paths());
     else if (key === 'remote_user') cfg.remoteUser = value;
     else if (key === 'private_key_file') cfg.privateKeyFile = resolve(base, value.replace(/^~/, env['HOME'] ?? '~'));
     else if (key === 'force_handlers') cfg.forceHandlers = /^(true|yes|1|on)$/i.test(value);
     else if (key === 'host_key_checking') cfg.hostKeyChecking = !/^(false|no|0|off)$/i.test(value);
-    else if (key === 'timeout') cfg.timeout = Number(value) || undefined;
+    else if (key === 'timeout') cfg.timeout = Number(value) > 0 && Number(value) <= 2147483 ? Number(value) : undefined;
     else if (key === 'library') cfg.library = paths();
     else if (key === 'collections_path' || key === 'collections_paths') cfg.collectionsPaths = paths();
     else if (key === 'error_on_missing_handler') cfg.errorOnMissingHandler = TRUE.test(value);
@@ -128,11 +135,18 @@ export function parseExtraVars(values: string[], cwd = process.cwd()): Vars {
     if (v.startsWith('@')) {
       const p = resolve(cwd, v.slice(1));
       if (!existsSync(p)) throw new UsageError(`ERROR! the file_name '${p}' does not exist, or is not readable`, 1);
-      Object.assign(out, yamlMapping(p, readFileSync(p, 'utf8')));
+      const read = readSourceFile(p);
+      if (read.text === undefined) throw new UsageError(`ERROR! invalid extra vars in ${p}: ${read.diagnostics[0]?.message ?? 'cannot read it'}`, 5);
+      Object.assign(out, yamlMapping(p, read.text));
     } else if (v.trimStart().startsWith('{') || v.trimStart().startsWith('[')) {
       Object.assign(out, yamlMapping('<extra vars>', v));
     } else {
-      Object.assign(out, parseKv(v));
+      try {
+        Object.assign(out, parseKv(v));
+      } catch (e) {
+        if (e instanceof KvSyntaxError) throw new UsageError(`ERROR! invalid extra vars '${v}': ${e.message}`, 5);
+        throw e;
+      }
     }
   }
   return out;

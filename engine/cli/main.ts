@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-import { main } from './app.js';
+import { guardPipes, guardUncaught, main } from './app.js';
+guardPipes();
+guardUncaught();
 process.exitCode = await main(process.argv.slice(2));

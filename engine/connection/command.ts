@@ -2,6 +2,7 @@
 // print as ***, and become/cwd/environment are applied here and nowhere else.
 import { randomBytes } from 'node:crypto';
 import type { BecomeSpec } from './types.js';
+import { shlexSplit } from '../py/shlex.js';
 
 export interface ShellCommand {
   /** the text sent to the shell */
@@ -81,6 +82,14 @@ export function joinCommands(cmds: ShellCommand[], sep = ' && '): ShellCommand {
   return { text: cmds.map((c) => c.text).join(sep), display: cmds.map((c) => c.display).join(sep) };
 }
 
+/** a command that cannot be run at all (not a transport failure: the host stays reachable) */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
 export interface PreparedCommand {
   command: ShellCommand;
   /** sudo's password prompt to answer on stdin, when become has a password */
@@ -89,6 +98,8 @@ export interface PreparedCommand {
 
 // Applies cwd, environment and become to a command; the only place `sudo` is written.
 export function prepareCommand(cmd: ShellCommand, opts: { cwd?: string; env?: Record<string, string>; become?: BecomeSpec }): PreparedCommand {
+  // a NUL cannot be part of a command line: the task fails as in Python ("embedded null byte")
+  if (cmd.text.includes('\0') || Object.values(opts.env ?? {}).some((v) => String(v).includes('\0')) || opts.cwd?.includes('\0')) throw new CommandError('embedded null byte');
   let inner = cmd;
   const env = Object.entries(opts.env ?? {});
   if (env.length > 0) {
@@ -99,12 +110,23 @@ export function prepareCommand(cmd: ShellCommand, opts: { cwd?: string; env?: Re
   const b = opts.become;
   if (!b) return { command: inner };
   if (b.method !== 'sudo') throw new Error(`become_method '${b.method}' is not supported (use sudo)`);
-  const flags = raw(b.flags ?? '-H -S');
+  const flags = becomeFlags(b.flags);
   if (!b.password) {
     return { command: sh`sudo ${flags} -n -u ${b.user} /bin/sh -c ${asArg(inner)}` };
   }
   const prompt = `[tsplay-become-${randomBytes(6).toString('hex')}] password:`;
   return { command: sh`sudo ${flags} -p ${prompt} -u ${b.user} /bin/sh -c ${asArg(inner)}`, prompt };
+}
+
+// become_flags as separate, quoted words (split like a shell would): a templated value can add
+// flags to sudo but never shell syntax to the command line.
+function becomeFlags(flags: string | undefined): string[] | ReturnType<typeof raw> {
+  if (flags === undefined) return raw('-H -S');
+  try {
+    return shlexSplit(flags);
+  } catch (e) {
+    throw new CommandError(`become_flags '${flags}': ${(e as Error).message}`);
+  }
 }
 
 function safeName(k: string): string {

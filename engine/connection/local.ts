@@ -1,7 +1,7 @@
 // The `local` connection: runs real processes on the controller with /bin/sh.
 import { spawn } from 'node:child_process';
 import { chmod, rename, stat, writeFile } from 'node:fs/promises';
-import { prepareCommand, sh, type ShellCommand } from './command.js';
+import { CommandError, prepareCommand, sh, type ShellCommand } from './command.js';
 import { watchBecomePrompt } from './become-prompt.js';
 import { ConnectionError, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './types.js';
 
@@ -17,7 +17,9 @@ export class LocalConnection implements Connection {
       try {
         child = spawn('/bin/sh', ['-c', prepared.command.text], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       } catch (e) {
-        reject(new ConnectionError(`cannot start /bin/sh: ${(e as Error).message}`, this.host));
+        // a command line beyond the system's limit is the task's failure, not the host's
+        if ((e as NodeJS.ErrnoException).code === 'E2BIG') reject(new CommandError('[Errno 7] Argument list too long: the command line is longer than the system allows'));
+        else reject(new ConnectionError(`cannot start /bin/sh: ${(e as Error).message}`, this.host));
         return;
       }
       const out: Buffer[] = [];
@@ -55,6 +57,7 @@ export class LocalConnection implements Connection {
 
   // Writes a file; with become it goes through the shell so sudo applies.
   async put(data: string | Buffer, dest: string, opts: PutOptions = {}): Promise<void> {
+    if (dest.includes('\0')) throw new CommandError('embedded null byte');
     if (opts.become) {
       const tmp = `${dest}.tsplay-tmp`;
       const chmod = opts.mode ? sh` && chmod ${opts.mode} ${tmp}` : sh``;

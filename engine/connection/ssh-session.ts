@@ -49,7 +49,18 @@ export function socketErrorText(e: NodeJS.ErrnoException): string {
 function tcpConnect(hop: HopSettings, s: SshSettings, signal?: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const where = `ssh: connect to host ${hop.address} port ${hop.port}`;
-    const sock = connect({ host: hop.address, port: hop.port, ...(s.family ? { family: s.family } : {}) });
+    // like OpenSSH: a port outside 1-65535 (ansible_port=99999) is "Bad port", the host unreachable
+    if (!Number.isInteger(hop.port) || hop.port < 1 || hop.port > 65535) {
+      reject(unreachable(s.name, `Bad port '${String(hop.port)}'`, true));
+      return;
+    }
+    let sock: Socket;
+    try {
+      sock = connect({ host: hop.address, port: hop.port, ...(s.family ? { family: s.family } : {}) });
+    } catch (e) {
+      reject(unreachable(s.name, `${where}: ${(e as Error).message}`, true));
+      return;
+    }
     const fail = (msg: string, final = false) => {
       cleanup();
       sock.destroy();

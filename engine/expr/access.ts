@@ -8,6 +8,8 @@ import { isTuple, makeTuple } from '../py/tuple.js';
 import { numeric } from './python-ops.js';
 import { methodOf, setFormatAttrGetter } from './methods.js';
 import { PyFloat, isFloat } from '../py/float.js';
+import { checkLength } from './budget.js';
+import { limit } from '../shared/limits.js';
 
 function typeRepr(obj: unknown): string {
   return obj === null || obj === undefined ? 'None' : `${pyTypeName(obj)} object`;
@@ -97,7 +99,12 @@ export function getSlice(obj: unknown, start: unknown, stop: unknown, step: unkn
 // The items Python would iterate over: list items, string characters, dict keys.
 export function pyIter(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return Array.from(v);
+  if (typeof v === 'string') {
+    // a string of more characters than a list may hold is refused before it is split
+    const max = limit('listItems');
+    if (v.length > 2 * max || (v.length > max && [...v].length > max)) checkLength(v.length, 'list');
+    return Array.from(v);
+  }
   if (isLenientUndefined(v)) return [];
   assertDefined(v);
   if (isMapping(v)) return Object.keys(v);

@@ -1,10 +1,14 @@
+import type { LimitName } from '../shared/limits.js';
+
 // Errors raised by the expression language: syntax (compile time), undefined variables and
 // runtime type/argument errors (evaluation time).
 
 // A compile-time error; offset/length locate the construct in the compiled source string.
+// `limit` is set when the construct exceeds one of engine/shared/limits.ts (nesting depth).
 export class ExprSyntaxError extends Error {
   readonly offset: number;
   readonly length: number;
+  limit?: LimitName;
   constructor(message: string, offset: number, length = 1) {
     super(message);
     this.name = 'ExprSyntaxError';

@@ -11,6 +11,7 @@ import { getAttr, getItem, getSlice } from './access.js';
 import { PyFloat } from '../py/float.js';
 import { applyFilter, applyTest, findGlobal } from './registry.js';
 import type { CallContext } from './registry.js';
+import { asExprError, checkSize, step } from './budget.js';
 
 /** the variables an expression sees; unknown names give an Undefined (or JS undefined) */
 export interface Scope {
@@ -56,17 +57,10 @@ function callGlobal(ctx: EvalContext, name: string, args: unknown[], kwargs: Rec
   const fn = findGlobal(name);
   if (!fn) throw new ExprRuntimeError(`'${name}' is undefined`);
   const all = Object.keys(kwargs).length > 0 ? [...args, new KwargsBox(kwargs)] : args;
-  return guarded(name, () => fn.apply(ctx.call, all));
-}
-
-// Runs a filter, test or global: whatever it throws becomes an expression error (the task fails
-// on that host, as in Ansible), never an exception that would end the run.
-function guarded<T>(what: string, f: () => T): T {
   try {
-    return f();
+    return checkSize(fn.apply(ctx.call, all));
   } catch (e) {
-    if (e instanceof ExprRuntimeError || e instanceof UndefinedVariableError || e instanceof ExprSyntaxError || !(e instanceof Error)) throw e;
-    throw new ExprRuntimeError(`Unexpected failure in ${what}: ${e.message}`);
+    throw asExprError(e, `${name}()`);
   }
 }
 
@@ -106,11 +100,16 @@ function callValue(ctx: EvalContext, node: Extract<Expr, { kind: 'call' }>): unk
   if (fn instanceof Undefined) fn.fail();
   if (!(fn instanceof PyCallable)) throw new ExprRuntimeError(`'${pyTypeName(fn)}' object is not callable`);
   const [args, kwargs] = evalArgs(ctx, node.args, node.kwargs);
-  return guarded('a call', () => fn.impl(args, kwargs));
+  try {
+    return checkSize(fn.impl(args, kwargs));
+  } catch (e) {
+    throw asExprError(e, `${fn.name}()`);
+  }
 }
 
 // Evaluates an expression node to a value (possibly an Undefined).
 export function evalExpr(node: Expr, ctx: EvalContext): unknown {
+  step();
   switch (node.kind) {
     case 'const':
       return node.value;
@@ -138,12 +137,21 @@ export function evalExpr(node: Expr, ctx: EvalContext): unknown {
     case 'filter': {
       const value = evalExpr(node.value, ctx);
       const [args, kwargs] = evalArgs(ctx, node.args, node.kwargs);
-      return guarded(`the filter '${node.name}'`, () => applyFilter(node.name, value, args, kwargs, ctx.call));
+      try {
+        return checkSize(applyFilter(node.name, value, args, kwargs, ctx.call));
+      } catch (e) {
+        throw asExprError(e, `the ${node.name} filter`);
+      }
     }
     case 'test': {
       const value = evalExpr(node.value, ctx);
       const [args, kwargs] = evalArgs(ctx, node.args, node.kwargs);
-      const r = guarded(`the test '${node.name}'`, () => applyTest(node.name, value, args, kwargs, ctx.call));
+      let r: unknown;
+      try {
+        r = applyTest(node.name, value, args, kwargs, ctx.call);
+      } catch (e) {
+        throw asExprError(e, `the ${node.name} test`);
+      }
       return node.negated ? !isTruthy(r) : r;
     }
     case 'unary':
@@ -152,7 +160,7 @@ export function evalExpr(node: Expr, ctx: EvalContext): unknown {
     case 'binary': {
       const a = evalExpr(node.left, ctx);
       const b = evalExpr(node.right, ctx);
-      return node.op === '~' ? pyConcat(a, b) : pyArith(node.op, a, b);
+      return checkSize(node.op === '~' ? pyConcat(a, b) : pyArith(node.op, a, b));
     }
     case 'and': {
       const a = evalExpr(node.left, ctx);

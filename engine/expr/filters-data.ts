@@ -8,28 +8,39 @@ import { dictGet, isMapping, isTruthy, pyTypeName, toPyRepr, toPyStr } from './p
 import { makeTuple } from '../py/tuple.js';
 import { pyEquals } from './python-ops.js';
 import { getItem, pyIter } from './access.js';
-import { uniqueItems } from './filters-lists.js';
+import { PyMembers, uniqueItems } from './filters-lists.js';
 import { jsonDumps, jsonLoads } from './json.js';
 import { yamlDump } from './yaml-dump.js';
+import { checkLength } from './budget.js';
 
 type Dict = Record<string, unknown>;
 
+const MAX_INDENT = 10_000;
+
+// An indent argument within reason: each level repeats it, so a huge one builds a huge string.
+function indentArg(indent: unknown, dflt: number | null): number | string | null {
+  const v = indent ?? dflt;
+  if (typeof v === 'number' && v > MAX_INDENT) checkLength(Infinity, 'string');
+  if (typeof v === 'string' && v.length > MAX_INDENT) checkLength(Infinity, 'string');
+  return v as number | string | null;
+}
+
 registerFilter('to_json', (v, a, k) => {
   const [indent, sortKeys, ensureAscii] = bindArgs('to_json', a, k, ['indent?', 'sort_keys?', 'ensure_ascii?']);
-  return jsonDumps(v, { indent: (indent ?? null) as number | null, sortKeys: isTruthy(sortKeys ?? false), ensureAscii: isTruthy(ensureAscii ?? true) });
+  return jsonDumps(v, { indent: indentArg(indent, null), sortKeys: isTruthy(sortKeys ?? false), ensureAscii: isTruthy(ensureAscii ?? true) });
 });
 registerFilter('to_nice_json', (v, a, k) => {
   const [indent, sortKeys, ensureAscii] = bindArgs('to_nice_json', a, k, ['indent?', 'sort_keys?', 'ensure_ascii?']);
-  return jsonDumps(v, { indent: (indent ?? 4) as number, sortKeys: isTruthy(sortKeys ?? true), ensureAscii: isTruthy(ensureAscii ?? true), separators: [',', ': '] });
+  return jsonDumps(v, { indent: indentArg(indent, 4), sortKeys: isTruthy(sortKeys ?? true), ensureAscii: isTruthy(ensureAscii ?? true), separators: [',', ': '] });
 });
 registerFilter('from_json', (v) => jsonLoads(toPyStr(v)));
 registerFilter('to_yaml', (v, a, k) => {
   const [indent, dfs] = bindArgs('to_yaml', a, k, ['indent?', 'default_flow_style?']);
-  return yamlDump(v, { indent: Number(indent ?? 2), flow: dfs === undefined || dfs === null ? null : isTruthy(dfs) });
+  return yamlDump(v, { indent: Number(indentArg(indent, 2)), flow: dfs === undefined || dfs === null ? null : isTruthy(dfs) });
 });
 registerFilter('to_nice_yaml', (v, a, k) => {
   const [indent] = bindArgs('to_nice_yaml', a, k, ['indent?']);
-  return yamlDump(v, { indent: Number(indent ?? 4), flow: false });
+  return yamlDump(v, { indent: Number(indentArg(indent, 4)), flow: false });
 });
 
 registerFilter('dict2items', (v, a, k) => {
@@ -123,13 +134,19 @@ function setOp(op: (a: unknown[], b: unknown[]) => unknown[]): FilterFn {
     return op(pyIter(v), pyIter(other));
   };
 }
-const has = (list: unknown[], x: unknown): boolean => list.some((y) => pyEquals(x, y));
 registerFilter('union', setOp((a, b) => uniqueItems([...a, ...b], true)));
-registerFilter('intersect', setOp((a, b) => uniqueItems(a.filter((x) => has(b, x)), true)));
-registerFilter('difference', setOp((a, b) => uniqueItems(a.filter((x) => !has(b, x)), true)));
+registerFilter('intersect', setOp((a, b) => {
+  const inB = new PyMembers(b);
+  return uniqueItems(a.filter((x) => inB.has(x)), true);
+}));
+registerFilter('difference', setOp((a, b) => {
+  const inB = new PyMembers(b);
+  return uniqueItems(a.filter((x) => !inB.has(x)), true);
+}));
 registerFilter('symmetric_difference', setOp((a, b) => {
-  const both = uniqueItems(a.filter((x) => has(b, x)), true);
-  return uniqueItems([...a, ...b], true).filter((x) => !has(both, x));
+  const inB = new PyMembers(b);
+  const both = new PyMembers(uniqueItems(a.filter((x) => inB.has(x)), true));
+  return uniqueItems([...a, ...b], true).filter((x) => !both.has(x));
 }));
 
 registerFilter('subelements', (v, a, k) => {
@@ -167,9 +184,24 @@ registerFilter('extract', (v, a, k) => {
 function product(lists: unknown[][]): unknown[][] {
   return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((p) => l.map((x) => [...p, x])), [[]]);
 }
+
+// How many results a combinatorial filter would make (capped just past the list limit), so an
+// absurd one is refused before it is built: 16 items have 2e13 permutations.
+function resultCount(factors: number[]): number {
+  let n = 1;
+  for (const f of factors) {
+    n *= f;
+    if (n === 0 || n > Number.MAX_SAFE_INTEGER) break;
+  }
+  return n;
+}
+
 registerFilter('product', (v, a, k) => {
   const repeat = Number(k.repeat ?? 1);
   const lists = [v, ...a].map(pyIter);
+  if (!Number.isInteger(repeat) || repeat < 0) throw new ExprRuntimeError('repeat argument cannot be negative');
+  checkLength(repeat * lists.length, 'list');
+  checkLength(resultCount(lists.map((l) => l.length ** repeat)), 'list');
   const all = Array.from({ length: repeat }, () => lists).flat();
   return product(all).map(makeTuple);
 });
@@ -180,12 +212,23 @@ function combos(items: unknown[], r: number, perm: boolean): unknown[][] {
     return combos(rest, r - 1, perm).map((c) => [x, ...c]);
   });
 }
+// The r-length combinations or permutations of items, counted first (Python's ValueError for r < 0).
+function combinatorial(items: unknown[], rArg: unknown, perm: boolean): unknown[][] {
+  const r = Number(rArg);
+  if (!Number.isInteger(r)) throw new ExprRuntimeError(`'${typeof rArg}' object cannot be interpreted as an integer`);
+  if (r < 0) throw new ExprRuntimeError('r must be non-negative');
+  const n = items.length;
+  if (r > n) return [];
+  const k = perm ? r : Math.min(r, n - r);
+  checkLength(resultCount(Array.from({ length: k }, (_, i) => (perm ? n - i : (n - i) / (i + 1)))), 'list');
+  return combos(items, r, perm);
+}
 registerFilter('combinations', (v, a, k) => {
   const [r] = bindArgs('combinations', a, k, ['r']);
-  return combos(pyIter(v), Number(r), false).map(makeTuple);
+  return combinatorial(pyIter(v), r, false).map(makeTuple);
 });
 registerFilter('permutations', (v, a, k) => {
   const [r] = bindArgs('permutations', a, k, ['r?']);
   const items = pyIter(v);
-  return combos(items, r === undefined || r === null ? items.length : Number(r), true).map(makeTuple);
+  return combinatorial(items, r === undefined || r === null ? items.length : r, true).map(makeTuple);
 });

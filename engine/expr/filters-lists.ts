@@ -10,6 +10,8 @@ import { makeTuple } from '../py/tuple.js';
 import { pyAdd, pyCompare, pyEquals } from './python-ops.js';
 import { pyIter } from './access.js';
 import { attrGetter, ignoreCase, multiAttrGetter, sortBy } from './filter-helpers.js';
+import { checkLength } from './budget.js';
+import { PyFloat } from '../py/float.js';
 
 const seqOf = (v: unknown): unknown[] => pyIter(v);
 
@@ -17,20 +19,47 @@ function isHashable(v: unknown): boolean {
   return !Array.isArray(v) && !isMapping(v);
 }
 
+// A key that is the same for values Python's set treats as one member (== and hash agree:
+// 1, 1.0 and True; strings; None); undefined for the rest, which are compared one by one.
+function hashKey(v: unknown): string | undefined {
+  if (v === null) return 'n';
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'boolean') return v ? 'd1' : 'd0';
+  if (typeof v === 'number') return Number.isNaN(v) ? undefined : `d${v}`;
+  if (v instanceof PyFloat) return Number.isNaN(v.value) ? undefined : `d${v.value}`;
+  return undefined;
+}
+
+// Membership with Python's == : hashed for plain values (linear time over a list), compared
+// one by one for lists, dicts and objects.
+export class PyMembers {
+  private readonly keys = new Set<string>();
+  private readonly others: unknown[] = [];
+  constructor(items: unknown[] = []) {
+    for (const x of items) this.add(x);
+  }
+  has(x: unknown): boolean {
+    const k = hashKey(x);
+    return k !== undefined ? this.keys.has(k) : this.others.some((y) => pyEquals(x, y));
+  }
+  add(x: unknown): void {
+    const k = hashKey(x);
+    if (k !== undefined) this.keys.add(k);
+    else this.others.push(x);
+  }
+}
+
 // Jinja's unique (case-insensitive by default); Ansible's ==-based fallback for dicts/lists.
 export function uniqueItems(items: unknown[], caseSensitive: boolean, attribute?: unknown): unknown[] {
   const getter = attrGetter(attribute, { lower: !caseSensitive });
   const keys = items.map(getter);
   const out: unknown[] = [];
-  if (!keys.every(isHashable)) {
-    for (const x of items) if (!out.some((y) => pyEquals(x, y))) out.push(x);
-    return out;
-  }
-  const seen: unknown[] = [];
+  const seen = new PyMembers();
+  const hashable = keys.every(isHashable);
   items.forEach((x, i) => {
-    const k = keys[i];
-    if (!seen.some((s) => pyEquals(s, k))) {
-      seen.push(k);
+    const k = hashable ? keys[i] : x;
+    if (!seen.has(k)) {
+      seen.add(k);
       out.push(x);
     }
   });
@@ -123,6 +152,7 @@ registerFilter('rejectattr', selectOrReject('rejectattr', false, true));
 registerFilter('batch', (v, a, k) => {
   const [count, fill] = bindArgs('batch', a, k, ['linecount', 'fill_with?']);
   const n = Number(count);
+  if (fill !== undefined && fill !== null) checkLength(n, 'list');
   const out: unknown[][] = [];
   let cur: unknown[] = [];
   for (const x of seqOf(v)) {
@@ -142,6 +172,7 @@ registerFilter('slice', (v, a, k) => {
   const [slices, fill] = bindArgs('slice', a, k, ['slices', 'fill_with?']);
   const seq = seqOf(v);
   const n = Number(slices);
+  checkLength(n, 'list');
   const per = Math.floor(seq.length / n);
   const extra = seq.length % n;
   const out: unknown[][] = [];

@@ -5,8 +5,10 @@ import { bindArgs } from './args.js';
 import { registerFilter, registerTest } from './registry.js';
 import { isTruthy, toPyStr } from './python-values.js';
 import { makeTuple } from '../py/tuple.js';
-import { compilePyRe, PyReError, reEscape, type PyReFlags } from '../py/regex.js';
-import { pySubn } from '../py/regex-sub.js';
+import { compilePyRe, PyReError, reEscape, withRegexTimeout, type PyReFlags } from '../py/regex.js';
+import { pySubn, SubstitutionTooLong } from '../py/regex-sub.js';
+import { checkLength } from './budget.js';
+import { limit } from '../shared/limits.js';
 
 const flagsOf = (ignorecase: unknown, multiline: unknown): PyReFlags => ({
   ignorecase: isTruthy(ignorecase ?? false),
@@ -25,22 +27,32 @@ function withPyRe<T>(work: () => T): T {
 
 const compileRegex = (pattern: string, flags: PyReFlags, jsFlags = ''): RegExp => withPyRe(() => compilePyRe(pattern, flags, jsFlags));
 
+// All the matching of one filter or test in one bounded-time region (see engine/py/regex-time.ts).
+const timed = <T>(pattern: unknown, work: () => T): T => withPyRe(() => withRegexTimeout(toPyStr(pattern ?? ''), work));
+
 registerFilter('regex_replace', (v, a, k) => {
   const [pattern, replacement, ignorecase, multiline] = bindArgs('regex_replace', a, k, ['pattern?', 'replacement?', 'ignorecase?', 'multiline?']);
   const re = compileRegex(toPyStr(pattern ?? ''), flagsOf(ignorecase, multiline), 'g');
-  return withPyRe(() => pySubn(re, toPyStr(replacement ?? ''), toPyStr(v)).text);
+  try {
+    return timed(pattern, () => pySubn(re, toPyStr(replacement ?? ''), toPyStr(v), 0, limit('stringChars')).text);
+  } catch (e) {
+    if (e instanceof SubstitutionTooLong) checkLength(e.length, 'string');
+    throw e;
+  }
 });
 
 registerFilter('regex_findall', (v, a, k) => {
   const [regex, multiline, ignorecase] = bindArgs('regex_findall', a, k, ['regex', 'multiline?', 'ignorecase?']);
   const re = compileRegex(toPyStr(regex), flagsOf(ignorecase, multiline), 'g');
-  const out: unknown[] = [];
-  for (const m of toPyStr(v).matchAll(re)) {
-    if (m.length === 1) out.push(m[0]);
-    else if (m.length === 2) out.push(m[1] ?? '');
-    else out.push(makeTuple(m.slice(1).map((g) => g ?? '')));
-  }
-  return out;
+  return timed(regex, () => {
+    const out: unknown[] = [];
+    for (const m of toPyStr(v).matchAll(re)) {
+      if (m.length === 1) out.push(m[0]);
+      else if (m.length === 2) out.push(m[1] ?? '');
+      else out.push(makeTuple(m.slice(1).map((g) => g ?? '')));
+    }
+    return out;
+  });
 });
 
 registerFilter('regex_search', (v, a, k) => {
@@ -57,7 +69,8 @@ registerFilter('regex_search', (v, a, k) => {
   const extra = Object.keys(rest)[0];
   if (extra !== undefined) throw new ExprRuntimeError(`regex_search() got an unexpected keyword argument '${extra}'`);
   if (a.length === 0) throw new ExprRuntimeError("regex_search() missing required argument: 'regex'");
-  const m = compileRegex(toPyStr(a[0]), flagsOf(ignorecase, multiline)).exec(toPyStr(v));
+  const re = compileRegex(toPyStr(a[0]), flagsOf(ignorecase, multiline));
+  const m = timed(a[0], () => re.exec(toPyStr(v)));
   if (!m) return null;
   if (groups.length === 0) return m[0];
   return groups.map((g) => {
@@ -86,7 +99,7 @@ function regexTest(name: string, mode: 'match' | 'search' | null): void {
     const [pattern, ignorecase, multiline, matchType] = bindArgs(name, a, k, params);
     const how = mode ?? (matchType === 'match' ? 'match' : 'search');
     const re = compileRegex(toPyStr(pattern ?? ''), flagsOf(ignorecase, multiline), how === 'match' ? 'y' : '');
-    return re.test(toPyStr(v));
+    return timed(pattern, () => re.test(toPyStr(v)));
   });
 }
 regexTest('match', 'match');

@@ -10,6 +10,7 @@ import { pyIter } from './access.js';
 import { printf } from './pyformat.js';
 import { pySplit, pyStrip, splitLines } from './str-methods.js';
 import { isMapping } from './python-values.js';
+import { checkLength } from './budget.js';
 
 // Jinja's title filter: capitalize words delimited by whitespace, -, (, {, [, <.
 function jinjaTitle(s: string): string {
@@ -58,14 +59,17 @@ registerFilter('center', (v, a, k) => {
   const s = str(v);
   const w = Number(width ?? 80);
   if (s.length >= w) return s;
+  checkLength(w, 'string');
   const gap = w - s.length;
   const left = Math.floor(gap / 2) + (gap & w & 1);
   return ' '.repeat(left) + s + ' '.repeat(gap - left);
 });
 registerFilter('indent', (v, a, k) => {
   const [width, first, blank] = bindArgs('indent', a, k, ['width?', 'first?', 'blank?']);
-  const ind = typeof width === 'string' ? width : ' '.repeat(Number(width ?? 4));
+  if (typeof width !== 'string') checkLength(Number(width ?? 4), 'string');
+  const ind = typeof width === 'string' ? width : ' '.repeat(Math.max(0, Number(width ?? 4)));
   const lines = splitLines(str(v) + '\n');
+  checkLength(str(v).length + lines.length * ind.length, 'string');
   let out: string;
   if (isTruthy(blank ?? false)) out = lines.join('\n' + ind);
   else out = [lines[0] ?? '', ...lines.slice(1).map((l) => (l ? ind + l : l))].join('\n');

@@ -10,6 +10,7 @@ import { toFixedPy, pyRound } from './number-format.js';
 import { splitLines } from './str-methods.js';
 import { wrap } from './textwrap.js';
 import { pformat } from './pprint.js';
+import { checkLength } from './budget.js';
 
 const COMMENT_STYLES: Record<string, Record<string, string>> = {
   plain: { decoration: '# ' },
@@ -32,6 +33,7 @@ registerFilter('comment', (v, a, k) => {
   const [nl, deco, prefix, postfix] = [p.newline, p.decoration, p.prefix, p.postfix].map((x) => toPyStr(x)) as [string, string, string, string];
   const beginning = isTruthy(p.beginning) ? `${toPyStr(p.beginning)}${nl}` : '';
   const count = (x: unknown): number => Math.max(0, Math.trunc(Number(numeric(x) ?? parseFloatPy(toPyStr(x)) ?? 0)));
+  checkLength((prefix.length + nl.length) * count(p.prefix_count) + (postfix.length + nl.length) * count(p.postfix_count), 'string');
   const strPrefix = isTruthy(p.prefix) ? (prefix !== nl ? `${prefix}${nl}` : nl).repeat(count(p.prefix_count)) : '';
   const text = `${deco}${v.split(nl).join(`${nl}${deco}`)}`.split(`${deco}${nl}`).join(`${deco.trimEnd()}${nl}`);
   const strPostfix = ['', ...Array.from({ length: count(p.postfix_count) }, () => postfix)].join(nl);

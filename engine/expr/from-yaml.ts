@@ -2,6 +2,8 @@
 // YAML 1.1 resolvers of engine/py/yaml-tags.ts, floats kept as Python floats (2.0), and
 // timestamps as datetime.date / naive datetime.datetime values.
 import YAML from 'yaml';
+import { checkYamlDocument, parseYamlDocuments, yamlDepthExceededAt } from '../source/yaml-limits.js';
+import { limit, limitHint } from '../shared/limits.js';
 import type { ScalarTag, Tags } from 'yaml';
 import { ansibleYamlTags } from '../py/yaml-tags.js';
 import { ExprRuntimeError } from './errors.js';
@@ -52,10 +54,14 @@ function pyYamlTags(tags: Tags): Tags {
 }
 
 // Parses every document of text like PyYAML's safe_load_all.
+// Within the YAML limits: nesting depth, recursive aliases and alias expansion.
 export function parsePyYaml(text: string): unknown[] {
-  return YAML.parseAllDocuments(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, merge: true }).map((d) => {
+  if (yamlDepthExceededAt(text) !== undefined) throw new ExprRuntimeError(`YAML collections nested more than ${limit('yamlDepth')} levels deep (${limitHint('yamlDepth')})`);
+  return parseYamlDocuments(text, { version: '1.1', customTags: pyYamlTags, uniqueKeys: false, merge: true }).map((d) => {
     if (d.errors.length > 0) throw new ExprRuntimeError(d.errors[0]?.message ?? 'invalid YAML');
-    return d.toJS({ maxAliasCount: 10000 });
+    const bad = checkYamlDocument(d as YAML.Document, '<from_yaml>')[0];
+    if (bad) throw new ExprRuntimeError(`${bad.message}${bad.hint ? ` (${bad.hint})` : ''}`);
+    return d.toJS({ maxAliasCount: limit('yamlAliases') });
   });
 }
 

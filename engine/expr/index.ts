@@ -12,7 +12,9 @@ export {
   evaluate,
   templateValue,
   templateVariable,
+  renderTemplateText,
 } from './template.js';
+export { templatingChain, describeChain } from './budget.js';
 export { evaluateCondition, compileCondition, conditionalErrorMessage } from './condition.js';
 export type { Condition } from './condition.js';
 export { toPyStr, toPyRepr, isTruthy, toPlainData } from './python-values.js';

@@ -26,6 +26,9 @@ export class Parser extends CallParser {
   }
 
   parseExpression(): Expr {
+    return this.nested(() => this.parseExpressionBody());
+  }
+  private parseExpressionBody(): Expr {
     let expr = this.parseOr();
     while (this.skipName('if')) {
       const test = this.parseOr();
@@ -54,7 +57,7 @@ export class Parser extends CallParser {
   parseNot(): Expr {
     if (this.isName('not')) {
       const t = this.next();
-      const operand = this.parseNot();
+      const operand = this.nested(() => this.parseNot());
       return { kind: 'unary', op: 'not', operand, offset: t.offset, end: operand.end };
     }
     return this.parseCompare();
@@ -101,7 +104,7 @@ export class Parser extends CallParser {
     let node: Expr;
     if (this.isOp('-') || this.isOp('+')) {
       const t = this.next();
-      const operand = this.parseUnary(false);
+      const operand = this.nested(() => this.parseUnary(false));
       node = { kind: 'unary', op: t.value as '-', operand, offset: t.offset, end: operand.end };
     } else node = this.parsePrimary();
     node = this.parsePostfix(node);

@@ -5,6 +5,7 @@ import { dictGet, isMapping, pyTypeName, toPyRepr, toPyStr } from './python-valu
 import { isTuple } from '../py/tuple.js';
 import { toExpPy, toFixedPy, toGeneralPy } from './number-format.js';
 import { PyFloat, isFloat, pyFloat } from '../py/float.js';
+import { checkLength } from './budget.js';
 
 function asNumber(v: unknown, conv: string, intOnly: boolean): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
@@ -23,6 +24,7 @@ function asNumber(v: unknown, conv: string, intOnly: boolean): number {
 
 function pad(body: string, width: number, left: boolean, zero: boolean): string {
   if (body.length >= width) return body;
+  checkLength(width, 'string');
   if (left) return body.padEnd(width);
   if (zero) {
     const sign = /^[-+ ]/.test(body) ? body.slice(0, 1) : '';
@@ -144,6 +146,7 @@ export function formatSpec(v: unknown, spec: string): string {
   const fill = fillCh ?? (zero && !alignCh ? '0' : ' ');
   if (body.length >= width) return body;
   const gap = width - body.length;
+  checkLength(width * Math.max(1, fill.length), 'string');
   if (align === '<') return body + fill.repeat(gap);
   if (align === '>') return fill.repeat(gap) + body;
   if (align === '^') return fill.repeat(Math.floor(gap / 2)) + body + fill.repeat(Math.ceil(gap / 2));

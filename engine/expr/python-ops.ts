@@ -6,6 +6,7 @@ import { isTuple, makeTuple } from '../py/tuple.js';
 import { printf } from './pyformat.js';
 import { PyFloat, isFloat, pyFloat } from '../py/float.js';
 import { PyObject } from './objects.js';
+import { checkLength } from './budget.js';
 
 // A type's name as Python's operator errors print it ('datetime.datetime').
 const tn = (v: unknown): string => (v instanceof PyObject ? v.qualName : pyTypeName(v));
@@ -93,11 +94,17 @@ export function pyAdd(a: unknown, b: unknown): unknown {
   const nb = numeric(b);
   if (na !== null && nb !== null) return numResult(na + nb, isFloat(a) || isFloat(b));
   if (typeof a === 'string') {
-    if (typeof b === 'string') return a + b;
+    if (typeof b === 'string') {
+      checkLength(a.length + b.length, 'string');
+      return a + b;
+    }
     throw new ExprRuntimeError(`can only concatenate str (not "${pyTypeName(b)}") to str`);
   }
   if (Array.isArray(a)) {
-    if (Array.isArray(b)) return seqResult(a, [...a, ...b]);
+    if (Array.isArray(b)) {
+      checkLength(a.length + b.length, 'list');
+      return seqResult(a, [...a, ...b]);
+    }
     throw new ExprRuntimeError(`can only concatenate ${pyTypeName(a)} (not "${pyTypeName(b)}") to ${pyTypeName(a)}`);
   }
   return objectOp('+', a, b) ?? unsupported('+', a, b);
@@ -107,6 +114,8 @@ function repeat(seq: unknown, count: unknown): unknown {
   const n = numeric(count) ?? 0;
   if (isFloat(count)) throw new ExprRuntimeError(`can't multiply sequence by non-int of type 'float'`);
   const times = Math.max(0, n);
+  const length = (seq as string | unknown[]).length;
+  if (length > 0) checkLength(length * times, typeof seq === 'string' ? 'string' : 'list');
   if (typeof seq === 'string') return seq.repeat(times);
   const arr = seq as unknown[];
   const out: unknown[] = [];

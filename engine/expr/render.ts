@@ -7,6 +7,7 @@ import { isMapping, isTruthy } from './python-values.js';
 import { pyIter } from './access.js';
 import { Frame, evalExpr } from './evaluate.js';
 import type { EvalContext } from './evaluate.js';
+import { step } from './budget.js';
 
 // Jinja's `loop` object inside a for body.
 class LoopContext extends PyObject {
@@ -86,6 +87,7 @@ function renderFor(node: Extract<Stmt, { kind: 'for' }>, ctx: EvalContext, out: 
   }
   const loop = new LoopContext(items);
   items.forEach((item, i) => {
+    step();
     frame.vars.clear();
     loop.index0 = i;
     assign(frame, node.target, item);

@@ -5,6 +5,7 @@ import type { KwArgs } from './args.js';
 import { pyTypeName, toPyStr } from './python-values.js';
 import { makeTuple } from '../py/tuple.js';
 import { pyIter } from './access.js';
+import { checkLength } from './budget.js';
 
 type StrMethod = (s: string, args: unknown[], kwargs: KwArgs) => unknown;
 
@@ -134,6 +135,7 @@ function pad(s: string, args: unknown[], where: 'l' | 'r' | 'c'): string {
   const f = typeof fill === 'string' ? fill : ' ';
   if (s.length >= width) return s;
   const gap = width - s.length;
+  checkLength(width * Math.max(1, f.length), 'string');
   if (where === 'l') return s + f.repeat(gap);
   if (where === 'r') return f.repeat(gap) + s;
   const left = Math.floor(gap / 2) + (gap & width & 1);
@@ -218,6 +220,7 @@ export const STR_METHODS: Record<string, StrMethod> = {
   isupper: (s) => /\p{Lu}/u.test(s) && !/\p{Ll}|\p{Lt}/u.test(s),
   zfill: (s, a) => {
     const width = Number(bindArgs('zfill', a, {}, ['width'])[0]);
+    checkLength(width, 'string');
     const sign = s.startsWith('-') || s.startsWith('+') ? s.slice(0, 1) : '';
     return s.length >= width ? s : sign + s.slice(sign.length).padStart(width - sign.length, '0');
   },

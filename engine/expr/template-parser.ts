@@ -5,6 +5,7 @@ import type { Token } from './tokenizer.js';
 import type { Stmt, Target } from './ast.js';
 import { Parser } from './parser.js';
 import { lexTemplate } from './template-lexer.js';
+import { limit } from '../shared/limits.js';
 
 const UNSUPPORTED = new Set([
   'macro', 'call', 'filter', 'include', 'import', 'from', 'extends', 'block', 'with', 'autoescape',
@@ -39,6 +40,7 @@ function parseTarget(p: Parser, withNamespace: boolean): Target {
 export function parseTemplate(src: string): Stmt[] {
   const root: Stmt[] = [];
   const stack: Open[] = [];
+  const maxDepth = limit('exprDepth');
   const body = (): Stmt[] => stack.at(-1)?.body ?? root;
   for (const part of lexTemplate(src)) {
     if (part.kind === 'text') {
@@ -47,12 +49,13 @@ export function parseTemplate(src: string): Stmt[] {
     }
     const p = new Parser(part.tokens, src);
     if (part.kind === 'var') {
-      const expr = p.parseTuple();
+      const expr = p.checkDepth(p.parseTuple());
       p.expectEnd();
       body().push({ kind: 'output', expr, offset: part.offset, end: part.end });
       continue;
     }
     parseBlock(p, part, stack, body);
+    if (stack.length > maxDepth) p.tooDeep(part.offset, part.end);
   }
   const open = stack.at(-1);
   if (open) {
@@ -72,7 +75,7 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
   const pos = { offset: part.offset, end: part.end };
   switch (name) {
     case 'if': {
-      const cond = p.parseTuple([], false);
+      const cond = p.checkDepth(p.parseTuple([], false));
       const node: Open['node'] & { kind: 'if' } = { kind: 'if', branches: [[cond, []]], otherwise: null, ...pos };
       body().push(node);
       stack.push({ tag: 'if', node, body: node.branches[0]?.[1] as Stmt[], at: tag });
@@ -80,7 +83,7 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
     }
     case 'elif': {
       if (top?.tag !== 'if' || top.node.otherwise) p.fail("unexpected '{% elif %}'", tag);
-      const branch: [typeof top.node.branches[0][0], Stmt[]] = [p.parseTuple([], false), []];
+      const branch: [typeof top.node.branches[0][0], Stmt[]] = [p.checkDepth(p.parseTuple([], false)), []];
       top.node.branches.push(branch);
       top.body = branch[1];
       break;
@@ -94,8 +97,8 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
     case 'for': {
       const target = parseTarget(p, false);
       if (!p.skipName('in')) p.fail(`expected 'in', got ${p.describe(p.cur)}`);
-      const iter = p.parseTuple(['if', 'recursive'], false);
-      const filter = p.skipName('if') ? p.parseExpression() : null;
+      const iter = p.checkDepth(p.parseTuple(['if', 'recursive'], false));
+      const filter = p.skipName('if') ? p.checkDepth(p.parseExpression()) : null;
       if (p.isName('recursive')) p.fail("unsupported template statement 'for ... recursive'");
       const node: Extract<Stmt, { kind: 'for' }> = { kind: 'for', target, iter, filter, body: [], otherwise: null, ...pos };
       body().push(node);
@@ -105,7 +108,7 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
     case 'set': {
       const target = parseTarget(p, true);
       if (p.skipOp('=')) {
-        const expr = p.parseTuple();
+        const expr = p.checkDepth(p.parseTuple());
         body().push({ kind: 'set', target, expr, ...pos });
       } else {
         if (target.kind !== 'name') p.fail('a block set needs a single name');

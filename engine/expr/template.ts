@@ -16,6 +16,7 @@ import { UndefinedVariableError } from './errors.js';
 import { Undefined } from './undefined.js';
 import { normalizeName } from './registry.js';
 import { PyFloat } from '../py/float.js';
+import { checkLength, evaluation } from './budget.js';
 
 /** a compiled template (opaque outside engine/expr) */
 export interface Template {
@@ -43,8 +44,17 @@ const templates = new Map<string, Template>();
 const expressions = new Map<string, Expression>();
 const conditionExprs = new Map<string, Expression>();
 
+const MAX_CACHED_CHARS = 4 * 1024 * 1024;
+const cachedChars = new Map<Map<string, unknown>, number>();
+
+// Caches a compiled source; a cache is emptied past MAX_CACHE entries or MAX_CACHED_CHARS of
+// source (a long-running process compiling generated text must not keep all of it).
 function remember<T>(cache: Map<string, T>, key: string, value: T): T {
-  if (cache.size >= MAX_CACHE) cache.clear();
+  const chars = (cachedChars.get(cache) ?? 0) + key.length;
+  if (cache.size >= MAX_CACHE || chars > MAX_CACHED_CHARS) {
+    cache.clear();
+    cachedChars.set(cache, key.length);
+  } else cachedChars.set(cache, chars);
   cache.set(key, value);
   return value;
 }
@@ -80,7 +90,7 @@ export function compileTemplate(src: string): Template {
 
 function parseExpression(src: string, withCond: boolean): Expression {
   const p = new Parser(tokenize(src, 0, 'eof').tokens, src);
-  const ast = p.parseTuple([], withCond);
+  const ast = p.checkDepth(p.parseTuple([], withCond));
   p.expectEnd();
   return { kind: 'expression', source: src, ast };
 }
@@ -97,15 +107,32 @@ export function compileConditionExpression(src: string): Expression {
 
 // Evaluates a compiled expression; the result may be an Undefined.
 export function evaluate(e: Expression, scope: Scope): unknown {
-  return evalExpr(e.ast, newContext(scope));
+  return evaluation(undefined, () => evalExpr(e.ast, newContext(scope)));
 }
 
 function renderParts(t: Template, scope: Scope): unknown[] {
-  const ctx = newContext(scope);
-  ctx.frame = new Frame(null);
-  const out: unknown[] = [];
-  renderStatements(t.body, ctx, out);
-  return out;
+  return evaluation(undefined, () => {
+    const ctx = newContext(scope);
+    ctx.frame = new Frame(null);
+    const out: unknown[] = [];
+    renderStatements(t.body, ctx, out);
+    return out;
+  });
+}
+
+// The parts of a render joined as text, refused before joining when longer than the limit.
+function joinText(parts: unknown[]): string {
+  const texts = parts.map(toPyStr);
+  let total = 0;
+  for (const s of texts) total += s.length;
+  checkLength(total, 'string');
+  return texts.join('');
+}
+
+// Renders a template file's text, labelled with its name so that a template including itself
+// is refused with the chain of files (the template lookup; engine/run/render.ts).
+export function renderTemplateText(label: string, source: string, scope: Scope): string {
+  return evaluation(label, () => renderToString(compileTemplate(source), scope));
 }
 
 function restoreNewlines(t: Template, v: unknown): unknown {
@@ -155,7 +182,7 @@ export function ansibleConcat(parts: unknown[], nativeText = false): unknown {
     const copy = plainCopy(only);
     if (copy !== NOT_PLAIN) return copy;
   }
-  const text = parts.length === 1 ? toPyStr(only) : parts.map(toPyStr).join('');
+  const text = parts.length === 1 ? toPyStr(only) : joinText(parts);
   if (text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False') {
     const r = literalEval(text);
     if (r.ok) return r.value;
@@ -176,7 +203,7 @@ export function renderTemplate(t: Template, scope: Scope): unknown {
 
 // Renders a template to plain text (no literal_eval), e.g. for messages and file content.
 export function renderToString(t: Template, scope: Scope): string {
-  return restoreNewlines(t, renderParts(t, scope).map(toPyStr).join('')) as string;
+  return restoreNewlines(t, joinText(renderParts(t, scope))) as string;
 }
 
 // Renders every template string inside value (arrays and objects deeply; keys untouched).
@@ -196,7 +223,7 @@ export function templateValue(value: unknown, scope: Scope): unknown {
 // when used (so `var | default(x)` and `var is defined` still work). For Scope.get.
 export function templateVariable(name: string, value: unknown, scope: Scope): unknown {
   try {
-    return templateValue(value, scope);
+    return evaluation(name, () => templateValue(value, scope));
   } catch (e) {
     if (e instanceof UndefinedVariableError) return new Undefined(`${toPyStr(value)}: ${e.message}`, name);
     throw e;

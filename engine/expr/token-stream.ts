@@ -1,9 +1,14 @@
 // The token cursor under the expression parser: lookahead, expectations, errors with offsets.
 import { ExprSyntaxError } from './errors.js';
 import type { Token } from './tokenizer.js';
+import { limit, limitHint } from '../shared/limits.js';
+import type { Expr } from './ast.js';
+import { nodeDeeperThan } from './ast-depth.js';
 
 export class TokenStream {
   pos = 0;
+  private depth = 0;
+  private readonly maxDepth = limit('exprDepth');
   constructor(
     readonly tokens: Token[],
     readonly src = '',
@@ -35,6 +40,28 @@ export class TokenStream {
     if (!this.isName(v)) return false;
     this.next();
     return true;
+  }
+  // Runs f one nesting level deeper; past the limit it is a syntax error (no stack overflow).
+  nested<T>(f: () => T): T {
+    if (this.depth >= this.maxDepth) this.tooDeep(this.cur.offset, this.cur.end);
+    this.depth++;
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
+  // The error for an expression nested deeper than the limit, at [offset, end).
+  tooDeep(offset: number, end: number): never {
+    const e = new ExprSyntaxError(`expression nested more than ${this.maxDepth} levels deep (${limitHint('exprDepth')})`, offset, Math.min(end, offset + 200) - offset);
+    e.limit = 'exprDepth';
+    throw e;
+  }
+  // Checks the depth of a parsed tree (chains of operators and filters parse in a loop).
+  checkDepth(e: Expr): Expr {
+    const deep = nodeDeeperThan(e, this.maxDepth);
+    if (deep) this.tooDeep(deep.offset, deep.end);
+    return e;
   }
   fail(msg: string, t: Token = this.cur): never {
     throw new ExprSyntaxError(msg, t.offset, t.end - t.offset);

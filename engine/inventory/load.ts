@@ -2,14 +2,16 @@
 // "h1,h2" host list) into one inventory, like ansible's InventoryManager, then finds the
 // group_vars/ and host_vars/ directories next to the sources (and the playbook).
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { diag } from '../diagnostics.js';
+import { readSourceFile } from '../source/read.js';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { parseIniInventory } from './ini.js';
-import { addHost, createInventory, reconcileInventory } from './model.js';
+import { addHost, createInventory, groupDeeperThan, reconcileInventory } from './model.js';
+import { limit, limitHint } from '../shared/limits.js';
 import type { Inventory, VarsDir } from './model.js';
 import { parseAnsibleYaml } from './py-yaml.js';
 import { parseAddress } from './ranges.js';
@@ -30,6 +32,11 @@ export function parseInventoryFile(inv: Inventory, file: string, text: string): 
   if (ext !== '' && !YAML_EXTS.includes(ext)) return parseIniInventory(inv, text, file);
   const { doc, diagnostics } = parseAnsibleYaml(text, file);
   const root = doc.contents;
+  const firstLine = text.split('\n', 50).find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l)) ?? '';
+  const looksYaml = ext !== '' || /^---/.test(firstLine) || /^[^\s[][^=]*:\s*(?:#.*)?$/.test(firstLine);
+  // valid YAML that must not be used (tags, alias bombs, nesting): refused, not retried as INI
+  const refused = diagnostics.filter((d) => d.code !== 'inventory');
+  if (refused.length > 0 && looksYaml) return refused;
   if (diagnostics.length === 0) {
     if (root === null || (isScalar(root) && root.value === null)) return [];
     if (isMap(root) && root.items.some((p) => isScalar(p.key) && p.key.value === '_meta')) return parseScriptInventory(inv, doc, file);
@@ -43,9 +50,8 @@ export function parseInventoryFile(inv: Inventory, file: string, text: string): 
     Object.assign(inv, scratch);
     return ini;
   }
+  if (refused.length > 0) return refused;
   if (diagnostics.length === 0 && isMap(root)) return parseYamlInventory(inv, doc, file);
-  const firstLine = text.split('\n').find((l) => l.trim() !== '' && !/^\s*[#;]/.test(l)) ?? '';
-  const looksYaml = ext !== '' || /^---/.test(firstLine) || /^[^\s[][^=]*:\s*(?:#.*)?$/.test(firstLine);
   if (!looksYaml) return ini;
   return diagnostics.length > 0 ? diagnostics : parseYamlInventory(createInventory(), doc, file);
 }
@@ -59,7 +65,11 @@ function parseDirectory(inv: Inventory, dir: string, diags: Diagnostic[]): void 
 
 function parsePath(inv: Inventory, path: string, diags: Diagnostic[]): void {
   if (statSync(path).isDirectory()) parseDirectory(inv, path, diags);
-  else diags.push(...parseInventoryFile(inv, path, readFileSync(path, 'utf8')));
+  else {
+    const read = readSourceFile(path);
+    if (read.text === undefined) diags.push(...read.diagnostics);
+    else diags.push(...parseInventoryFile(inv, path, read.text));
+  }
 }
 
 // ansible's host_list source: "h1,h2:2222" (no ranges); hosts join 'ungrouped'.
@@ -125,6 +135,11 @@ export function loadInventory(sources: string[], opts: { playbookDir?: string } 
     diags.push({ ...diag('inventory', 'No inventory was parsed, only implicit localhost is available'), severity: 'warning' });
   }
   reconcileInventory(inv);
+  const deep = groupDeeperThan(inv, limit('groupDepth'));
+  if (deep) {
+    diags.push(diag('nesting-too-deep', `group '${deep.name}' is nested more than ${limit('groupDepth')} levels deep (children of children)`, deep.pos, limitHint('groupDepth')));
+    return { ok: false, diagnostics: diags };
+  }
   diags.push(...nameWarnings(inv));
   inv.varsDirs = dirs.filter((d, i) => dirs.lastIndexOf(d) === i).map(createVarsDir);
   const varsDirs = [...inv.varsDirs];

@@ -89,7 +89,9 @@ export function addHost(inv: Inventory, name: string, group?: string, port?: num
     if (LOCALHOST_NAMES.includes(name) && !inv.localhost) inv.localhost = h;
   }
   const g = group === undefined ? undefined : inv.groups.get(group);
-  if (g && !g.hosts.includes(name)) {
+  // membership is kept on both sides; the host's short list is the one searched (a range of
+  // 100 000 hosts would make the group's list quadratic)
+  if (g && !h.groups.includes(g.name)) {
     g.hosts.push(name);
     h.groups.push(g.name);
   }
@@ -162,17 +164,45 @@ export function reconcileInventory(inv: Inventory): void {
     if (g.name !== 'all' && g.parents.length === 0) addChild(inv, 'all', g.name);
   }
   const ungrouped = inv.groups.get('ungrouped') as InventoryGroup;
+  const leaving = new Set<string>();
   for (const h of inv.hosts.values()) {
     const others = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
     if (h.groups.includes('ungrouped')) {
       if (others.length > 0) {
-        ungrouped.hosts = ungrouped.hosts.filter((n) => n !== h.name);
+        leaving.add(h.name);
         h.groups = h.groups.filter((g) => g !== 'ungrouped');
       }
     } else if (others.length === 0) {
       addHost(inv, h.name, 'ungrouped');
     }
   }
+  if (leaving.size > 0) ungrouped.hosts = ungrouped.hosts.filter((n) => !leaving.has(n));
+}
+
+// The first group nested deeper than `max` levels below a root (children of children), found
+// without recursion; the group graph has no cycles (addChild refuses them).
+export function groupDeeperThan(inv: Inventory, max: number): InventoryGroup | undefined {
+  const waiting = new Map<string, number>();
+  const depth = new Map<string, number>();
+  const queue: InventoryGroup[] = [];
+  for (const g of inv.groups.values()) {
+    waiting.set(g.name, g.parents.length);
+    if (g.parents.length === 0) queue.push(g);
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const g = queue[i] as InventoryGroup;
+    const d = depth.get(g.name) ?? 0;
+    for (const name of g.children) {
+      const kid = inv.groups.get(name);
+      if (!kid) continue;
+      depth.set(name, Math.max(depth.get(name) ?? 0, d + 1));
+      if (d + 1 > max) return kid;
+      const left = (waiting.get(name) ?? 1) - 1;
+      waiting.set(name, left);
+      if (left === 0) queue.push(kid);
+    }
+  }
+  return undefined;
 }
 
 // The group and its descendants in ansible's order: itself, its children, then level by level.

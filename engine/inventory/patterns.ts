@@ -2,12 +2,14 @@
 // `&` intersection and `!` exclusion (plain terms first, then &, then !), `*` globs, `~regex`,
 // subscripts `g[0]`, `g[-1]`, `g[1:3]` (inclusive), `g[2:]`, and the implicit localhost.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { diag } from '../diagnostics.js';
 import type { Diagnostic, Result } from '../diagnostics.js';
 import { ensureHost, hostsOf, LOCALHOST_NAMES } from './model.js';
 import type { Inventory } from './model.js';
 import { parseAddress } from './ranges.js';
+import { BoundedRegExp, RegexTimeoutError, withRegexTimeout } from '../py/regex-time.js';
+import { readTextBounded } from '../source/read.js';
 
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 const COLON_TERMS = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
@@ -60,7 +62,7 @@ function pythonRegex(src: string): RegExp {
     src = src.slice(inline[0].length);
   }
   src = src.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
-  return new RegExp(`^(?:${src})`, flags);
+  return new BoundedRegExp(`^(?:${src})`, flags);
 }
 
 function applySubscript(hosts: string[], pattern: string, sub: [number, number | undefined] | undefined): string[] {
@@ -94,10 +96,20 @@ function matchOne(inv: Inventory, term: string, warnings: Diagnostic[]): string[
   } catch {
     throw new PatternError(`Invalid host list pattern: ${expr}`);
   }
-  const groups = [...inv.groups.keys()].filter((g) => re.test(g));
-  const results = groups.flatMap((g) => hostsOf(inv, g));
-  if (groups.length === 0 || expr[0] === '~' || /[.?*[]/.test(expr)) {
-    for (const h of inv.hosts.keys()) if (re.test(h)) results.push(h);
+  let groups: string[];
+  let results: string[];
+  try {
+    [groups, results] = withRegexTimeout(expr, () => {
+      const gs = [...inv.groups.keys()].filter((g) => re.test(g));
+      const rs = gs.flatMap((g) => hostsOf(inv, g));
+      if (gs.length === 0 || expr[0] === '~' || /[.?*[]/.test(expr)) {
+        for (const h of inv.hosts.keys()) if (re.test(h)) rs.push(h);
+      }
+      return [gs, rs];
+    });
+  } catch (e) {
+    if (e instanceof RegexTimeoutError) throw new PatternError(e.message);
+    throw e;
   }
   if (results.length === 0 && LOCALHOST_NAMES.includes(expr)) results.push((ensureHost(inv, expr) as { name: string }).name);
   return applySubscript(results, term, sub);
@@ -157,7 +169,13 @@ export function limitHosts(inv: Inventory, hosts: string[], limit: string): Resu
     const file = t.slice(1);
     if (!existsSync(file)) return { ok: false, diagnostics: [diag('missing-file', `Unable to find limit file ${file}`)] };
     if (!statSync(file).isFile()) return { ok: false, diagnostics: [diag('bad-pattern', `Limit starting with "@" must be a file, not a directory: ${file}`)] };
-    terms.push(...readFileSync(file, 'utf8').split('\n').map((l) => l.trim()));
+    let text: string;
+    try {
+      text = readTextBounded(file);
+    } catch (e) {
+      return { ok: false, diagnostics: [diag('bad-pattern', `Unable to read limit file ${file}: ${(e as Error).message}`)] };
+    }
+    terms.push(...text.split('\n').map((l) => l.trim()));
   }
   const subset = run(inv, limit, () => terms);
   if (!subset.ok) return subset;

@@ -6,13 +6,18 @@ import type { Document, Node } from 'yaml';
 import { diag } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { ansibleYamlTags } from '../py/yaml-tags.js';
+import { checkYamlDepth, checkYamlDocument, parseYamlDocument } from '../source/yaml-limits.js';
 
 // Parses YAML text the way ansible's loader does; syntax errors become diagnostics.
+// The text is checked for nesting depth first, the document for tags and aliases after.
 export function parseAnsibleYaml(text: string, file: string): { doc: Document; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { version: '1.1', customTags: ansibleYamlTags, uniqueKeys: false, merge: true, prettyErrors: false });
+  const deep = checkYamlDepth(file, text);
+  if (deep.length > 0) return { doc: parseDocument('', { version: '1.1' }), diagnostics: deep };
+  const doc = parseYamlDocument(text, { version: '1.1', customTags: ansibleYamlTags, uniqueKeys: false, merge: true, prettyErrors: false });
   const diagnostics = doc.errors.map((e) =>
     diag('inventory', `YAML syntax error: ${e.message.split('\n')[0] ?? ''}`, { file, offset: e.pos[0], length: Math.max(1, e.pos[1] - e.pos[0]) }),
   );
+  if (diagnostics.length === 0) diagnostics.push(...checkYamlDocument(doc, file));
   return { doc, diagnostics };
 }
 

@@ -1,5 +1,6 @@
 // Host addresses and host ranges, as ansible's parse_address() and expand_hostname_range():
 // `web[1:3]`, `k8s[01:03]` (zero padded), `db-[a:c]`, `web[1:10:2]`, `name:port`, `[::1]:22`.
+import { LIMITS, limit } from '../shared/limits.js';
 
 const NUMERIC_RANGE = String.raw`\[(?:[0-9]+:[0-9]+)(?::[0-9]+)?\]`;
 const HEX_RANGE = String.raw`\[(?:[0-9a-f]+:[0-9a-f]+)(?::[0-9]+)?\]`;
@@ -56,6 +57,8 @@ export function pyInt(s: string): number | undefined {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 function pyRange(start: number, stop: number, step: number): number[] {
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (count > limit('hostRange')) throw new Error(`the range expands to ${count} hosts, more than the limit of ${limit('hostRange')} (raise it with ${LIMITS.hostRange.env}=N)`);
   const out: number[] = [];
   if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
   else for (let i = start; i > stop; i += step) out.push(i);
@@ -102,8 +105,10 @@ export function expandHostnameRange(line: string): string[] {
   const out: string[] = [];
   for (const x of seq) {
     const name = `${head}${fill(x)}${tail}`;
-    if (name.includes('[')) out.push(...expandHostnameRange(name));
-    else out.push(name);
+    if (name.includes('[')) {
+      for (const n of expandHostnameRange(name)) out.push(n);
+    } else out.push(name);
+    if (out.length > limit('hostRange')) throw new Error(`the host pattern expands to more than ${limit('hostRange')} hosts (raise it with ${LIMITS.hostRange.env}=N)`);
   }
   return out;
 }

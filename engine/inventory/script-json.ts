@@ -18,6 +18,7 @@ export function parseScriptInventory(inv: Inventory, doc: Document, file: string
   const at = (key: string): { file: string; offset: number; length?: number } => ({ file, ...(keyRange(doc.contents, key) ?? { offset: 0 }) });
   const err = (message: string, key: string): void => void diags.push(diag('inventory', message, at(key)));
   const hosts: string[] = [];
+  const seen = new Set<string>();
   for (const [name, raw] of Object.entries(data)) {
     if (name === '_meta') continue;
     addGroup(inv, name, at(name));
@@ -28,7 +29,10 @@ export function parseScriptInventory(inv: Inventory, doc: Document, file: string
       else {
         for (const h of g['hosts']) {
           const host = String(h);
-          if (!hosts.includes(host)) hosts.push(host);
+          if (!seen.has(host)) {
+            seen.add(host);
+            hosts.push(host);
+          }
           addHost(inv, host, name, undefined, at(name));
         }
       }

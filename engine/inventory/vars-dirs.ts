@@ -2,11 +2,12 @@
 // for NAME the first of `NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json` that exists; a directory
 // contributes its files (recursively, sorted, skipping hidden and `~` files) in order.
 
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { diag } from '../diagnostics.js';
 import type { VarFile, VarsDir } from './model.js';
 import { parseAnsibleYaml, toPlain } from './py-yaml.js';
+import { readSourceFile } from '../source/read.js';
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -57,13 +58,12 @@ export function findVarsFiles(root: string, kind: VarsKind, name: string): strin
 }
 
 function loadVarFile(vd: VarsDir, file: string): VarFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    vd.problems.push(diag('missing-file', `cannot read vars file ${file}: ${(e as Error).message}`, { file, offset: 0 }));
+  const read = readSourceFile(file);
+  if (read.text === undefined) {
+    vd.problems.push(...(read.missing ? [diag('missing-file', `cannot read vars file ${file}: ${read.diagnostics[0]?.message ?? ''}`, { file, offset: 0 })] : read.diagnostics));
     return undefined;
   }
+  const text = read.text;
   if (text.startsWith('$ANSIBLE_VAULT')) {
     vd.problems.push(diag('unsupported', `vault-encrypted vars files are not supported: ${file}`, { file, offset: 0 }));
     return undefined;

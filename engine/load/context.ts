@@ -1,11 +1,12 @@
 // State shared while loading one playbook: collected diagnostics, search paths, and the
 // stack of files being imported (to report cycles instead of looping).
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { diag, type Diagnostic, type DiagnosticCode, type SourcePos } from '../diagnostics.js';
 import type { ReadShape, Vars } from './model.js';
 import type { ModuleRegistry } from '../module.js';
 import type { AnsibleModules } from './ansible-modules.js';
+import { limit, limitHint } from '../shared/limits.js';
 
 export interface LoadOptions {
   /** the modules task actions resolve to */
@@ -21,6 +22,8 @@ export interface LoadOptions {
 export class LoadContext {
   readonly diagnostics: Diagnostic[] = [];
   readonly importStack: string[] = [];
+  /** the roles being loaded (directory and tasks file), innermost last, to refuse recursion */
+  readonly roleStack: { key: string; name: string }[] = [];
   /** every file read as a playbook or task list, for the validator's envelope schema pass */
   readonly shapes: ReadShape[] = [];
   /** the folder of the playbook file whose plays are being loaded (roles/ next to it is searched first) */
@@ -50,6 +53,17 @@ export class LoadContext {
     this.diagnostics.push({ ...diag(code, message, pos), severity: 'warning' });
   }
 
+  // Refuses to go one level deeper when includes and roles already nest to the limit (a long
+  // chain, or a cycle through templated names); true when refused (the diagnostic is recorded).
+  tooDeep(what: string, pos?: SourcePos): boolean {
+    const depth = this.importStack.length + this.roleStack.length;
+    if (depth < limit('includeDepth')) return false;
+    const chain = [...this.importStack.map((f) => relativeName(f, this.playbookDir)), ...this.roleStack.map((r) => `role ${r.name}`)];
+    const shown = chain.length > 8 ? [...chain.slice(0, 3), '...', ...chain.slice(-4)] : chain;
+    this.error('recursion', `${what}: imports and roles nested more than ${limit('includeDepth')} levels deep (${shown.join(' -> ')})`, pos, limitHint('includeDepth'));
+    return true;
+  }
+
   // Finds a file relative to the given directories (first match), or undefined.
   findFile(name: string, dirs: string[]): string | undefined {
     if (isAbsolute(name)) return existsSync(name) ? name : undefined;
@@ -59,4 +73,10 @@ export class LoadContext {
     }
     return undefined;
   }
+}
+
+// A path shown relative to the playbook's directory when it is inside it.
+export function relativeName(path: string, dir: string): string {
+  const r = relative(dir, path);
+  return r && !r.startsWith('..') ? r : path;
 }

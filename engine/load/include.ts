@@ -1,7 +1,7 @@
 // Loads a task file named by import_tasks/include_tasks, relative to the including file,
 // the role's tasks/ directory, then the playbook directory.
 import { dirname, join } from 'node:path';
-import type { LoadContext } from './context.js';
+import { relativeName, type LoadContext } from './context.js';
 import type { Node, Task } from './model.js';
 import { loadNodeList, type TaskLoadOptions } from './task.js';
 import { posAt, readYaml } from '../source/yaml-file.js';
@@ -27,9 +27,11 @@ export function loadIncludeFile(ctx: LoadContext, name: string, task: Task, opts
     return undefined;
   }
   if (ctx.importStack.includes(path)) {
-    ctx.error('missing-file', `import cycle: ${[...ctx.importStack, path].join(' -> ')}`, where);
+    const cycle = ctx.importStack.slice(ctx.importStack.indexOf(path));
+    ctx.error('recursion', `${task.action} cycle: ${[...cycle, path].map((f) => relativeName(f, ctx.playbookDir)).join(' -> ')}`, where, 'a task file must not import itself, directly or through others');
     return undefined;
   }
+  if (ctx.tooDeep(`${task.action} ${name}`, where)) return undefined;
   const { file, diagnostics } = readYaml(path, where);
   ctx.diagnostics.push(...diagnostics);
   if (!file || diagnostics.length > 0) return undefined;

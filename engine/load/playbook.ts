@@ -2,7 +2,8 @@
 // and roles), collecting every diagnostic instead of stopping at the first.
 import { dirname, resolve } from 'node:path';
 import type { Result } from '../diagnostics.js';
-import { LoadContext, type LoadOptions } from './context.js';
+import { isStackOverflow, limitHint } from '../shared/limits.js';
+import { LoadContext, relativeName, type LoadOptions } from './context.js';
 import { renderStatic } from './static-vars.js';
 import { PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, suggest } from './keywords.js';
 import { newId, type Block, type Node, type Play, type PlayScope, type Playbook, type RoleScope, type Task, type Vars } from './model.js';
@@ -17,7 +18,12 @@ export function loadPlaybook(path: string, options: LoadOptions): Result<Playboo
   const file = resolve(path);
   const ctx = new LoadContext(file, options);
   const plays: Play[] = [];
-  loadPlaybookFile(ctx, file, plays, {});
+  try {
+    loadPlaybookFile(ctx, file, plays, {});
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    ctx.error('nesting-too-deep', 'the playbook nests too deeply to load (imports, roles or blocks): the call stack was exhausted', { file, offset: 0 }, limitHint('includeDepth'));
+  }
   const errors = ctx.diagnostics.filter((d) => d.severity !== 'warning');
   const warnings = ctx.diagnostics.filter((d) => d.severity === 'warning');
   const value = { file, dir: dirname(file), plays, shapes: ctx.shapes };
@@ -27,9 +33,11 @@ export function loadPlaybook(path: string, options: LoadOptions): Result<Playboo
 
 function loadPlaybookFile(ctx: LoadContext, path: string, plays: Play[], inheritedVars: Vars, from?: Play['pos'], inheritedTags: unknown[] = []): void {
   if (ctx.importStack.includes(path)) {
-    ctx.error('missing-file', `import_playbook cycle: ${[...ctx.importStack, path].join(' -> ')}`, from);
+    const cycle = ctx.importStack.slice(ctx.importStack.indexOf(path));
+    ctx.error('recursion', `import_playbook cycle: ${[...cycle, path].map((f) => relativeName(f, ctx.playbookDir)).join(' -> ')}`, from, 'a playbook must not import itself, directly or through others');
     return;
   }
+  if (ctx.tooDeep(`import_playbook ${relativeName(path, ctx.playbookDir)}`, from)) return;
   const { file, diagnostics } = readYaml(path, from);
   ctx.diagnostics.push(...diagnostics);
   if (!file || diagnostics.length > 0) return;

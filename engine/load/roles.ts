@@ -81,9 +81,26 @@ export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoader
     return undefined;
   }
   if (seen.has(dir)) {
-    ctx.error('undefined-role', `role dependency cycle through '${req.name}'`, req.pos);
+    ctx.error('recursion', `role dependency cycle through '${req.name}'`, req.pos, 'a role must not depend on itself, directly or through its dependencies');
     return undefined;
   }
+  const key = `${dir}#${req.tasksFrom ?? 'main'}`;
+  const open = ctx.roleStack.findIndex((r) => r.key === key);
+  if (open >= 0) {
+    const cycle = [...ctx.roleStack.slice(open).map((r) => r.name), req.name];
+    ctx.error('recursion', `role recursion: ${cycle.join(' -> ')} (a role imports or includes itself)`, req.pos, 'import a different tasks_from file, or move the shared tasks to another role');
+    return undefined;
+  }
+  if (ctx.tooDeep(`role ${req.name}`, req.pos)) return undefined;
+  ctx.roleStack.push({ key, name: req.tasksFrom ? `${req.name} (tasks_from ${req.tasksFrom})` : req.name });
+  try {
+    return loadRoleIn(ctx, req, loaders, seen, dir);
+  } finally {
+    ctx.roleStack.pop();
+  }
+}
+
+function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, seen: Set<string>, dir: string): ReturnType<typeof loadRole> {
   seen.add(dir);
   const role: RoleScope = {
     kind: 'role',

@@ -29,8 +29,12 @@ interface Parsed {
 const NAMES: Record<string, unknown> = { True: true, False: false, None: null };
 const JSON_NAMES: Record<string, unknown> = { true: true, false: false, null: null };
 
+/** Python's tokenizer refuses more nested brackets than this ("too many nested parentheses") */
+const MAX_NESTING = 200;
+
 class LiteralParser {
   private tok: LiteralToken;
+  private depth = 0;
 
   constructor(private readonly lex: LiteralLexer, private readonly opts: LiteralEvalOptions) {
     this.tok = lex.next();
@@ -102,14 +106,19 @@ class LiteralParser {
     if (t.kind === 'num') return { value: parseNumber(t.text, t.float), number: true };
     if (t.kind === 'str') return { value: this.strings(t), number: false };
     if (t.kind === 'name') return { value: this.name(t.text), number: false };
-    if (t.kind !== 'op') return notLiteral();
-    if (t.text === '[') return { value: this.sequence(']'), number: false };
-    if (t.text === '{') return { value: this.braces(), number: false };
-    if (t.text !== '(') return notLiteral();
-    if (this.eat(')')) return { value: makeTuple([]), number: false };
-    const inner = this.exprList(')');
-    this.expect(')');
-    return inner;
+    if (t.kind !== 'op' || (t.text !== '[' && t.text !== '{' && t.text !== '(')) return notLiteral();
+    if (this.depth >= MAX_NESTING) return notLiteral();
+    this.depth++;
+    try {
+      if (t.text === '[') return { value: this.sequence(']'), number: false };
+      if (t.text === '{') return { value: this.braces(), number: false };
+      if (this.eat(')')) return { value: makeTuple([]), number: false };
+      const inner = this.exprList(')');
+      this.expect(')');
+      return inner;
+    } finally {
+      this.depth--;
+    }
   }
 
   private name(text: string): unknown {

@@ -106,11 +106,26 @@ function groupsOf(re: RegExp): { groups: number; names: string[] } {
   return shape;
 }
 
-// Python's re.subn(pattern, template, text, count) with a `g` RegExp from compilePyRe.
-export function pySubn(re: RegExp, template: string, text: string, count = 0): { text: string; count: number } {
+/** a substitution whose result would be longer than the caller's maximum */
+export class SubstitutionTooLong extends Error {
+  constructor(readonly length: number) {
+    super(`the result of the substitution is longer than ${length} characters`);
+  }
+}
+
+// Python's re.subn(pattern, template, text, count) with a `g` RegExp from compilePyRe; stops
+// with SubstitutionTooLong once the result would pass maxLength (its pieces are collected in a
+// list: 16 million one-character pieces appended to a string took 600 MB).
+export function pySubn(re: RegExp, template: string, text: string, count = 0, maxLength = Infinity): { text: string; count: number } {
   const shape = groupsOf(re);
   checkGroups(parseTemplate(template), shape.groups, shape.names);
-  let out = '';
+  const parts: string[] = [];
+  let length = 0;
+  const emit = (s: string): void => {
+    length += s.length;
+    if (length > maxLength) throw new SubstitutionTooLong(length);
+    parts.push(s);
+  };
   let last = 0;
   let pos = 0;
   let n = 0;
@@ -122,13 +137,15 @@ export function pySubn(re: RegExp, template: string, text: string, count = 0): {
       m = pySearch(re, text, pos + step(text, pos));
     }
     if (!m) break;
-    out += text.slice(last, m.index) + expandTemplate(template, m);
+    emit(text.slice(last, m.index));
+    emit(expandTemplate(template, m));
     n++;
     last = m.index + m[0].length;
     pos = last;
     mustAdvance = m[0] === '';
   }
-  return { text: out + text.slice(last), count: n };
+  emit(text.slice(last));
+  return { text: parts.join(''), count: n };
 }
 
 // The length of the character at pos (2 for a surrogate pair).

@@ -1,8 +1,10 @@
 // Python `re` patterns as JavaScript RegExp: leading inline flags, compiling once with Python's
 // meaning (see regex-syntax.ts for the translation), and re.escape.
 import { PyReError, translatePyRe, type PyReFlags } from './regex-syntax.js';
+import { BoundedRegExp } from './regex-time.js';
 
 export { PyReError, type PyReFlags };
+export { BoundedRegExp, RegexTimeoutError, withRegexTimeout } from './regex-time.js';
 
 const cache = new Map<string, RegExp>();
 const LEAD = /\(\?([aiLmsux]+)\)/y;
@@ -43,6 +45,7 @@ export function splitInlineFlags(pattern: string, verbose = false): { flags: PyR
 
 // The RegExp for a Python pattern compiled with `flags` (re.IGNORECASE, ...); jsFlags adds JS
 // flags such as 'g', 'y' or 'd'. Cached; lastIndex is reset. Throws PyReError like re.compile.
+// Matching runs in bounded time (regex-time.ts).
 export function compilePyRe(pattern: string, flags: PyReFlags = {}, jsFlags = ''): RegExp {
   const key = `${flags.ignorecase ? 'i' : ''}${flags.multiline ? 'm' : ''}${flags.dotall ? 's' : ''}${flags.ascii ? 'a' : ''}${flags.verbose ? 'x' : ''}/${jsFlags}/${pattern}`;
   let re = cache.get(key);
@@ -52,7 +55,7 @@ export function compilePyRe(pattern: string, flags: PyReFlags = {}, jsFlags = ''
     for (const [k, v] of Object.entries(lead.flags)) if (v) f[k as keyof PyReFlags] = true;
     const source = translatePyRe(lead.body, f);
     try {
-      re = new RegExp(source, [...new Set(`${jsFlags}u${f.ignorecase ? 'i' : ''}`)].join(''));
+      re = new BoundedRegExp(source, [...new Set(`${jsFlags}u${f.ignorecase ? 'i' : ''}`)].join(''));
     } catch (e) {
       throw new PyReError(`invalid regular expression '${pattern}': ${(e as Error).message}`);
     }

@@ -5,12 +5,12 @@
 import pLimit from 'p-limit';
 import { hasTemplate, templateValue } from '../expr/index.js';
 import type { Block, Node, Task, Vars } from '../load/model.js';
-import type { RunContext } from './context.js';
+import { HaltRun, type RunContext } from './context.js';
 import type { HostState } from './host-state.js';
 import { allTags, displayName, inherited } from '../load/inherit.js';
 import type { VarScope } from './scope.js';
 import { shouldRun } from '../plan/tags.js';
-import { runTaskOnHost, type HostOutcome } from './task-host.js';
+import { runTaskOnHost, unexpectedFailure, type HostOutcome } from './task-host.js';
 import { renderTaskName, sourceOf, truthy, type BeforeActionRequest, type TaskEnv } from './task-env.js';
 import { QuorumTracker } from './disruptions.js';
 import { checkBeforeAction, recordAfterAction } from './before-action.js';
@@ -21,6 +21,7 @@ import { checkNotify, flushHandlers, notify } from './handlers.js';
 import { BatchRecord, type RecordScope } from './record.js';
 import { renderText } from './render.js';
 import { TaskResume, type Restored } from './resume-tasks.js';
+import { LockError } from './lock.js';
 
 /** stops the batch (meta end_batch) */
 export class EndBatch extends Error {}
@@ -124,22 +125,42 @@ export class BatchRunner implements TaskEnv, RecordScope {
     });
   }
 
-  // Runs one task node on the hosts (tags, meta, includes, run_once, throttle).
+  // Runs one task node on the hosts (tags, meta, includes, run_once, throttle). An error in what
+  // is evaluated once for the task (tags, run_once, throttle: a bad template) fails the task on
+  // its hosts instead of escaping the run.
   async runTaskNode(task: Task, hosts: HostState[], handler = false): Promise<void> {
     await this.ctx.checkRun();
     if (this.ctx.aborted) throw new AbortRun('interrupted');
+    const state = { phase: 'before' as 'before' | 'running' | 'recorded' };
+    try {
+      await this.runTaskNodeIn(task, hosts, handler, state);
+    } catch (e) {
+      if (e instanceof AbortRun || e instanceof EndBatch || e instanceof EndPlay || e instanceof RunError || e instanceof LockError || e instanceof HaltRun) throw e;
+      if (this.ctx.aborted) throw new AbortRun('interrupted');
+      if (state.phase === 'recorded') throw new RunError(`${displayName(task)} (${sourceOf(task)}): ${e instanceof Error ? e.message : String(e)}`);
+      if (state.phase === 'before') this.ctx.emit({ type: 'task', play: this.playNo, batch: this.batchNo, name: displayName(task), handler, action: task.action, hosts: hosts.map((h) => h.name), source: sourceOf(task) });
+      for (const h of hosts) this.record.outcome(task, unexpectedFailure(task, h.name, e, this.ctx.options.verbosity), { handler, runOnce: false });
+    }
+  }
+
+  private async runTaskNodeIn(task: Task, hosts: HostState[], handler: boolean, state: { phase: 'before' | 'running' | 'recorded' }): Promise<void> {
     const first = hosts[0] as HostState;
     const scope0 = this.vars.scope(this.rt, first.name, task);
     if (!handler && !shouldRun(this.tagsOf(task, scope0), this.ctx.options.tags)) return;
     if (task.mod.construct === 'meta') return runMeta(this, task, hosts, handler);
     const name = displayName(task, renderTaskName(task, scope0));
     if (!(await this.askBefore(task, name, scope0))) return;
-    if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') return runInclude(this, task, hosts, name, handler);
+    if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') {
+      state.phase = 'recorded';
+      return runInclude(this, task, hosts, name, handler);
+    }
     const runOnce = truthy(inherited(task, 'run_once'), scope0);
     const bypass = task.mod.bypassHostLoop === true;
     const targets = runOnce || bypass ? [first] : hosts;
     this.ctx.emit({ type: 'task', play: this.playNo, batch: this.batchNo, name, handler, action: task.action, hosts: targets.map((h) => h.name), source: sourceOf(task) });
+    state.phase = 'running';
     const outcomes = await this.runOnHosts(task, targets, scope0);
+    state.phase = 'recorded';
     for (const o of outcomes) this.record.outcome(task, o, { handler, runOnce });
     this.checkThresholds(task, outcomes, runOnce || bypass, scope0);
   }
@@ -165,7 +186,21 @@ export class BatchRunner implements TaskEnv, RecordScope {
     const throttle = Number(templateValue(inherited(task, 'throttle') ?? 0, scope0)) || 0;
     const width = Math.max(1, Math.min(this.ctx.options.forks, throttle > 0 ? throttle : Infinity));
     const limit = pLimit(width);
-    return Promise.all(targets.map((h) => limit(() => runTaskOnHost(this, task, h.name))));
+    return Promise.all(targets.map((h) => limit(() => runTaskOnHost(this, task, h.name).catch((e: unknown) => this.unexpected(task, h.name, e)))));
+  }
+
+  // An exception no step of the task handled on one host: the run's own control flow passes
+  // through, an interruption stops the run, anything else fails the task on that host only.
+  private unexpected(task: Task, host: string, e: unknown): HostOutcome {
+    if (e instanceof AbortRun || e instanceof EndBatch || e instanceof EndPlay || e instanceof RunError || e instanceof LockError) throw e;
+    if (this.ctx.aborted || (e instanceof Error && e.name === 'AbortError')) throw new AbortRun('interrupted');
+    let ignored = false;
+    try {
+      ignored = truthy(inherited(task, 'ignore_errors'), this.vars.scope(this.rt, host, task));
+    } catch {
+      // ignore_errors itself cannot be templated: the failure stands
+    }
+    return unexpectedFailure(task, host, e, this.ctx.options.verbosity, ignored);
   }
 
   // any_errors_fatal / max_fail_percentage / run_once failure checks after a task.

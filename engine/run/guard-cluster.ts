@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { KubeClient, loadKubeconfig } from '../kube/index.js';
 import type { Vars } from '../load/model.js';
 import type { GuardVerdict } from './guards.js';
+import { BoundedRegExp } from '../py/regex-time.js';
 
 export interface PeerCheck {
   host: string;
@@ -64,8 +65,8 @@ export async function checkAlerts(cfg: Vars, signal: AbortSignal): Promise<Guard
   } catch (e) {
     return { ok: false, condition: 'alerts', evidence: `cannot read alerts from ${url} (failing closed): ${(e as Error).message}` };
   }
-  const ignore = ([] as unknown[]).concat(cfg['ignore'] ?? []).map((r) => new RegExp(String(r)));
-  const match = ([] as unknown[]).concat(cfg['match'] ?? []).map((r) => new RegExp(String(r)));
+  const ignore = ([] as unknown[]).concat(cfg['ignore'] ?? []).map((r) => new BoundedRegExp(String(r)));
+  const match = ([] as unknown[]).concat(cfg['match'] ?? []).map((r) => new BoundedRegExp(String(r)));
   const firingOnly = cfg['firing_only'] !== false;
   const blocking = alerts.filter((a) => (!firingOnly || a.state === 'firing') && !ignore.some((r) => r.test(a.name)) && (match.length === 0 || match.some((r) => r.test(a.name))));
   return blocking.length === 0 ? { ok: true } : { ok: false, condition: 'alerts', evidence: `firing: ${blocking.map((a) => a.name).join(', ')}` };

@@ -3,12 +3,13 @@
 // the order the includes were found.
 import { resolve } from 'node:path';
 import { toPyRepr } from '../expr/index.js';
-import { LoadContext } from '../load/context.js';
+import { LoadContext, relativeName } from '../load/context.js';
+import { limit, limitHint } from '../shared/limits.js';
 import { loadIncludeFile } from '../load/include.js';
 import { expandImport } from '../load/playbook.js';
 import { loadRole } from '../load/roles.js';
 import { loadNodeList } from '../load/task.js';
-import { newId, type Block, type Node, type Task } from '../load/model.js';
+import { newId, type Block, type Node, type Parent, type Task } from '../load/model.js';
 import { formatDiagnostics } from '../source/format.js';
 import { checkShapes } from '../validate/envelope.js';
 import type { BatchRunner } from './batch.js';
@@ -63,7 +64,26 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
   }
 }
 
+// The files of the includes enclosing `task`, outermost first (each include's own file).
+function includeChain(task: Task): string[] {
+  const files: string[] = [];
+  for (let p: Parent | undefined = task.parent; p; p = p.kind === 'play' ? undefined : p.parent) if (p.kind === 'block' && p.implicit === 'include') files.unshift(p.pos.file);
+  return files;
+}
+
+// Refuses an include nested deeper than the limit (a task file or role including itself runs
+// out of it), naming the chain of files; true when refused.
+function tooDeep(br: BatchRunner, task: Task, g: Group): boolean {
+  const chain = includeChain(task);
+  if (chain.length < limit('includeDepth')) return false;
+  const names = [...chain, task.file, g.file].map((f) => relativeName(f, br.ctx.playbook.dir));
+  const shown = names.length > 8 ? [...names.slice(0, 3), '...', ...names.slice(-4)] : names;
+  br.ctx.emit({ type: 'error', msg: `${sourceOf(task)}: ${task.action} nested more than ${limit('includeDepth')} levels deep (${shown.join(' -> ')}): a file or role including itself without end? (${limitHint('includeDepth')})` });
+  return true;
+}
+
 function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined {
+  if (tooDeep(br, task, g)) return undefined;
   const ctx = new LoadContext(br.ctx.playbook.file, { ...(br.ctx.options.load ?? {}), extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
   const wrapper: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: { ...(task.apply ?? {}), ...applyKeywords(task) }, implicit: 'include', pos: task.pos, src: task.src };
   if (task.parent) wrapper.parent = task.parent;

@@ -2,13 +2,16 @@
 // (file, env, vars, pipe, template, first_found, fileglob, lines, items, list, dict,
 // indexed_items, sequence, varnames).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
 import { makeTuple } from '../py/tuple.js';
 import { compilePyRe } from '../py/regex.js';
 import { pySearch } from '../py/regex-sub.js';
-import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderToString, toPyStr, type Scope } from '../expr/index.js';
+import { withRegexTimeout } from '../py/regex-time.js';
+import { limit } from '../shared/limits.js';
+import { readTextBounded } from '../source/read.js';
+import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, renderToString, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
@@ -44,7 +47,7 @@ const LOOKUPS: Record<string, Lookup> = {
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'files');
       if (!p) fail('file', `could not locate file in lookup: ${String(t)}`);
-      const text = readFileSync(p, 'utf8');
+      const text = readTextBounded(p);
       return kw['rstrip'] === false ? text : text.replace(/\s+$/, '');
     }),
   env: (terms, kw) => flat(terms).map((t) => process.env[String(t)] ?? (kw['default'] !== undefined ? kw['default'] : '')),
@@ -67,7 +70,7 @@ const LOOKUPS: Record<string, Lookup> = {
         return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
       }
       // Python's re.match: anchored at the start of the name
-      return names.filter((n) => pySearch(re, n)?.index === 0);
+      return withRegexTimeout(String(t), () => names.filter((n) => pySearch(re, n)?.index === 0));
     });
   },
   pipe: (terms) =>
@@ -83,7 +86,7 @@ const LOOKUPS: Record<string, Lookup> = {
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'templates');
       if (!p) fail('template', `the template file ${String(t)} could not be found for the lookup`);
-      return renderToString(compileTemplate(readFileSync(p, 'utf8')), scope);
+      return renderTemplateText(`template ${String(t)}`, readTextBounded(p), scope);
     }),
   first_found: (terms, kw, scope) => {
     const files = flat(terms).flatMap((t) => (t && typeof t === 'object' && !Array.isArray(t) ? ((t as Record<string, unknown>)['files'] as unknown[]) ?? [] : [t]));
@@ -115,7 +118,12 @@ const LOOKUPS: Record<string, Lookup> = {
       return fail('sequence', (e as Error).message);
     }
   },
-  nested: (terms) => flat([terms]).map((l) => (Array.isArray(l) ? l : [l])).reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]),
+  nested: (terms) => {
+    const lists = flat([terms]).map((l) => (Array.isArray(l) ? l : [l]));
+    const count = lists.reduce((n, l) => Math.min(n * l.length, Number.MAX_SAFE_INTEGER), 1);
+    if (count > limit('listItems')) fail('nested', `the nested lists would make ${count} items, more than the limit of ${limit('listItems')} (raise it with TSPLAY_MAX_LIST=N)`);
+    return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
+  },
   together: (terms) => {
     const lists = terms.map((l) => (Array.isArray(l) ? l : [l]));
     const n = Math.max(0, ...lists.map((l) => l.length));

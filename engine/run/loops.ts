@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { isUndefined, templateValue, toPyStr, type Scope } from '../expr/index.js';
 import type { LoopSpec, Vars } from '../load/model.js';
 import { parseKv } from '../load/kv.js';
+import { LIMITS, limit } from '../shared/limits.js';
 
 export class LoopError extends Error {}
 
@@ -44,8 +45,12 @@ export function loopItems(spec: LoopSpec, scope: Scope, searchPaths: string[]): 
       return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : null)));
     }
     case 'nested':
-    case 'cartesian':
-      return asList(v).map(asList).reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
+    case 'cartesian': {
+      const lists = asList(v).map(asList);
+      const count = lists.reduce((n, l) => Math.min(n * l.length, Number.MAX_SAFE_INTEGER), 1);
+      if (count > limit('listItems')) throw new LoopError(`with_${spec.kind} would make ${count} items, more than the limit of ${limit('listItems')} (raise it with ${LIMITS.listItems.env}=N)`);
+      return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
+    }
     case 'sequence':
       return sequence(asList(v).map(String));
     case 'subelements': {

@@ -1,7 +1,10 @@
 // Runs a whole playbook: plays in order, the recap, and ansible-playbook's exit code
 // (0 ok, 2 a host failed or a break-play abort, 4 a host unreachable, 1 runtime error, 99 interrupted).
 import type { Inventory } from '../inventory/index.js';
-import type { Playbook } from '../load/model.js';
+import type { Play, Playbook } from '../load/model.js';
+import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError } from '../expr/index.js';
+import { SerialError } from '../load/serial.js';
+import { formatPos } from '../source/position.js';
 import { AbortRun, RunError } from './batch.js';
 import { HaltRun, RunContext, type RunOptions } from './context.js';
 import type { Listener } from './events.js';
@@ -74,6 +77,15 @@ function addPasswords(ctx: RunContext, vars: VarsBuilder): void {
   }
 }
 
+// The message of an error that ended the run inside a play: expected ones (templating, serial)
+// as their message, others as a bug in tsplay; both name the play and where it is.
+function playError(e: unknown, play: Play | undefined): string {
+  const where = play ? `play '${play.name}' (${formatPos(play.pos)})` : 'the run';
+  const err = e instanceof Error ? e : new Error(String(e));
+  const expected = err instanceof ExprRuntimeError || err instanceof UndefinedVariableError || err instanceof ExprSyntaxError || err instanceof SerialError;
+  return expected ? `${where}: ${err.message}` : `internal error in tsplay in ${where} (a bug, please report it): ${err.name}: ${err.message}`;
+}
+
 // Runs the playbook against the inventory, sending every event to the listeners.
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions, listeners: Listener[] = []): Promise<RunSummary> {
   const ctx = new RunContext(playbook, inventory, options);
@@ -90,6 +102,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   for (const rule of options.allowUnsafe ?? []) ctx.emit({ type: 'safety', check: 'allow-unsafe', status: 'info', msg: `--allow-unsafe ${rule}: this built-in protection is OFF for this run` });
   let refused: string | undefined;
   let started = false;
+  let current: Play | undefined;
   try {
     try {
       await takeLock(ctx, vars, locks);
@@ -105,6 +118,7 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
         break;
       }
       await ctx.checkRun();
+      current = playbook.plays[i];
       const end = await runPlay(ctx, vars, playbook.plays[i] as (typeof playbook.plays)[number], i + 1);
       if (end === 'stop') break;
     }
@@ -127,10 +141,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
       ctx.runtimeError = e.message;
       ctx.emit({ type: 'error', msg: `ERROR! ${e.message}` });
     } else {
-      await locks.release().catch(() => undefined);
-      ctx.detachJobs.abort();
-      await ctx.pool.closeAll();
-      throw e;
+      // anything else (a play keyword that cannot be templated, a bug) ends the run as a runtime
+      // ERROR! naming the play, never as a stack trace
+      ctx.runtimeError = playError(e, current);
+      ctx.emit({ type: 'error', msg: `ERROR! ${ctx.runtimeError}` });
     }
   }
   await locks.release().catch((e: Error) => ctx.emit({ type: 'lock', status: 'not-released', where: '?', run: ctx.runId, msg: e.message }));

@@ -1,6 +1,7 @@
 // Rendering with a host's variables outside module arguments: plain text (task names, confirm
 // questions) and the template module's files.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readTextBounded } from '../source/read.js';
 import { hostname, userInfo } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { compileTemplate, hasTemplate, renderToString } from '../expr/index.js';
@@ -15,7 +16,7 @@ export function renderText(s: string, scope: VarScope): string {
 // Ansible's convention for Jinja2 templates — renders as Jinja2 like Ansible does, with its
 // template_* variables, so existing roles work unchanged.
 export async function renderTemplateFile(path: string, scope: VarScope): Promise<string> {
-  const source = await readFile(path, 'utf8');
+  const source = readTextBounded(path);
   if (!/\.(j2|jinja2?)$/.test(path)) {
     const { renderHandlebars } = await import('../template/handlebars.js');
     return renderHandlebars(source, scope.toObject(['inventory_hostname', 'group_names', 'groups', 'ansible_facts', 'ansible_play_hosts', 'ansible_play_batch', 'playbook_dir', 'ansible_check_mode']), path);

@@ -1,7 +1,7 @@
 // Variable lookup with Ansible's precedence: a stack of layers (lowest first) plus magic
 // variables, where values holding templates are rendered lazily on access in the same
 // scope (so `a: "{{ b }}"` sees b), with a guard against self-reference.
-import { ExprRuntimeError, isUndefined, templateVariable, Undefined, type Scope } from '../expr/index.js';
+import { describeChain, ExprRuntimeError, isUndefined, templateVariable, Undefined, type Scope } from '../expr/index.js';
 import type { Vars } from '../load/model.js';
 
 export interface Layer {
@@ -50,7 +50,7 @@ export class VarScope implements Scope {
     if (!found) return new Undefined(`'${name}' is undefined`, name);
     let value = found.value;
     if (needsTemplating(value)) {
-      if (this.resolving.has(name)) throw new ExprRuntimeError(`recursive loop detected in template string: variable '${name}' refers to itself`);
+      if (this.resolving.has(name)) throw new ExprRuntimeError(`recursive loop detected in template string: variable chain ${describeChain(name)}`);
       this.resolving.add(name);
       try {
         value = templateVariable(name, value, this);

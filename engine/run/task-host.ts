@@ -50,6 +50,22 @@ export interface HostOutcome {
 
 const SKIPPED: Vars = { changed: false, skip_reason: 'Conditional result was False', skipped: true };
 
+// An exception nothing in the task's execution handled, as a failed result on this host only
+// (Ansible's shape: failed, changed, msg) so that the other hosts finish the batch. A failure of
+// the module's own work (a file it could not write) reads as its message; a JavaScript error
+// (TypeError, RangeError, ...) is a bug in tsplay and says so, naming the task and where it is.
+export function unexpectedFailure(task: Task, host: string, e: unknown, verbosity = 0, ignored = false): HostOutcome {
+  const name = displayName(task);
+  const err = e instanceof Error ? e : new Error(String(e));
+  const bug = err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError || !(e instanceof Error);
+  const msg = bug
+    ? `internal error in tsplay while running task '${name}' at ${sourceOf(task)} (a bug, please report it): ${err.name}: ${err.message}`
+    : err.message || `${err.name} while running task '${name}' at ${sourceOf(task)}`;
+  const result: Vars = { failed: true, changed: false, msg };
+  if (verbosity >= 3 && err.stack) result['exception'] = err.stack;
+  return { host, status: ignored ? 'ignored' : 'failed', result, name, changed: false, failed: !ignored, unreachable: false, ignoredUnreachable: false, notify: false };
+}
+
 // Explains an exception the way Ansible reports task errors.
 export function errorMessage(e: unknown, task: Task, what: 'args' | 'when' | 'plain' = 'plain', cond?: unknown): string {
   const m = e instanceof Error ? e.message : String(e);

@@ -11,7 +11,7 @@ export function formatDiagnostics(diags: Diagnostic[], opts: { color?: boolean }
   const blocks = sorted.map((d) => {
     const sev = d.severity === 'warning' ? c.yellow('warning') : c.red('error');
     const where = d.pos ? `${formatPos(d.pos)}: ` : '';
-    const lines = [`${c.bold(where)}${sev}[${d.code}]: ${d.message}`];
+    const lines = [`${c.bold(where)}${sev}[${d.code}]: ${printable(d.message)}`];
     if (d.pos) {
       const frame = codeFrame(d.pos);
       if (frame) lines.push(frame);
@@ -22,6 +22,11 @@ export function formatDiagnostics(diags: Diagnostic[], opts: { color?: boolean }
   const errors = diags.filter((d) => d.severity !== 'warning').length;
   if (errors > 0) blocks.push(c.red(`${errors} error${errors === 1 ? '' : 's'} found; nothing was run and no host was contacted.`));
   return blocks.join('\n\n');
+}
+
+// Control characters (from the input being reported on) shown as escapes, never sent to the terminal.
+function printable(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function rank(d: Diagnostic): number {

@@ -16,6 +16,11 @@ function starts(file: string): number[] | undefined {
   return s;
 }
 
+// Forgets the line tables computed so far.
+export function forgetLineStarts(): void {
+  lineStarts.clear();
+}
+
 // 1-based line and column of an offset.
 export function lineCol(file: string, offset: number): { line: number; col: number } {
   const s = starts(file);
@@ -38,22 +43,40 @@ export function formatPos(pos: SourcePos): string {
   return `${shown}:${line}:${col}`;
 }
 
-// A few lines of source around the position with a caret under the offending text.
+const FRAME_WIDTH = 160;
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+// One line of a frame: at most FRAME_WIDTH characters from `start` (… marks what is cut), control
+// characters shown as U+FFFD so they cannot drive the terminal.
+function clip(l: string, start: number): string {
+  const cut = l.slice(start, start + FRAME_WIDTH).replace(CONTROL, '\ufffd');
+  return `${start > 0 ? '…' : ''}${cut}${l.length > start + FRAME_WIDTH ? '…' : ''}`;
+}
+
+// A few lines of source around the position with a caret under the offending text; long lines
+// are shown as a window around the column.
 export function codeFrame(pos: SourcePos, context = 2): string {
   const text = sourceText(pos.file);
   if (text === undefined) return '';
-  const lines = text.split('\n');
   const { line, col } = lineCol(pos.file, pos.offset);
+  const s = starts(pos.file) ?? [0];
   const from = Math.max(1, line - context);
-  const to = Math.min(lines.length, line + 1);
+  const to = Math.min(s.length, line + 1);
+  const lineAt = (n: number): string => {
+    const begin = s[n - 1] ?? text.length;
+    const end = n < s.length ? (s[n] as number) - 1 : text.length;
+    return text.slice(begin, Math.max(begin, end));
+  };
+  const start = col - 1 > FRAME_WIDTH - 40 ? col - 1 - 80 : 0;
   const width = String(to).length;
   const out: string[] = [];
   for (let n = from; n <= to; n++) {
-    const l = lines[n - 1] ?? '';
-    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${l}`);
+    const l = lineAt(n);
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${clip(l, n === line || l.length > start ? start : 0)}`);
     if (n === line) {
-      const len = Math.max(1, Math.min(pos.length ?? 1, l.length - col + 1));
-      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, col - 1))}${'^'.repeat(len)}`);
+      const len = Math.max(1, Math.min(pos.length ?? 1, l.length - col + 1, FRAME_WIDTH - (col - 1 - start)));
+      const pad = col - 1 - start + (start > 0 ? 1 : 0);
+      out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, pad))}${'^'.repeat(len)}`);
     }
   }
   return out.join('\n');

@@ -1,6 +1,7 @@
 // The text of every source file read so far (playbooks, task files, inventories), kept so a
 // diagnostic's code frame can be printed later without reading the file again.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { limit } from '../shared/limits.js';
 
 const texts = new Map<string, string>();
 
@@ -14,8 +15,15 @@ export function sourceText(path: string): string | undefined {
   const hit = texts.get(path);
   if (hit !== undefined) return hit;
   try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > limit('fileBytes')) return undefined;
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+// Forgets every remembered text (a long-running process that reads many files, the fuzz tests).
+export function forgetSourceTexts(): void {
+  texts.clear();
 }

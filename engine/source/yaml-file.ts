@@ -1,11 +1,14 @@
 // Reads YAML files the way Ansible does (YAML 1.1: yes/no booleans, 0755 octals, merge keys)
 // and keeps the parsed document so any value can be traced back to its source offset.
-import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import type { Tags } from 'yaml';
 import { ansibleYamlTags } from '../py/yaml-tags.js';
-import { rememberSource } from './text.js';
+import { forgetSourceTexts, rememberSource } from './text.js';
+import { forgetLineStarts } from './position.js';
+import { checkSourceText, readSourceFile } from './read.js';
+import { checkYamlDepth, checkYamlDocument, parseYamlDocument } from './yaml-limits.js';
+import { limit } from '../shared/limits.js';
 
 // Ansible's `!unsafe` marks text that must never be templated: keep it literal by wrapping
 // any template markers in {% raw %}.
@@ -26,39 +29,48 @@ export interface YamlFile {
   value: unknown;
 }
 
-const cache = new Map<string, YamlFile>();
+const cache = new Map<string, { file: YamlFile; diagnostics: Diagnostic[] }>();
 
-// Parses YAML text; syntax errors become `yaml-syntax` diagnostics with positions.
-export function parseYaml(path: string, text: string): { file: YamlFile; diagnostics: Diagnostic[] } {
-  const doc = parseDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: playbookTags });
+// Parses YAML text; syntax errors become `yaml-syntax` diagnostics with positions. The text is
+// checked first (control characters, line length, nesting depth: `checked` when readSourceFile
+// has done the first two), the document after (tags, recursive aliases, alias expansion).
+export function parseYaml(path: string, text: string, checked = false): { file: YamlFile; diagnostics: Diagnostic[] } {
+  rememberSource(path, text);
+  const early = [...(checked ? [] : checkSourceText(path, text)), ...checkYamlDepth(path, text)];
+  if (early.length > 0) return { file: { path, text, doc: parseDocument('', { version: '1.1' }), value: null }, diagnostics: early };
+  const doc = parseYamlDocument(text, { version: '1.1', merge: true, uniqueKeys: false, prettyErrors: false, strict: false, customTags: playbookTags });
   const diagnostics: Diagnostic[] = doc.errors.map((e) =>
     diag('yaml-syntax', e.message.split('\n')[0] ?? e.message, { file: path, offset: e.pos[0], length: Math.max(1, e.pos[1] - e.pos[0]) }),
   );
+  if (diagnostics.length === 0) diagnostics.push(...checkYamlDocument(doc, path));
   let value: unknown = null;
   if (diagnostics.length === 0) {
     try {
-      value = doc.toJS({ maxAliasCount: 1000 });
+      value = doc.toJS({ maxAliasCount: limit('yamlAliases') });
     } catch (e) {
       diagnostics.push(diag('yaml-syntax', (e as Error).message, { file: path, offset: 0 }));
     }
   }
   const file = { path, text, doc, value };
-  cache.set(path, file);
-  rememberSource(path, text);
+  cache.set(path, { file, diagnostics });
   return { file, diagnostics };
+}
+
+// Forgets every file read and parsed so far (the cache by path, texts, line tables): for a
+// process that reads changing files under the same names.
+export function forgetSources(): void {
+  cache.clear();
+  forgetSourceTexts();
+  forgetLineStarts();
 }
 
 // Reads and parses a YAML file (cached by path); a missing file is a `missing-file` diagnostic.
 export function readYaml(path: string, from?: SourcePos): { file?: YamlFile; diagnostics: Diagnostic[] } {
   const hit = cache.get(path);
-  if (hit) return { file: hit, diagnostics: [] };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return { diagnostics: [diag('missing-file', `file not found: ${path}`, from)] };
-  }
-  return parseYaml(path, text);
+  if (hit) return { file: hit.file, diagnostics: [] };
+  const read = readSourceFile(path, from);
+  if (read.text === undefined) return { diagnostics: read.diagnostics };
+  return parseYaml(path, read.text, true);
 }
 
 

@@ -102,7 +102,22 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
       }
     });
   }
-  if (t.guard) out.push(...checkGuard(t));
+  if (t.guard) {
+    out.push(...checkGuard(t));
+    checkGuardExpressions(t, out);
+  }
+}
+
+// The guard's `that` conditions are parsed now, its other values' templates too (they are
+// evaluated on the host right before the action, too late to learn of a typo).
+function checkGuardExpressions(t: Task, out: Diagnostic[]): void {
+  const g = t.guard?.raw;
+  if (!g || typeof g !== 'object' || Array.isArray(g)) return;
+  const path = [...t.src.path, 'guard'];
+  for (const [k, v] of Object.entries(g as Record<string, unknown>)) {
+    if (k === 'that') checkConditions(Array.isArray(v) ? v : [v], t, [...path, 'that'], out, Array.isArray(v));
+    else checkTemplates(v, t.src.file, [...path, k], out);
+  }
 }
 
 // A module Ansible has too (ansible-core's, a collection's): not one of tsplay's own cluster modules.
@@ -137,7 +152,7 @@ export function checkTemplates(v: unknown, file: Task['src']['file'], path: Yaml
     try {
       compileTemplate(v);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push({ ...diag('expression', e.message, exprPos(file, path, v, e.offset, e.length)), severity: 'warning' });
+      if (e instanceof ExprSyntaxError) out.push(exprDiag(e, exprPos(file, path, v, e.offset, e.length)));
       else throw e;
     }
     return;
@@ -153,10 +168,22 @@ function checkConditions(list: unknown[], t: Task, path: YamlPath, out: Diagnost
     try {
       compileCondition(c);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push({ ...diag('expression', e.message, exprPos(t.src.file, p, c, e.offset, e.length)), severity: 'warning' });
+      if (e instanceof ExprSyntaxError) out.push(exprDiag(e, exprPos(t.src.file, p, c, e.offset, e.length)));
       else throw e;
     }
   });
+}
+
+// The code of an expression's syntax error: a nesting limit, or a plain syntax error.
+export function exprCode(e: ExprSyntaxError): 'nesting-too-deep' | 'expression' {
+  return e.limit ? 'nesting-too-deep' : 'expression';
+}
+
+// An expression that does not parse is a warning (Ansible fails the task when it runs, and so
+// does tsplay); one nested beyond the limits is an error (hostile input, refused before the run).
+function exprDiag(e: ExprSyntaxError, at: SourcePos): Diagnostic {
+  const d = diag(exprCode(e), e.message, at);
+  return e.limit ? d : { ...d, severity: 'warning' };
 }
 
 // Where an expression error is in the source: inside the scalar when its text is found there.

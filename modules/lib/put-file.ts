@@ -6,6 +6,7 @@ import { sh } from '../../engine/connection/command.js';
 import type { DiffEntry, ModuleResult, Probe, ProbeContext } from '../../engine/module.js';
 import { attrChanges, attrCommand, attrResult, type Attrs } from './file-attrs.js';
 import { readPath } from './remote-file.js';
+import { runValidate } from './validate-cmd.js';
 
 export interface PutSpec {
   dest: string;
@@ -14,6 +15,8 @@ export interface PutSpec {
   attrs: Attrs;
   force: boolean;
   backup: boolean;
+  /** a command that must accept the new content first; %s is a temporary file */
+  validate?: string;
 }
 
 // sha1 of content, as Ansible's `checksum` result field.
@@ -50,6 +53,10 @@ export async function probePut(ctx: ProbeContext, spec: PutSpec): Promise<Probe>
   const probe: Probe = { changed, result: changed ? { ...base } : { ...base, ...attrResult(st) }, diff, checkResult: { changed: true } };
   if (!changed) return probe;
   probe.apply = async (actx) => {
+    if (contentChanged && spec.validate !== undefined) {
+      const v = await runValidate(actx, spec.content, spec.validate);
+      if (!v.ok) return { ...base, changed: false, failed: true, msg: v.msg, ...(v.rc !== undefined ? { exit_status: v.rc } : {}), ...(v.stdout !== undefined ? { stdout: v.stdout } : {}), ...(v.stderr !== undefined ? { stderr: v.stderr } : {}) };
+    }
     if (contentChanged) {
       if (spec.backup && st.type === 'file') await actx.host_.run(sh`cp -p -- ${dest} ${`${dest}.${Date.now()}~`}`, actx.execDefaults);
       const opts = spec.attrs.mode && /^[0-7]+$/.test(spec.attrs.mode) ? { mode: spec.attrs.mode } : {};

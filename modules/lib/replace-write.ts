@@ -2,10 +2,11 @@
 // is a directory or missing), then write with an optional timestamped backup (Ansible's
 // backup_local name), through symlinks, then fix mode/owner/group.
 import { posix } from 'node:path';
-import { raw, sh, shellLine, quote } from '../../engine/connection/command.js';
+import { raw, sh } from '../../engine/connection/command.js';
 import type { ApplyContext, HostReader, ModuleResult, Probe } from '../../engine/module.js';
 import { attrChanges, attrCommand, type Attrs } from './file-attrs.js';
 import { readPath, type PathState } from './remote-file.js';
+import { editValidateMessage, runValidate } from './validate-cmd.js';
 
 // What to write and how.
 export interface WriteSpec {
@@ -78,18 +79,8 @@ export async function writeEdited(actx: ApplyContext, spec: WriteSpec): Promise<
   return out;
 }
 
-// Runs `validate` on a temporary copy of the content; returns Ansible's failure message.
+// Runs `validate` (without a shell, lib/validate-cmd.ts); returns Ansible's failure message.
 async function validate(actx: ApplyContext, content: string, cmd: string): Promise<string | undefined> {
-  if (!cmd.includes('%s')) return `validate must contain %s: ${cmd}`;
-  const exec = actx.execDefaults;
-  const mk = await actx.host_.run(sh`mktemp`, exec);
-  if (mk.rc !== 0) return `cannot create a temporary file: ${mk.stderr.trim()}`;
-  const tmp = mk.stdout.trim();
-  try {
-    await actx.host_.put(content, tmp);
-    const r = await actx.host_.run(shellLine(cmd.split('%s').join(quote(tmp))), exec);
-    return r.rc === 0 ? undefined : `failed to validate: rc:${r.rc} error:${r.stderr}`;
-  } finally {
-    await actx.host_.run(sh`rm -f -- ${tmp}`, exec);
-  }
+  const v = await runValidate(actx, content, cmd);
+  return v.ok ? undefined : editValidateMessage(v);
 }

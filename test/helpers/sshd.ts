@@ -127,6 +127,11 @@ function configText(dir: string, address: string, port: number, hostKey: string,
     `LogLevel ${o.logLevel ?? 'INFO'}`,
     'Subsystem sftp internal-sftp',
     ...(o.extraConfig ?? []),
+    // Root's login shell (bash) reads ~/.bashrc for every ssh command; a machine's
+    // .bashrc (pyenv init and its rehash lock, for one) must not stall the tests, so root
+    // sessions get a home of their own. Other users' shells are /bin/sh.
+    'Match User root',
+    `  SetEnv HOME=${join(dir, 'home')}`,
     '',
   ].join('\n');
 }
@@ -140,6 +145,7 @@ export async function startSshd(o: SshdOptions = {}): Promise<Sshd> {
   const hostKey = await keygen(hostKeyFile, o.hostKeyType ?? 'ed25519');
   // sshd reads authorized_keys as the logging-in user: the dir and file must be readable.
   chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'home'), { mode: 0o700 });
   writeFileSync(join(dir, 'authorized_keys'), `${client.pub}\n`, { mode: 0o644 });
   if (isRoot) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   for (let attempt = 0; attempt < 5; attempt++) {

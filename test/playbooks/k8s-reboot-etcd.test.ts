@@ -49,4 +49,18 @@ describe('k8s-reboot.yml on a single control plane (kubeadm, etcd)', { timeout: 
     expect(after?.cordoned).toBe(false);
     expect(after?.ready).toBe(true);
   });
+
+  it('the election k8s01 logged after its own reboot is not contention; etcd-leader-churn is, and the guard refuses the reboot', async () => {
+    const before = (await lab.status()).nodes.find((n) => n.name === 'k8s01')?.bootId;
+    await lab.fault('etcd-leader-churn', true, 'k8s01');
+    const r = await lab.events('k8s-reboot.yml', ...FAST, '-e', 'tsplay_datastore_guard_wait=1s');
+    await lab.fault('etcd-leader-churn', false, 'k8s01');
+    expect(r.rc).not.toBe(0);
+    expect(results(r.events, 'reboot').map((e) => [e['host'], e['status']])).toEqual([['k8s01', 'failed']]);
+    const refusal = r.events.find((e) => e.type === 'safety' && e['check'] === 'datastore-guard');
+    expect(String(refusal?.['msg'])).toMatch(/etcd contention line\(s\) on k8s01 in the last 300s: .*apply request took too long/);
+    const s = await lab.status();
+    expect(s.nodes.find((n) => n.name === 'k8s01')?.bootId).toBe(before);
+    expect(s.incidents).toEqual([]);
+  });
 });

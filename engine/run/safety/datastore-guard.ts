@@ -1,7 +1,9 @@
 // The built-in datastore guard, on every disruption of a datastore member whatever the playbook
 // says: every other member healthy (quorum survives losing this one), and no lock contention in
-// this member's datastore log within the window — dqlite's "database is locked", etcd's leader
-// changes and "apply request took too long". The window has a floor no variable can lower.
+// this member's datastore log within the window — dqlite's "database is locked", etcd's "leader
+// changed" errors, "apply request took too long" and leader churn (more than one election: the one
+// election a member logs after its own restart or a planned failover is not contention).
+// The window has a floor no variable can lower.
 import { readJournal } from '../../cluster/journal.js';
 import type { Cluster } from './clusters.js';
 import { DATASTORE_UNIT, liveState, type LiveEnv } from './live.js';
@@ -12,12 +14,15 @@ export const WINDOW_FLOOR_S = 60;
 
 export const CONTENTION: Record<'dqlite' | 'etcd', RegExp> = {
   dqlite: /database is locked/,
-  etcd: /leader changed|elected leader|apply request took too long/,
+  etcd: /leader changed|apply request took too long/,
 };
+
+/** an etcd election line; more than one within the window is leader churn */
+export const ELECTION = /elected leader/;
 
 const PATTERN: Record<'dqlite' | 'etcd', string> = {
   dqlite: 'database is locked',
-  etcd: 'leader changed|elected leader|apply request took too long',
+  etcd: 'leader changed|apply request took too long',
 };
 
 // Looks once: other members healthy, and no contention lines on this member within windowS.
@@ -31,7 +36,9 @@ export async function lookDatastore(c: Cluster, node: string, windowS: number, e
   if (kind === 'etcd') {
     const log = await etcdPodLog(c, node, window);
     if (log !== undefined) {
-      const hits = log.split('\n').filter((l) => CONTENTION.etcd.test(l));
+      const lines = log.split('\n');
+      const elections = lines.filter((l) => ELECTION.test(l));
+      const hits = lines.filter((l) => CONTENTION.etcd.test(l) || (elections.length > 1 && ELECTION.test(l)));
       return hits.length === 0 ? { ok: true } : { ok: false, why: `${hits.length} etcd contention line(s) on ${node} in the last ${window}s: ${hits.slice(-2).join(' | ')}` };
     }
   }

@@ -2,7 +2,7 @@
 // hostname and addresses it reports, which cluster units it has) matched against the Nodes of
 // the clusters the run knows. Aliases, IPs, add_host names and delegate_to targets all resolve to
 // the same node. Cached per host for the run.
-import { shellLine } from '../../connection/command.js';
+import { quote, shellLine } from '../../connection/command.js';
 import { matchNode, looksLikeMember, parseHostReport, type ClusterNode, type HostReport } from '../../cluster/identity.js';
 import { readNodes } from '../../cluster/view.js';
 import { clusterRefOf, limitsOf, type Cluster, type Clusters } from './clusters.js';
@@ -68,7 +68,7 @@ export class Identities {
   // The cluster a member node belongs to, from the kubeconfig it holds (microk8s config, admin.conf).
   private async discover(host: string): Promise<Cluster | undefined> {
     const root = this.env.nodeRoot(host);
-    for (const cmd of ['microk8s config', `cat ${root}/etc/kubernetes/admin.conf`]) {
+    for (const cmd of ['microk8s config', `cat ${quote(`${root}/etc/kubernetes/admin.conf`)}`]) {
       const r = await this.env.run(host, cmd, true).catch(() => undefined);
       if (r && r.rc === 0 && /apiVersion|clusters:/.test(r.stdout)) return this.env.clusters.open({ text: r.stdout });
     }

@@ -5,6 +5,7 @@ import type { LiveState } from '../../cluster/budget.js';
 import { parseDqliteCluster, readEtcdMembers, readNodes } from '../../cluster/view.js';
 import { applyLimits, type Cluster } from './clusters.js';
 import type { Identities } from './identities.js';
+import { quote } from '../../connection/command.js';
 
 /** how live reads reach hosts */
 export interface LiveEnv {
@@ -20,7 +21,8 @@ export const DATASTORE_UNIT: Record<'dqlite' | 'etcd', string> = { dqlite: 'snap
 // The dqlite shell query microk8s ships, with the paths under the node root.
 export function dqliteClusterCommand(root: string): string {
   const backend = `${root}/var/snap/microk8s/current/var/kubernetes/backend`;
-  return `${root}/snap/microk8s/current/bin/dqlite -s file://${backend}/cluster.yaml -c ${backend}/cluster.crt -k ${backend}/cluster.key -f json k8s .cluster`;
+  // tsplay_node_root is a templated host variable: every path is quoted
+  return `${quote(`${root}/snap/microk8s/current/bin/dqlite`)} -s ${quote(`file://${backend}/cluster.yaml`)} -c ${quote(`${backend}/cluster.crt`)} -k ${quote(`${backend}/cluster.key`)} -f json k8s .cluster`;
 }
 
 // The datastore members of a cluster (read once per run), and the limits that follow from them.
