@@ -45,9 +45,12 @@ export async function runInBackground(conn: Connection, cmd: ShellCommand, opts:
   const f = (ext: string) => sh`${base}.${raw(ext)}`;
   const inner = opts.stdin === undefined ? cmd : sh`${cmd} < ${f('in')}`;
   if (opts.stdin !== undefined) await conn.exec(sh`mkdir -p ${DIR} && cat > ${f('in')}`, { ...opts, stdin: opts.stdin, cwd: undefined } as ExecOptions);
-  const job = sh`(/bin/sh -c ${asArg(inner)}) > ${f('out')} 2> ${f('err')} < /dev/null; echo $? > ${f('rc.tmp')}; mv ${f('rc.tmp')} ${f('rc')}`;
+  const job = sh`echo $$ > ${f('pid')}; (/bin/sh -c ${asArg(inner)}) > ${f('out')} 2> ${f('err')} < /dev/null; echo $? > ${f('rc.tmp')}; mv ${f('rc.tmp')} ${f('rc')}`;
   const { stdin: _stdin, ...launchOpts } = opts;
-  const started = await conn.exec(sh`mkdir -p ${DIR} && { nohup /bin/sh -c ${asArg(job)} > /dev/null 2>&1 & echo $! > ${f('pid')}; }`, launchOpts);
+  // setsid (when the host has it) puts the job in a process group of its own, so a timeout kills
+  // every process of it, not only the shell that started them
+  const detached = sh`if command -v setsid >/dev/null 2>&1; then nohup setsid /bin/sh -c ${asArg(job)}; else nohup /bin/sh -c ${asArg(job)}; fi`;
+  const started = await conn.exec(sh`mkdir -p ${DIR} && { ( ${detached} ) > /dev/null 2>&1 & }`, launchOpts);
   if (started.rc !== 0) return started;
   const plain = { ...launchOpts, cwd: undefined } as ExecOptions;
   const interval = Math.max(0.2, Math.min(spec.poll > 0 ? spec.poll : 1, 1));
@@ -60,7 +63,7 @@ export async function runInBackground(conn: Connection, cmd: ShellCommand, opts:
     }
     if (spec.detach?.aborted) return { rc: -1, stdout: '', stderr: 'the run ended while the job was running' };
     if (spec.signal.aborted) {
-      await conn.exec(sh`kill $(cat ${f('pid')}) 2>/dev/null; pkill -P $(cat ${f('pid')}) 2>/dev/null; true`, plain);
+      await conn.exec(sh`p=$(cat ${f('pid')} 2>/dev/null) && { kill -9 -"$p" 2>/dev/null || { pkill -9 -P "$p"; kill -9 "$p"; }; } 2>/dev/null; rm -f ${f('out')} ${f('err')} ${f('pid')} ${f('in')}; true`, plain);
       return { rc: -1, stdout: '', stderr: '', timedOut: true };
     }
     try {

@@ -1,5 +1,6 @@
 // async / poll on a real local-connection run: poll > 0 waits for the job, poll: 0 returns at once
 // and async_status with until/retries collects the result, a job over its `async` seconds fails.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,7 +92,7 @@ describe('async / poll', () => {
       `- hosts: h1
   gather_facts: false
   tasks:
-    - command: sleep 30
+    - command: sleep 29.7
       async: 1
       poll: 1
     - debug: msg=unreached
@@ -101,5 +102,8 @@ describe('async / poll', () => {
     expect(r.out).toContain('async task did not complete within the requested time - 1s');
     expect(r.out).not.toContain('unreached');
     expect(r.rc).toBe(2);
+    // the whole job was killed, not only the shell that started it
+    const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(ps).not.toContain('sleep 29.7');
   }, 30_000);
 });
