@@ -231,6 +231,11 @@ function parseArgs(ctx: LoadContext, file: YamlFile, path: YamlPath, action: Act
     try {
       const parsed = parseKv(String(v), def.freeForm === 'command');
       const rawParams = parsed['_raw_params'];
+      // a module that only takes key=value gets a whole-template argument as `_variable_params`
+      // (`add_host: "{{ host }}"`), as Ansible does for every module outside its free-form ones
+      if (def.freeForm === 'kv' && !action.dynamic && typeof rawParams === 'string' && hasTemplateText(rawParams) && Object.keys(parsed).length === 1) {
+        return { ...base, _variable_params: rawParams };
+      }
       if (rawParams !== undefined && !def.freeForm && !action.dynamic) {
         delete parsed['_raw_params'];
         if (typeof rawParams === 'string' && hasTemplateText(rawParams)) return { ...base, ...parsed, _variable_params: rawParams };

@@ -19,6 +19,7 @@ import { sourceOf } from './task-env.js';
 interface Group {
   file: string;
   loopVars?: Record<string, unknown>;
+  from?: Record<string, string>;
   hosts: HostState[];
 }
 
@@ -38,10 +39,11 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
     const h = br.ctx.host(o.host);
     for (const inc of o.includes) {
       if (task.mod.construct === 'include_tasks') br.ctx.stats.ok(o.host);
-      const key = inc.file + (inc.loopVars ? toPyRepr(inc.loopVars) : '');
-      let g = groups.find((x) => x.file + (x.loopVars ? toPyRepr(x.loopVars) : '') === key);
+      const keyOf = (x: { file: string; loopVars?: Record<string, unknown>; from?: Record<string, string> }) => x.file + (x.loopVars ? toPyRepr(x.loopVars) : '') + (x.from ? JSON.stringify(x.from) : '');
+      const key = keyOf(inc);
+      let g = groups.find((x) => keyOf(x) === key);
       if (!g) {
-        g = { file: inc.file, ...(inc.loopVars ? { loopVars: inc.loopVars } : {}), hosts: [] };
+        g = { file: inc.file, ...(inc.loopVars ? { loopVars: inc.loopVars } : {}), ...(inc.from ? { from: inc.from } : {}), hosts: [] };
         groups.push(g);
       }
       g.hosts.push(h);
@@ -91,7 +93,14 @@ function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined
   if (g.loopVars || task.kw.vars) wrapper.kw.vars = { ...(task.kw.vars ?? {}), ...(g.loopVars ?? {}) };
   let nodes: Node[] | undefined;
   if (task.mod.construct === 'include_role') {
-    const loaded = loadRole(ctx, { name: g.file, params: { ...(task.kw.vars ?? {}) }, kw: {}, pos: task.pos, src: task.src, parent: wrapper, ...(typeof task.args['tasks_from'] === 'string' ? { tasksFrom: task.args['tasks_from'] } : {}) }, {
+    const from = g.from ?? {};
+    const files = {
+      ...(from['tasks_from'] !== undefined ? { tasksFrom: from['tasks_from'] } : {}),
+      ...(from['vars_from'] !== undefined ? { varsFrom: from['vars_from'] } : {}),
+      ...(from['defaults_from'] !== undefined ? { defaultsFrom: from['defaults_from'] } : {}),
+      ...(from['handlers_from'] !== undefined ? { handlersFrom: from['handlers_from'] } : {}),
+    };
+    const loaded = loadRole(ctx, { name: g.file, params: { ...(task.kw.vars ?? {}) }, kw: {}, pos: task.pos, src: task.src, parent: wrapper, ...files }, {
       loadTasks: (file, value, role, parent, handler) => loadNodeList(ctx, file, [], value, { handler, role, parent, expandImport: (t) => expandImport(ctx, t, { ...br.rt.play.vars, ...br.ctx.options.extraVars }, br.rt.play, br.rt.play.handlers, handler) }),
     });
     if (loaded) {

@@ -51,7 +51,9 @@ export class BatchRecord {
     const h = ctx.host(o.host);
     const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
     if (o.notify && inherited(task, 'notify') !== undefined) this.b.checkNotify(task, o.host);
-    this.result(task, o, opts.handler);
+    // an `action: "{{ name }}"` task is shown and applied as the module it resolved to on this host
+    const ran = o.mod ? { ...task, mod: o.mod } : task;
+    this.result(ran, o, opts.handler);
     this.checkpoint(task, o, opts.handler);
     if (opts.counted !== false) {
       if (o.ignoredUnreachable) ctx.stats.countIgnoredUnreachable(o.host);
@@ -63,8 +65,8 @@ export class BatchRecord {
       const value = withoutInternalKeys(o.result);
       for (const r of receivers) r.hostVars[task.register] = value;
     }
-    this.facts(task, o, receivers);
-    if (task.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
+    this.facts(ran, o, receivers);
+    if (ran.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
     if (o.notify && inherited(task, 'notify') !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host, o.restored === true);
     if (o.unreachable) {
       h.unreachable = true;

@@ -19,7 +19,10 @@ export function templateArgs(task: Task, scope: VarScope): Vars {
     if (k === 'apply' || k === '_variable_params') continue;
     const tv = raw.has(k) ? v : templateValue(v, scope);
     if (isUndefined(tv)) tv.fail();
-    if (tv !== OMIT) args[k] = tv;
+    // keys are templated too (`set_fact: {"key_{{ x }}": 1}`), as Ansible templates the whole mapping
+    const key = k.includes('{{') || k.includes('{%') ? templateValue(k, scope) : k;
+    if (isUndefined(key)) key.fail();
+    if (tv !== OMIT) args[toPyStr(key)] = tv;
   }
   const variable = task.args['_variable_params'];
   let merged = args;

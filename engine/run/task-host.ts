@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError, evaluate, compileExpression, evaluateCondition, isUndefined, templateValue, toPyStr } from '../expr/index.js';
 import { ConnectionError } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
-import type { ModuleResult } from '../module.js';
+import type { ModuleDef, ModuleResult } from '../module.js';
 import { runAction, type ActionRequest } from './action.js';
 import { newJobId, resultsFile, writeJobStatus } from './async.js';
 import { renderTemplateFile } from './render.js';
@@ -18,10 +18,13 @@ import { renderTaskName, sourceOf, targetSpec, truthy } from './task-env.js';
 import type { Status } from './events.js';
 import { actionRequest, reportRestored, templateArgs } from './task-args.js';
 import { CENSORED } from './record.js';
+import { OMIT } from './vars.js';
 
 export interface IncludeRequest {
   file: string;
   loopVars?: Vars;
+  /** include_role: tasks_from, vars_from, defaults_from, handlers_from as rendered for this host */
+  from?: Record<string, string>;
 }
 
 export interface HostOutcome {
@@ -44,6 +47,8 @@ export interface HostOutcome {
   key?: string;
   /** restored from the run being resumed, not run again */
   restored?: boolean;
+  /** the module an `action: "{{ name }}"` task resolved to on this host */
+  mod?: ModuleDef;
   /** the kinds of disruption a restored task caused */
   disruptive?: string[];
 }
@@ -145,7 +150,9 @@ export async function runTaskOnHost(env: TaskEnv, written: Task, host: string): 
       return out(failedStatus(), { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
     }
   }
-  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, key, ignoreErrors, out };
+  const resolvedMod = task.dynamicAction === undefined && written.dynamicAction !== undefined ? task.mod : undefined;
+  const outAs = resolvedMod ? (status: Status, result: Vars, extra: Partial<HostOutcome> = {}) => out(status, result, { ...extra, mod: resolvedMod }) : out;
+  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, key, ignoreErrors, out: outAs };
   let items: unknown[] | undefined;
   let loopErr: unknown;
   if (task.loop) {
@@ -189,11 +196,21 @@ function ignoreUnreachable(task: Task, scope: VarScope): Partial<HostOutcome> {
   return truthy(inherited(task, 'ignore_unreachable'), scope) ? { ignoredUnreachable: true } : {};
 }
 
+const ROLE_FROM = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const;
+
 function includeOutcome(out: (s: Status, r: Vars, x?: Partial<HostOutcome>) => HostOutcome, task: Task, scope: VarScope, items: (Vars | undefined)[]): HostOutcome {
   const includes = items.map((lv) => {
     const s = lv ? scope.with({ name: 'loop', vars: lv }) : scope;
     const file = String(templateValue(task.args['_raw_params'] ?? task.args['file'] ?? task.args['name'] ?? '', s));
-    return lv ? { file, loopVars: lv } : { file };
+    const from: Record<string, string> = {};
+    if (task.mod.construct === 'include_role') {
+      for (const k of ROLE_FROM) {
+        const v = task.args[k] === undefined ? undefined : templateValue(task.args[k], s);
+        if (isUndefined(v)) v.fail();
+        if (v !== undefined && v !== null && v !== OMIT) from[k] = String(v);
+      }
+    }
+    return { file, ...(lv ? { loopVars: lv } : {}), ...(Object.keys(from).length ? { from } : {}) };
   });
   return out('ok', { changed: false, include: includes.map((i) => i.file) }, { includes });
 }

@@ -54,8 +54,13 @@ function isTemplate(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('{{') || v.includes('{%'));
 }
 
+// An error the rendered arguments may not have: about a value or a key that is still a template,
+// or a missing argument when the arguments are (partly) one template (`add_host: "{{ host }}"`).
 function isTemplateNoise(e: ErrorObject, args: Record<string, unknown>, skip?: boolean): boolean {
   if (!skip) return false;
+  const name = (e as ErrorObject & { propertyName?: string }).propertyName ?? (e.params as { propertyName?: string }).propertyName;
+  if (name !== undefined && isTemplate(name)) return true;
+  if (args['_variable_params'] !== undefined && (e.keyword === 'required' || e.keyword === 'minProperties' || e.keyword === 'anyOf' || e.keyword === 'oneOf')) return true;
   const seg = e.instancePath.split('/')[1];
   if (seg === undefined) return false;
   return isTemplate(args[decodeURIComponent(seg)]);
