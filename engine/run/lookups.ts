@@ -15,8 +15,9 @@ import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal,
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
+// Ansible wraps the lookup's error (orig_exc), whose text it appends once more: "...: MSG. MSG".
 function fail(name: string, msg: string): never {
-  throw new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}`);
+  throw new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`);
 }
 
 function str(scope: Scope, name: string): string | undefined {
