@@ -1,7 +1,7 @@
 // Finds and loads roles (tasks/, handlers/, defaults/, vars/, meta/ dependencies) and
 // wraps each in an implicit block that carries the role entry's keywords.
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourcePos } from '../diagnostics.js';
 import type { LoadContext } from './context.js';
 import { newId, type Block, type Keywords, type Node, type Parent, type RoleScope, type Task, type Vars } from './model.js';
@@ -24,7 +24,7 @@ export interface RoleRequest {
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
-  /** the folder of the role that depends on this one (searched too) */
+  /** the folder holding the role that depends on this one (searched too, as Ansible does) */
   parentRoleDir?: string;
 }
 
@@ -135,7 +135,7 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
       const key = roleKey(name, params, depVars);
       if (req.dedup?.has(key)) continue;
       req.dedup?.add(key);
-      const sub = loadRole(ctx, { name, params, extraVars: depVars, kw, pos: req.pos, src: req.src, parent: block, parentRoleDir: dir, ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen);
+      const sub = loadRole(ctx, { name, params, extraVars: depVars, kw, pos: req.pos, src: req.src, parent: block, parentRoleDir: dirname(dir), ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen);
       if (!sub) continue;
       block.block.push(sub.block);
       allRoles.push(...sub.roles);
@@ -166,7 +166,7 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
 
 // Identity of a role entry for deduplication (name, params and vars).
 export function roleKey(name: string, params: Vars, vars: Vars = {}): string {
-  return `${name.split('/').pop() ?? name}|${JSON.stringify(params)}|${JSON.stringify(vars)}`;
+  return `${name}|${JSON.stringify(params)}|${JSON.stringify(vars)}`;
 }
 
 // Handlers are a flat list: blocks and imports inside handler files are flattened.
