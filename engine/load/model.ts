@@ -104,6 +104,9 @@ export interface Block {
   role?: RoleScope;
   /** a block made by tsplay (import_tasks, role wrapper), not written by the user */
   implicit?: 'import' | 'role' | 'include';
+  /** a role already listed with the same name and parameters: listed (--list-tasks) but not run, as
+   *  Ansible skips a role that has run for the host */
+  repeatedRole?: boolean;
   pos: SourcePos;
   src: Src;
 }

@@ -132,12 +132,13 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
       const depVars = entry['vars'] && typeof entry['vars'] === 'object' ? (entry['vars'] as Vars) : {};
       const kw = readKeywords(entry);
       delete kw.vars;
-      const key = roleKey(name, params, depVars);
-      if (req.dedup?.has(key)) continue;
+      const key = roleKey(name, params, depVars, kw);
+      const repeated = req.dedup?.has(key) === true;
       req.dedup?.add(key);
-      const sub = loadRole(ctx, { name, params, extraVars: depVars, kw, pos: req.pos, src: req.src, parent: block, parentRoleDir: dirname(dir), ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen);
+      const sub = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name, params, extraVars: depVars, kw, pos: req.pos, src: req.src, parent: block, parentRoleDir: dirname(dir), ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen));
       if (!sub) continue;
       block.block.push(sub.block);
+      if (repeated) continue;
       allRoles.push(...sub.roles);
       handlers.push(...sub.handlers);
     }
@@ -164,9 +165,21 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   return { block, role, handlers, roles: allRoles };
 }
 
-// Identity of a role entry for deduplication (name, params and vars).
-export function roleKey(name: string, params: Vars, vars: Vars = {}): string {
-  return `${name}|${JSON.stringify(params)}|${JSON.stringify(vars)}`;
+// Loads a role entry; one already loaded with the same identity (`repeated`) is kept for the
+// listings but marked not to run, and its diagnostics (the first load's) are not repeated.
+export function loadRepeatable<T extends { block: Block }>(ctx: LoadContext, repeated: boolean, load: () => T | undefined): T | undefined {
+  const before = ctx.diagnostics.length;
+  const loaded = load();
+  if (!repeated) return loaded;
+  ctx.diagnostics.length = before;
+  if (loaded) loaded.block.repeatedRole = true;
+  return loaded;
+}
+
+// Identity of a role entry for deduplication: its name, params, vars, and (as Ansible's role
+// cache) its when and tags.
+export function roleKey(name: string, params: Vars, vars: Vars = {}, kw: Keywords = {}): string {
+  return `${name}|${JSON.stringify(params)}|${JSON.stringify(vars)}|${JSON.stringify(kw.when ?? null)}|${JSON.stringify(kw.tags ?? [])}`;
 }
 
 // Handlers are a flat list: blocks and imports inside handler files are flattened.

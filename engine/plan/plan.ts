@@ -73,7 +73,9 @@ function plannedTask(t: Task): PlannedTask {
 
 function collect(nodes: Node[], filter: TagFilter, out: PlannedTask[]): void {
   for (const n of nodes) {
-    if (n.kind === 'block') collect([...n.block, ...n.rescue, ...n.always], filter, out);
+    if (n.kind === 'block') {
+      if (!n.repeatedRole) collect([...n.block, ...n.rescue, ...n.always], filter, out);
+    }
     else if (shouldRun(staticTags(n), filter)) out.push(plannedTask(n));
   }
 }

@@ -99,6 +99,7 @@ export class BatchRunner implements TaskEnv, RecordScope {
   }
 
   private async runBlock(block: Block, hosts: HostState[], handler: boolean): Promise<void> {
+    if (block.repeatedRole) return;
     await this.runNodes(block.block, hosts, handler);
     const rescue = hosts.filter((h) => h.failure?.handledBy === block && !h.unreachable && !h.ended);
     if (block.rescue.length > 0 && rescue.length > 0) {

@@ -24,7 +24,7 @@ export function validatePlaybook(pb: Playbook): Diagnostic[] {
 function walk(nodes: Node[], f: (t: Task) => void): void {
   for (const n of nodes) {
     if (n.kind === 'task') f(n);
-    else walk([...n.block, ...n.rescue, ...n.always], f);
+    else if (!n.repeatedRole) walk([...n.block, ...n.rescue, ...n.always], f);
   }
 }
 
