@@ -115,7 +115,10 @@ export class BatchRunner implements TaskEnv, RecordScope {
     const saved = new Map(always.map((h) => [h, h.failure]));
     for (const h of always) h.failure = undefined;
     await this.runNodes(block.always, always, handler);
-    for (const [h, f] of saved) if (h.failure === undefined && f) h.failure = f;
+    for (const [h, f] of saved) {
+      if (h.errorsCleared) h.errorsCleared = false;
+      else if (h.failure === undefined && f) h.failure = f;
+    }
   }
 
   // The (rendered) tags of a task, for --tags/--skip-tags.

@@ -75,12 +75,13 @@ export class BatchRecord {
       return;
     }
     if (!o.failed) return;
-    if (opts.runOnce) {
-      for (const x of this.b.hosts) if (!x.unreachable) this.b.failHost(x);
-      return;
+    // the failure travels up to a rescue or an always section; without one the host has failed
+    // (a run_once failure is every host's)
+    const travels = handled !== undefined || enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0);
+    for (const x of opts.runOnce ? this.b.hosts.filter((y) => !y.unreachable && !y.failed) : [h]) {
+      x.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
+      if (!travels) this.b.failHost(x);
     }
-    h.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
-    if (!handled && !enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0)) this.b.failHost(h);
   }
 
   // The task's checkpoint in the journal: what --resume needs to restore it instead of running it again.
