@@ -40,6 +40,8 @@ export interface RecordOptions {
   runOnce?: boolean;
   /** false: the outcome is emitted but not counted (an include's failed evaluation is counted later) */
   counted?: boolean;
+  /** a failure whose effect on the host comes later (travel): an include that did not load */
+  pending?: boolean;
 }
 
 export class BatchRecord {
@@ -57,7 +59,7 @@ export class BatchRecord {
     this.checkpoint(task, o, opts.handler);
     if (opts.counted !== false) {
       if (o.ignoredUnreachable) ctx.stats.countIgnoredUnreachable(o.host);
-      else if (o.failed && handled) ctx.stats.rescued(o.host);
+      else if (o.failed && handled && !opts.pending) ctx.stats.rescued(o.host);
       else ctx.stats.count(o.host, o.status, o.changed);
     }
     const receivers = opts.runOnce ? this.b.hosts.filter((x) => !x.unreachable) : [h];
@@ -74,7 +76,7 @@ export class BatchRecord {
       ctx.anyUnreachable = true;
       return;
     }
-    if (!o.failed) return;
+    if (!o.failed || opts.pending) return;
     // the failure travels up to a rescue or an always section; without one the host has failed
     // (a run_once failure is every host's)
     const travels = handled !== undefined || enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0);
@@ -82,6 +84,15 @@ export class BatchRecord {
       x.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
       if (!travels) this.b.failHost(x);
     }
+  }
+
+  // A failure found after the task's own result (an included file that does not load): it
+  // travels to a rescue or always section like the task's own, else the host has failed.
+  travel(task: Task, h: HostState, result: Vars): void {
+    if (h.unreachable || h.failed || h.failure) return;
+    const handled = enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0);
+    h.failure = { task, result, ...(handled ? { handledBy: handled.block } : {}) };
+    if (!handled && !enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0)) this.b.failHost(h);
   }
 
   // The task's checkpoint in the journal: what --resume needs to restore it instead of running it again.
