@@ -74,8 +74,9 @@ function loadPlaybookFile(ctx: LoadContext, path: string, plays: Play[], inherit
   ctx.importStack.pop();
 }
 
-/** the names under which a playbook entry imports another playbook (2.14 still accepts a bare `include`) */
-const PLAYBOOK_IMPORTS = ['import_playbook', 'ansible.builtin.import_playbook', 'ansible.legacy.import_playbook', 'include', 'ansible.builtin.include'];
+/** the names under which a playbook entry imports another playbook (2.14 refuses a bare `include`
+ *  there: "'include' is not a valid attribute for a Play") */
+const PLAYBOOK_IMPORTS = ['import_playbook', 'ansible.builtin.import_playbook', 'ansible.legacy.import_playbook'];
 
 // The key of a playbook entry that imports a playbook, if it is one.
 function playbookImportKey(entry: unknown): string | undefined {

@@ -83,6 +83,8 @@ export function loadNodeList(ctx: LoadContext, file: YamlFile, path: YamlPath, r
 }
 
 function loadBlock(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Record<string, unknown>, opts: TaskLoadOptions): Block {
+  // a handlers list may hold blocks (implicit ones, in Ansible's words), not a block inside one
+  if (opts.handler && opts.parent?.kind === 'block' && !opts.parent.implicit) ctx.error('schema', 'Using a block as a handler is not supported.', posAt(file, path));
   for (const key of Object.keys(obj)) {
     if (BLOCK_KEYWORDS.has(key)) continue;
     const hint = suggest(key, BLOCK_KEYWORDS);

@@ -1,10 +1,11 @@
 // Handlers: notified by name or listen topic, deduplicated per host, run in definition
 // order at each flush; a handler may notify others (earlier ones run in a later pass of
 // the same flush).
-import { templateValue } from '../expr/index.js';
+import { hasTemplate, templateValue } from '../expr/index.js';
 import type { Task } from '../load/model.js';
 import { resolveHandlers } from '../load/handlers.js';
 import { inherited } from '../load/inherit.js';
+import { renderStatic } from '../load/static-vars.js';
 import { RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
 
@@ -14,9 +15,24 @@ export function checkNotify(br: BatchRunner, task: Task, forHost: string): void 
   if (br.ctx.options.errorOnMissingHandler === false) return;
   const rendered = templateValue(inherited(task, 'notify'), br.vars.scope(br.rt, forHost, task));
   for (const n of (Array.isArray(rendered) ? rendered : [rendered]).map(String)) {
-    if (resolveHandlers(br.rt.play.handlers, n).length === 0) throw new RunError(`The requested handler '${n}' was not found in either the main handlers list nor in the listening handlers list`);
+    if (resolveHandlers(br.rt.play.handlers, n, (h) => handlerName(br, h)).length === 0) throw new RunError(`The requested handler '${n}' was not found in either the main handlers list nor in the listening handlers list`);
   }
 }
+
+// A handler's name as notifications match it: a templated name is rendered once with the play's
+// variables (role defaults and vars, play vars, extra vars; no host's), as Ansible does; a name
+// that does not render stays as written (no notification reaches it).
+function handlerName(br: BatchRunner, h: Task): string | undefined {
+  if (h.name === undefined || !hasTemplate(h.name)) return h.name;
+  let n = renderedNames.get(h);
+  if (n === undefined) {
+    n = renderStatic(h.name, { ...(h.role?.defaults ?? {}), ...br.rt.play.vars, ...(h.role?.vars ?? {}), ...br.ctx.options.extraVars });
+    renderedNames.set(h, n);
+  }
+  return n;
+}
+
+const renderedNames = new WeakMap<Task, string>();
 
 // Records the notifications of a changed task for one host.
 export function notify(br: BatchRunner, task: Task, host: HostState, forHost: string, resumed = false): void {
@@ -25,7 +41,7 @@ export function notify(br: BatchRunner, task: Task, host: HostState, forHost: st
   const rendered = templateValue(raw, scope);
   const names = (Array.isArray(rendered) ? rendered : [rendered]).map(String);
   for (const n of names) {
-    const hs = resolveHandlers(br.rt.play.handlers, n);
+    const hs = resolveHandlers(br.rt.play.handlers, n, (h) => handlerName(br, h));
     if (hs.length === 0) {
       const msg = `The requested handler '${n}' was not found in either the main handlers list nor in the listening handlers list`;
       if (br.ctx.options.errorOnMissingHandler !== false) throw new RunError(msg);
