@@ -56,7 +56,8 @@ commands:
                       --resume [RUN] --redo-batch --break-lock [RUN] --allow-unsafe RULE
                       --force-handlers --step --yes -v
                       --webhook URL --pushgateway URL (notify a Slack-compatible webhook, a Pushgateway)
-                      --syntax-check --list-hosts --list-tasks --list-tags)
+                      --syntax-check --list-hosts --list-tasks --list-tags
+                      --start-at-task NAME --flush-cache --vault-password-file FILE --vault-id [ID@]FILE)
   validate PLAYBOOK   report every error in the playbook and inventory; contacts no host
   plan PLAYBOOK       print the execution plan: plays, batches, tasks, handlers, guards
   inventory           -i INVENTORY --graph [GROUP] | --list | --host NAME

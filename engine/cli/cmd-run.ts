@@ -135,6 +135,8 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   for (const r of unsafe) if (!(UNSAFE_RULES as readonly string[]).includes(r)) throw new UsageError(`argument --allow-unsafe: invalid choice '${r}' (choose from ${UNSAFE_RULES.join(', ')})`, 5);
   if (unsafe.length > 0) opts.allowUnsafe = unsafe;
   if (f['step'] === true) opts.step = true;
+  if (typeof f['start-at-task'] === 'string') opts.startAtTask = f['start-at-task'];
+  // --flush-cache: tsplay keeps no fact cache between runs, so there is nothing to flush
   if (typeof f['timeout'] === 'string') opts.connectTimeoutMs = intFlag(f['timeout'], 'timeout', 10, MAX_TIMEOUT_S) * 1000;
   return opts;
 }

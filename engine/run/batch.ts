@@ -16,6 +16,7 @@ import { QuorumTracker } from './disruptions.js';
 import { checkBeforeAction, recordAfterAction } from './before-action.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 import { runMeta } from './meta.js';
+import { isImplicitFacts, startsAt } from './start-at.js';
 import { runInclude } from './include.js';
 import { checkNotify, flushHandlers, notify } from './handlers.js';
 import { BatchRecord, type RecordScope } from './record.js';
@@ -151,6 +152,10 @@ export class BatchRunner implements TaskEnv, RecordScope {
     const first = hosts[0] as HostState;
     const scope0 = this.vars.scope(this.rt, first.name, task);
     if (!handler && !shouldRun(this.tagsOf(task, scope0), this.ctx.options.tags)) return;
+    if (!handler && this.ctx.startAtPending && !isImplicitFacts(task)) {
+      if (!startsAt(task, this.ctx.options.startAtTask ?? '')) return;
+      this.ctx.startAtPending = false;
+    }
     if (task.mod.construct === 'meta') return runMeta(this, task, hosts, handler);
     const name = displayName(task, renderTaskName(task, scope0));
     if (!(await this.askBefore(task, name, scope0))) return;
@@ -258,3 +263,4 @@ export class BatchRunner implements TaskEnv, RecordScope {
     return flushHandlers(this, hosts);
   }
 }
+

@@ -123,6 +123,8 @@ export class RunContext {
   readonly checkState = new Map<string, unknown>();
   /** why the run must stop before its next task (lost lock, journal write failure) */
   haltReason: string | undefined;
+  /** --start-at-task: true until the task is found (tasks before it are skipped, not reported) */
+  startAtPending = false;
   /** aborted when the run ends: background (async poll: 0) jobs stop being polled */
   readonly detachJobs = new AbortController();
   /** the run lock once taken: confirmed before each task */

@@ -1,6 +1,7 @@
 // Runs one play: resolves its hosts (pattern, --limit, order, hosts that failed earlier
 // are left out), cuts serial batches, and runs each batch through pre_tasks, roles+tasks
 // and post_tasks with a handler flush after each section.
+import { playHoldsStart } from './start-at.js';
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { isUndefined, templateValue } from '../expr/index.js';
@@ -120,6 +121,8 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
     ctx.emit({ type: 'no_hosts', play: playNo });
     return 'continue';
   }
+  // --start-at-task: a play before the one holding the start runs nothing
+  if (ctx.startAtPending && !playHoldsStart(play, ctx.options.startAtTask ?? '')) return 'continue';
   for (const h of hosts) ctx.host(h).startPlay();
   if (play.confirm !== undefined && play.confirm !== false) {
     const text = typeof play.confirm === 'string' ? play.confirm : `start play '${play.name}' on ${hosts.join(', ')}?`;

@@ -89,6 +89,7 @@ function playError(e: unknown, play: Play | undefined): string {
 // Runs the playbook against the inventory, sending every event to the listeners.
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions, listeners: Listener[] = []): Promise<RunSummary> {
   const ctx = new RunContext(playbook, inventory, options);
+  ctx.startAtPending = options.startAtTask !== undefined;
   for (const l of listeners) ctx.bus.on(l);
   const vars = new VarsBuilder(ctx);
   ctx.quorumGroups = quorumGroups(inventory, playbook.dir);
@@ -154,5 +155,6 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   await ctx.pool.closeAll();
   const rc = exitCode(ctx);
   if (!ctx.runtimeError) ctx.emit({ type: 'recap', stats: ctx.stats.snapshot(), rc });
+  if (ctx.startAtPending) ctx.emit({ type: 'error', msg: ` [ERROR]: No matching task "${options.startAtTask ?? ''}" found. Note: --start-at-task can only follow static includes.` });
   return { rc, runId: ctx.runId, ctx, ...(refused ? { refused } : {}) };
 }
