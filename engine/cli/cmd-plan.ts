@@ -1,5 +1,6 @@
 // `tsplay plan`: the execution plan, with the play hosts resolved to cluster nodes (read-only
 // probes; nothing changes); --json for tools.
+import { loadVaultSecrets } from './vault-secrets.js';
 import { builtinModules } from '../../modules/index.js';
 import { formatDiagnostics } from '../source/format.js';
 import { formatPlan } from '../report/plan.js';
@@ -15,6 +16,7 @@ export async function cmdPlan(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
   if (!pbPath) throw new UsageError('plan: a playbook is required');
   const cfg = loadConfig(io.env);
+  loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const extra = parseExtraVars(((args.flags['extra-vars'] as string[] | undefined) ?? []).map(String));
   const tags = { only: listFlag(args.flags['tags']), skip: listFlag(args.flags['skip-tags']) };
   const limit = typeof args.flags['limit'] === 'string' ? args.flags['limit'] : undefined;

@@ -1,6 +1,7 @@
 // `tsplay run`: load, validate (nothing runs if anything is wrong), open the run journal (nothing
 // runs if it cannot be written), then execute with the chosen reporter and return
 // ansible-playbook's exit code; the journal ends with the run's state.
+import { loadVaultSecrets } from './vault-secrets.js';
 import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { builtinModules } from '../../modules/index.js';
@@ -163,6 +164,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
   if (!pbPath) throw new UsageError('run: a playbook is required (tsplay run PLAYBOOK)');
   const cfg = loadConfig(io.env);
+  loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const forks = intFlag(args.flags['forks'] ?? (cfg.forks !== undefined ? String(cfg.forks) : undefined), 'forks', 5);
   const options = runOptions(args, forks);
   if (cfg.forceHandlers) options.forceHandlers = true;

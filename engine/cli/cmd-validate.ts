@@ -1,4 +1,5 @@
 // `tsplay validate`: every error in the playbook and inventory at once; no host is contacted.
+import { loadVaultSecrets } from './vault-secrets.js';
 import { builtinModules } from '../../modules/index.js';
 import { formatDiagnostics } from '../source/format.js';
 import { listFlag, rawList, UsageError, type ParsedArgs } from './args.js';
@@ -10,6 +11,7 @@ export async function cmdValidate(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
   if (!pbPath) throw new UsageError('validate: a playbook is required');
   const cfg = loadConfig(io.env);
+  loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const extra = parseExtraVars(((args.flags['extra-vars'] as string[] | undefined) ?? []).map(String));
   const sources = inventorySources(rawList(args.flags['inventory']), cfg);
   const limit = typeof args.flags['limit'] === 'string' ? { limit: args.flags['limit'] } : {};
