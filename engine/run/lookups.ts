@@ -147,8 +147,9 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean): u
     return fail(String(name), e.message);
   }
   if (wantlist || kw['wantlist'] === true) return out;
+  // Ansible: ",".join(ran), and when an element is not a string (TypeError) the list itself
   if (out.length === 1) return out[0];
-  return out.map((x) => toPyStr(x)).join(',');
+  return out.every((x) => typeof x === 'string') ? out.join(',') : out;
 }
 
 let installed = false;
