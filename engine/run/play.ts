@@ -16,7 +16,7 @@ import { shouldRun } from '../plan/tags.js';
 import { parseDuration } from '../shared/duration.js';
 import type { VarScope } from './scope.js';
 import { truthy } from './task-env.js';
-import type { PlayRuntime, VarsBuilder } from './vars.js';
+import { OMIT, type PlayRuntime, type VarsBuilder } from './vars.js';
 
 export type PlayEnd = 'continue' | 'stop';
 
@@ -136,7 +136,7 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
   rt.forceHandlers = play.force_handlers === undefined ? ctx.options.forceHandlers : truthy(play.force_handlers, playScope);
   const gatherFacts = truthy(play.gather_facts, playScope);
   const serial = play.serial === undefined ? undefined : templateValue(play.serial, serialScope);
-  const batches = makeBatches(hosts, isUndefined(serial) ? undefined : serial);
+  const batches = makeBatches(hosts, isUndefined(serial) || serial === OMIT ? undefined : serial);
   const resume = ctx.options.resume;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b] as string[];
