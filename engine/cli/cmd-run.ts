@@ -190,7 +190,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const list = { hosts: args.flags['list-hosts'] === true, tasks: args.flags['list-tasks'] === true, tags: args.flags['list-tags'] === true };
   if (args.flags['syntax-check'] === true || list.hosts || list.tasks || list.tags) {
     // like ansible-playbook: report and stop; nothing is contacted
-    if (prep.plan) io.out(formatListings(pbPath, prep.playbook, prep.plan, options.tags, list));
+    if (prep.plan) io.out(formatListings(pbPath, prep.playbook, prep.plan, options.tags, list, options.extraVars));
     return 0;
   }
   if (options.limit !== undefined) {
