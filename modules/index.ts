@@ -57,6 +57,7 @@ import snap from './snap.js';
 import k8s from './k8s.js';
 import k8sInfo from './k8s-info.js';
 import k8sDrain from './k8s-drain.js';
+import validateArgumentSpec from './validate-argument-spec.js';
 
 export const MODULES: ModuleDef[] = [
   addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, include, includeRole, includeTasks, includeVars,
@@ -64,7 +65,7 @@ export const MODULES: ModuleDef[] = [
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
   pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
   aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap,
-  k8s, k8sInfo, k8sDrain, asyncStatus,
+  k8s, k8sInfo, k8sDrain, asyncStatus, validateArgumentSpec,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.

@@ -145,6 +145,8 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   }
   const tasksPath = mainFile(dir, 'tasks', req.tasksFrom ?? 'main');
   if (req.tasksFrom && !tasksPath) ctx.error('missing-file', `tasks_from file '${req.tasksFrom}' not found in role '${req.name}'`, req.pos);
+  const validation = argumentSpecTask(dir, metaValue, req);
+  if (validation) block.block.push(...loaders.loadTasks(validation.file, [validation.task], role, block, false));
   if (tasksPath) {
     const { file, diagnostics } = readYaml(tasksPath, req.pos);
     ctx.diagnostics.push(...diagnostics);
@@ -163,6 +165,30 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   allRoles.push(role);
   seen.delete(dir);
   return { block, role, handlers, roles: allRoles };
+}
+
+// The task Ansible puts first in a role with an argument spec for its entry point (tasks_from or
+// main): validate_argument_spec of the spec's options against the role's params, tagged always.
+function argumentSpecTask(dir: string, meta: Vars | undefined, req: RoleRequest): { file: YamlFile; task: Vars } | undefined {
+  const specPath = mainFile(dir, 'meta', 'argument_specs');
+  const file = specPath ? readYaml(specPath).file : undefined;
+  const fromFile = file?.value && typeof file.value === 'object' ? (file.value as Vars)['argument_specs'] : undefined;
+  const specs = (fromFile ?? (meta && typeof meta === 'object' ? meta['argument_specs'] : undefined)) as Vars | undefined;
+  const entry = req.tasksFrom ?? 'main';
+  const spec = specs && typeof specs === 'object' ? (specs[entry] as Vars | undefined) : undefined;
+  if (!spec || typeof spec !== 'object') return undefined;
+  const metaPath = mainFile(dir, 'meta');
+  const where = file ?? (metaPath ? readYaml(metaPath).file : undefined);
+  if (!where) return undefined;
+  const short = spec['short_description'];
+  return {
+    file: where,
+    task: {
+      name: `Validating arguments against arg spec '${entry}'${short !== undefined ? ` - ${String(short)}` : ''}`,
+      'ansible.builtin.validate_argument_spec': { argument_spec: spec['options'] ?? {}, provided_arguments: req.params },
+      tags: ['always'],
+    },
+  };
 }
 
 // Loads a role entry; one already loaded with the same identity (`repeated`) is kept for the
