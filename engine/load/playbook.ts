@@ -45,6 +45,10 @@ function loadPlaybookFile(ctx: LoadContext, path: string, plays: Play[], inherit
     ctx.error('schema', 'a playbook must be a list of plays', posAt(file, []));
     return;
   }
+  if (file.value.length === 0) {
+    ctx.error('schema', `A playbook must contain at least one play: ${path}`, posAt(file, []));
+    return;
+  }
   ctx.shapes.push({ file });
   ctx.importStack.push(path);
   const basedir = ctx.basedir;
@@ -90,7 +94,12 @@ function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown
     ctx.error('schema', 'a play must be a mapping', posAt(file, path));
     return undefined;
   }
-  const obj = raw as Vars;
+  let obj = raw as Vars;
+  // `user` is the older name of remote_user (2.14 still takes it)
+  if ('user' in obj && !('remote_user' in obj)) {
+    const { user, ...rest } = obj;
+    obj = { ...rest, remote_user: user };
+  }
   for (const key of Object.keys(obj)) {
     if (PLAY_KEYWORDS.has(key)) continue;
     const hint = suggest(key, PLAY_KEYWORDS);
@@ -115,7 +124,7 @@ function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown
     src: { file, path },
     gather_facts: obj['gather_facts'] === undefined || obj['gather_facts'] === null ? true : obj['gather_facts'],
     vars: { ...inheritedVars, ...vars },
-    vars_files: Array.isArray(obj['vars_files']) ? obj['vars_files'] : obj['vars_files'] !== undefined ? [obj['vars_files']] : [],
+    vars_files: Array.isArray(obj['vars_files']) ? obj['vars_files'] : obj['vars_files'] !== undefined && obj['vars_files'] !== null ? [obj['vars_files']] : [],
     scope,
     pre_tasks: [],
     roles: [],
@@ -137,7 +146,12 @@ function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown
     if (s === 'free' || s === 'host_pinned') ctx.warn('unsupported', `strategy '${s}' runs as 'linear' in tsplay: every host still gets the same results, but hosts wait for each other at each task`, posAt(file, [...path, 'strategy']));
   }
   if (obj['confirm'] !== undefined) play.confirm = obj['confirm'];
-  if (Array.isArray(obj['vars_prompt'])) play.vars_prompt = obj['vars_prompt'] as Vars[];
+  if (Array.isArray(obj['vars_prompt'])) {
+    play.vars_prompt = obj['vars_prompt'] as Vars[];
+    play.vars_prompt.forEach((p, i) => {
+      if (!p || typeof p !== 'object' || !('name' in p)) ctx.error('schema', "Invalid vars_prompt data structure, missing 'name' key", posAt(file, [...path, 'vars_prompt', i]));
+    });
+  }
   const staticVars = { ...play.vars, ...ctx.options.extraVars };
   const roleHandlers: Task[] = [];
   const opts = (parent: Block | PlayScope): TaskLoadOptions => ({ handler: false, parent, expandImport: (t) => expandImport(ctx, t, staticVars, play, roleHandlers) });
