@@ -143,6 +143,17 @@ export class AnsibleModules {
     return undefined;
   }
 
+  // The folder of a collection's role named `ns.coll.role`, in the first collection that has it.
+  collectionRole(name: string, playbookDir: string): string | undefined {
+    const m = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)$/.exec(name);
+    if (!m) return undefined;
+    for (const base of this.collectionRoots({ playbookDir })) {
+      const dir = join(base, m[1] as string, m[2] as string, 'roles', m[3] as string);
+      if (existsSync(dir)) return dir;
+    }
+    return undefined;
+  }
+
   // ansible_collections folders: next to the playbook, then the configured and default ones.
   private collectionRoots(at: ModuleLookup): string[] {
     const roots = [join(at.playbookDir, 'collections'), ...this.paths.collections];

@@ -46,7 +46,9 @@ export function findRoleDir(ctx: LoadContext, name: string, parentRoleDir?: stri
     if (isRoleDir(p)) return p;
   }
   const p = resolve(name);
-  return isRoleDir(p) ? p : undefined;
+  if (isRoleDir(p)) return p;
+  // a collection's role (namespace.collection.role) in the installed collections
+  return ctx.options.ansibleModules?.collectionRole(name, ctx.playbookDir);
 }
 
 function isRoleDir(d: string): boolean {

@@ -11,7 +11,9 @@ named in PUBLIC_PARENTS is one too. A playbook is a YAML file (outside roles' ow
 and inventories) whose top level is a list of plays or playbook imports. Each runs from the
 nearest folder up to the repository root that holds an ansible.cfg, else from its own folder.
 Repositories that are roles (tasks/ or meta/main.yml at the root) are linked into one roles folder
-under their galaxy names (namespace.role) and ANSIBLE_ROLES_PATH points there, as molecule does.
+under their galaxy names (namespace.role) and ANSIBLE_ROLES_PATH points there, as molecule does;
+repositories that are collections (galaxy.yml) are linked under ansible_collections/NS/NAME and
+ANSIBLE_COLLECTIONS_PATH points there, for both engines.
 """
 import json
 import os
@@ -80,6 +82,15 @@ def galaxy_name(repo):
     return '%s.%s' % (owner, re.sub(r'^ansible[-_]role[-_]', '', name))
 
 
+def collection_name(repo):
+    """(namespace, name) of a repository that is a collection (galaxy.yml at its root), else None."""
+    try:
+        g = yaml.load(open(os.path.join(repo, 'galaxy.yml')), Loader=Loader) or {}
+        return (g['namespace'], g['name']) if g.get('namespace') and g.get('name') else None
+    except Exception:
+        return None
+
+
 def is_role(repo):
     return os.path.isdir(os.path.join(repo, 'tasks')) or os.path.exists(os.path.join(repo, 'meta', 'main.yml'))
 
@@ -112,14 +123,23 @@ def main():
     for parent in [d for d in os.environ.get('PUBLIC_PARENTS', '').split(':') if d]:
         repos += [os.path.join(parent, d) for d in sorted(os.listdir(parent)) if os.path.isdir(os.path.join(parent, d))]
     links = tempfile.mkdtemp(prefix='compat-roles-')
+    colls = tempfile.mkdtemp(prefix='compat-collections-')
     for r in repos:
         if is_role(r):
             dst = os.path.join(links, galaxy_name(r))
             if not os.path.exists(dst):
                 os.symlink(os.path.abspath(r), dst)
+        coll = collection_name(r)
+        if coll:
+            dst = os.path.join(colls, 'ansible_collections', *coll)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            if not os.path.exists(dst):
+                os.symlink(os.path.abspath(r), dst)
     results = []
     for repo in repos:
         env = dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='false', TSPLAY_OUTPUT='plain')
+        # repositories that are collections are installed for both, as `ansible-galaxy collection install` would
+        env['ANSIBLE_COLLECTIONS_PATH'] = os.pathsep.join([colls] + [p for p in [os.environ.get('ANSIBLE_COLLECTIONS_PATH')] if p])
         if is_role(repo):
             env['ANSIBLE_ROLES_PATH'] = links
         for pb in playbooks(repo):
