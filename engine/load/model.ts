@@ -107,6 +107,9 @@ export interface Block {
   /** a role already listed with the same name and parameters: listed (--list-tasks) but not run, as
    *  Ansible skips a role that has run for the host */
   repeatedRole?: boolean;
+  /** a role's identity in the play (name, params, vars, when, tags): a host runs it once per play,
+   *  unless the role allows duplicates */
+  roleKey?: string;
   pos: SourcePos;
   src: Src;
 }

@@ -208,7 +208,7 @@ function loadRoleEntries(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: 
     const key = roleKey(roleName, params, extraVars, kw);
     const repeated = dedup.has(key);
     dedup.add(key);
-    const loaded = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name: roleName, params, extraVars, dedup, kw, pos: posAt(file, p), src: { file, path: p }, parent: play.scope }, roleLoaders(ctx, staticVars, play, handlers)));
+    const loaded = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name: roleName, params, extraVars, dedup, dedupKey: key, kw, pos: posAt(file, p), src: { file, path: p }, parent: play.scope }, roleLoaders(ctx, staticVars, play, handlers)));
     if (!loaded) return;
     out.push(loaded.block);
     if (repeated) return;
@@ -243,7 +243,8 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
       ...strArg(task.args, 'defaults_from', 'defaultsFrom'),
       ...strArg(task.args, 'handlers_from', 'handlersFrom'),
     };
-    const loaded = loadRole(ctx, req, roleLoaders(ctx, staticVars, play, handlers));
+    const dedupKey = `${roleKey(name, {}, req.extraVars, { when: kw.when, tags: kw.tags })}#${String(task.args['tasks_from'] ?? '')}`;
+    const loaded = loadRole(ctx, { ...req, dedupKey }, roleLoaders(ctx, staticVars, play, handlers));
     if (!loaded) return undefined;
     handlers.push(...loaded.handlers);
     play.allRoles.push(...loaded.roles);

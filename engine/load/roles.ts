@@ -24,6 +24,8 @@ export interface RoleRequest {
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
+  /** the role's identity in the play (roleKey), when it is deduplicated */
+  dedupKey?: string;
   /** the folder holding the role that depends on this one (searched too, as Ansible does) */
   parentRoleDir?: string;
 }
@@ -123,6 +125,8 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   const meta = mainFile(dir, 'meta');
   const metaValue = meta ? (readYaml(meta).file?.value as Vars | undefined) : undefined;
   if (metaValue && typeof metaValue === 'object' && metaValue['collections'] !== undefined) role.kw.collections = metaValue['collections'];
+  const allowDuplicates = metaValue && typeof metaValue === 'object' && (metaValue['allow_duplicates'] === true || String(metaValue['allow_duplicates']).toLowerCase() === 'yes');
+  if (req.dedupKey && !allowDuplicates) block.roleKey = req.dedupKey;
   const deps = metaValue && typeof metaValue === 'object' ? metaValue['dependencies'] : undefined;
   if (Array.isArray(deps)) {
     for (const d of deps) {
@@ -137,7 +141,7 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
       const key = roleKey(name, params, depVars, kw);
       const repeated = req.dedup?.has(key) === true;
       req.dedup?.add(key);
-      const sub = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name, params, extraVars: depVars, kw, pos: req.pos, src: req.src, parent: block, parentRoleDir: dirname(dir), ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen));
+      const sub = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name, params, extraVars: depVars, kw, dedupKey: key, pos: req.pos, src: req.src, parent: block, parentRoleDir: dirname(dir), ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen));
       if (!sub) continue;
       block.block.push(sub.block);
       if (repeated) continue;
@@ -198,7 +202,8 @@ function argumentSpecTask(dir: string, meta: Vars | undefined, req: RoleRequest)
 export function loadRepeatable<T extends { block: Block }>(ctx: LoadContext, repeated: boolean, load: () => T | undefined): T | undefined {
   const before = ctx.diagnostics.length;
   const loaded = load();
-  if (!repeated) return loaded;
+  // a role whose meta allows duplicates (no identity kept) runs each time it is listed
+  if (!repeated || (loaded && loaded.block.roleKey === undefined)) return loaded;
   ctx.diagnostics.length = before;
   if (loaded) loaded.block.repeatedRole = true;
   return loaded;

@@ -99,8 +99,10 @@ export class BatchRunner implements TaskEnv, RecordScope {
     }
   }
 
-  private async runBlock(block: Block, hosts: HostState[], handler: boolean): Promise<void> {
+  private async runBlock(block: Block, allHosts: HostState[], handler: boolean): Promise<void> {
     if (block.repeatedRole) return;
+    const hosts = this.notRunYet(block, allHosts);
+    if (hosts.length === 0) return;
     await this.runNodes(block.block, hosts, handler);
     const rescue = hosts.filter((h) => h.failure?.handledBy === block && !h.unreachable && !h.ended);
     if (block.rescue.length > 0 && rescue.length > 0) {
@@ -120,6 +122,18 @@ export class BatchRunner implements TaskEnv, RecordScope {
       if (h.errorsCleared) h.errorsCleared = false;
       else if (h.failure === undefined && f) h.failure = f;
     }
+  }
+
+  // A role (its identity) runs once per host and play: the hosts that have not run it yet, now
+  // marked as having run it, as Ansible's role has_run skips it.
+  private notRunYet(block: Block, hosts: HostState[]): HostState[] {
+    if (block.roleKey === undefined) return hosts;
+    const runs = (this.rt.rolesRun ??= new Map());
+    const ran = runs.get(block.roleKey) ?? new Set<string>();
+    runs.set(block.roleKey, ran);
+    const fresh = hosts.filter((h) => !ran.has(h.name));
+    for (const h of fresh) ran.add(h.name);
+    return fresh;
   }
 
   // The (rendered) tags of a task, for --tags/--skip-tags.
