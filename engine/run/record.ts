@@ -119,8 +119,14 @@ export class BatchRecord {
 
   // `ansible_facts` of a result become host facts, host vars (set_fact) or include_vars.
   private facts(task: Task, o: HostOutcome, receivers: HostState[]): void {
-    const facts = o.result['ansible_facts'];
-    if (!facts || typeof facts !== 'object' || o.result['failed'] === true || o.status === 'skipped' || task.mod.factsAs === 'none') return;
+    // a failed task sets no facts, not even those of a loop's items that worked
+    if (o.status === 'skipped' || task.mod.factsAs === 'none' || o.result['failed'] === true) return;
+    // a loop's facts are its items', in order (set_fact in a loop keeps the last value of each)
+    const items = Array.isArray(o.result['results']) ? (o.result['results'] as Vars[]).filter((r) => r && r['failed'] !== true && r['skipped'] !== true) : [o.result];
+    const merged: Vars = {};
+    for (const r of items) if (r['ansible_facts'] && typeof r['ansible_facts'] === 'object') Object.assign(merged, r['ansible_facts']);
+    const facts = Array.isArray(o.result['results']) ? (Object.keys(merged).length > 0 ? merged : undefined) : o.result['ansible_facts'];
+    if (!facts || typeof facts !== 'object') return;
     for (const r of receivers) {
       const target = o.delegatedTo && truthy(inherited(task, 'delegate_facts'), this.b.vars.scope(this.b.rt, r.name)) ? this.b.ctx.host(o.delegatedTo) : r;
       if (task.mod.factsAs === 'hostvars') Object.assign(target.hostVars, facts);

@@ -231,10 +231,14 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
   const { env, task, host, scope, name, out, ignoreErrors, noLog } = ht;
   const results: Vars[] = [];
   const pause = Number(task.loop_control?.['pause'] ?? 0);
+  // set_fact / include_vars in a loop: each item sees the variables the items before it set
+  const factsSoFar: Vars = {};
+  const keepsFacts = task.mod.factsAs === 'hostvars' || task.mod.factsAs === 'include_vars';
   for (let i = 0; i < list.length; i++) {
     if (i > 0 && pause > 0) await sleep(pause * 1000, undefined, { signal: env.signal });
     const lv = loopVars(list, i, task.loop_control);
-    const iscope = scope.with({ name: 'loop', vars: lv });
+    const base = Object.keys(factsSoFar).length > 0 ? scope.with({ name: 'loop-facts', vars: { ...factsSoFar } }) : scope;
+    const iscope = base.with({ name: 'loop', vars: lv });
     const label = task.loop_control?.['label'] !== undefined ? templateValue(task.loop_control['label'], iscope) : list[i];
     let r: Vars;
     try {
@@ -243,9 +247,15 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
       if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
       if (abortedBy(e, env)) return out('failed', { failed: true, changed: false, msg: 'interrupted: the action in flight was aborted (Ctrl-C twice)' });
       if (!(e instanceof TaskError) && !isExprError(e)) throw e;
-      r = { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) };
+      // a template that fails for an item fails the whole task (Ansible's loop stops there), the
+      // items before it reported as they ran
+      return out(ignoreErrors ? 'ignored' : 'failed', { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
     }
     if (r['unreachable'] === true) return out('unreachable', r, ignoreUnreachable(task, scope));
+    // arguments that do not template fail the task itself, the items before reported as they ran
+    if (templateFailures.has(r)) return out(ignoreErrors ? 'ignored' : 'failed', { failed: true, changed: false, msg: r['msg'] });
+    const facts = r['ansible_facts'];
+    if (keepsFacts && facts && typeof facts === 'object' && r['failed'] !== true) Object.assign(factsSoFar, facts);
     const delegated = r['_delegated_to'] as string | undefined;
     delete r['_delegated_to'];
     const loopVar = String(lv['ansible_loop_var']);
@@ -269,6 +279,14 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
   if (failed) return out(ignoreErrors ? 'ignored' : 'failed', res);
   if (allSkipped) return out('skipped', res);
   return out(res['changed'] ? 'changed' : 'ok', res);
+}
+
+// Results of arguments that could not be templated: in a loop they fail the whole task.
+const templateFailures = new WeakSet<Vars>();
+
+function templateFailure(r: Vars): Vars {
+  templateFailures.add(r);
+  return r;
 }
 
 // One execution with until/retries; changed_when/failed_when see the registered result.
@@ -329,7 +347,7 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
   try {
     args = templateArgs(task, scope);
   } catch (e) {
-    if (isExprError(e)) return { failed: true, changed: false, msg: errorMessage(e, task, 'args') };
+    if (isExprError(e)) return templateFailure({ failed: true, changed: false, msg: errorMessage(e, task, 'args') });
     throw e;
   }
   const before = actionRequest(env, task, host, scope, args, { key, noLog });
