@@ -2,7 +2,7 @@
 // probe → (check mode stops here) → apply over the host's connection. Returns the
 // Ansible-shaped result; a ConnectionError propagates (the caller marks UNREACHABLE).
 import type { ShellCommand } from '../connection/command.js';
-import { ConnectionError, type Connection, type ConnectionSpec, type ExecOptions } from '../connection/types.js';
+import type { Connection, ConnectionSpec, ExecOptions } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
 import type { ActionContext, ApplyContext, DiffEntry, ModuleDef, ModuleEnv, ModuleResult, ProbeContext } from '../module.js';
 import { normalizeModuleArgs } from '../validate/module-args.js';
@@ -30,16 +30,12 @@ export interface ActionRequest {
   async?: AsyncSpec;
 }
 
-// Executes the module; the result always has `changed`, and `failed` when it failed. Whatever the
-// module throws (but a lost connection, which makes the host unreachable, or an abort) fails the
-// task on that host, as a module's exception does in Ansible.
+// Executes the module; the result always has `changed`, and `failed` when it failed. What the
+// module throws propagates: a lost connection makes the host unreachable, anything else fails the
+// task on that host only (the batch runner's unexpected-failure path: the error's message, or
+// "internal error in tsplay" for a JavaScript bug), never the run.
 export async function runAction(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {
-  try {
-    return await runModule(ctx, req);
-  } catch (e) {
-    if (e instanceof ConnectionError || !(e instanceof Error) || e.name === 'AbortError' || (e as NodeJS.ErrnoException).code === 'ABORT_ERR') throw e;
-    return { failed: true, changed: false, msg: `MODULE FAILURE: ${req.mod.name}: ${e.message}`, exception: e.stack ?? e.message };
-  }
+  return runModule(ctx, req);
 }
 
 async function runModule(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {

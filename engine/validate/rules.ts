@@ -114,10 +114,13 @@ function checkGuardExpressions(t: Task, out: Diagnostic[]): void {
   const g = t.guard?.raw;
   if (!g || typeof g !== 'object' || Array.isArray(g)) return;
   const path = [...t.src.path, 'guard'];
+  const found: Diagnostic[] = [];
   for (const [k, v] of Object.entries(g as Record<string, unknown>)) {
-    if (k === 'that') checkConditions(Array.isArray(v) ? v : [v], t, [...path, 'that'], out, Array.isArray(v));
-    else checkTemplates(v, t.src.file, [...path, k], out);
+    if (k === 'that') checkConditions(Array.isArray(v) ? v : [v], t, [...path, 'that'], found, Array.isArray(v));
+    else checkTemplates(v, t.src.file, [...path, k], found);
   }
+  // tsplay's own keyword: nothing in Ansible defers it, so a bad expression is an error
+  out.push(...found.map((d) => ({ ...d, severity: 'error' as const })));
 }
 
 // A module Ansible has too (ansible-core's, a collection's): not one of tsplay's own cluster modules.
