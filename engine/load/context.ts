@@ -1,6 +1,6 @@
 // State shared while loading one playbook: collected diagnostics, search paths, and the
 // stack of files being imported (to report cycles instead of looping).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { diag, type Diagnostic, type DiagnosticCode, type SourcePos } from '../diagnostics.js';
 import type { ReadShape, Vars } from './model.js';
@@ -19,11 +19,19 @@ export interface LoadOptions {
   ansibleModules?: AnsibleModules;
 }
 
+const MODULE_EXTS = ['.py', '.ps1', '.sh', ''];
+
+function isFile(p: string): boolean {
+  return existsSync(p) && statSync(p).isFile();
+}
+
 export class LoadContext {
   readonly diagnostics: Diagnostic[] = [];
   readonly importStack: string[] = [];
   /** the roles being loaded (directory and tasks file), innermost last, to refuse recursion */
   readonly roleStack: { key: string; name: string }[] = [];
+  /** library/ folders of the roles loaded so far (Ansible adds each to the module path) */
+  readonly roleLibraries = new Set<string>();
   /** every file read as a playbook or task list, for the validator's envelope schema pass */
   readonly shapes: ReadShape[] = [];
   /** the folder of the playbook file whose plays are being loaded (roles/ next to it is searched first) */
@@ -54,6 +62,13 @@ export class LoadContext {
   }
 
   // Refuses to go one level deeper when includes and roles already nest to the limit (a long
+  // True when a custom module named `name` sits in a library/ folder Ansible would search first
+  // (the task's role, roles loaded before, the playbook's): it shadows tsplay's module of that name.
+  shadowedByLibrary(name: string, roleDir?: string): boolean {
+    const dirs = [...(roleDir ? [resolve(roleDir, 'library')] : []), ...this.roleLibraries, resolve(this.playbookDir, 'library')];
+    return dirs.some((d) => MODULE_EXTS.some((ext) => isFile(resolve(d, name + ext))));
+  }
+
   // chain, or a cycle through templated names); true when refused (the diagnostic is recorded).
   tooDeep(what: string, pos?: SourcePos): boolean {
     const depth = this.importStack.length + this.roleStack.length;

@@ -53,12 +53,9 @@ export function findRoleDir(ctx: LoadContext, name: string, parentRoleDir?: stri
   return ctx.options.ansibleModules?.collectionRole(name, ctx.playbookDir);
 }
 
+// Any directory is a role to Ansible (one with only library/ or templates/ too).
 function isRoleDir(d: string): boolean {
-  return existsSync(d) && statSync(d).isDirectory() && hasRoleContent(d);
-}
-
-function hasRoleContent(dir: string): boolean {
-  return ['tasks', 'handlers', 'defaults', 'vars', 'meta'].some((s) => existsSync(join(dir, s)));
+  return existsSync(d) && statSync(d).isDirectory();
 }
 
 function mainFile(dir: string, sub: string, base = 'main'): string | undefined {
@@ -106,6 +103,7 @@ export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoader
 
 function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, seen: Set<string>, dir: string): ReturnType<typeof loadRole> {
   seen.add(dir);
+  if (existsSync(join(dir, 'library'))) ctx.roleLibraries.add(join(dir, 'library'));
   const role: RoleScope = {
     kind: 'role',
     name: req.name,

@@ -123,6 +123,8 @@ interface ActionFound {
 // The module `name` resolves to: one tsplay implements, else a stand-in for one Ansible has.
 export function resolveModule(ctx: LoadContext, name: string, opts: Pick<TaskLoadOptions, 'role' | 'parent'>, own?: unknown): ModuleDef | undefined {
   const mine = ctx.modules.find(name);
+  // a custom module in a library/ folder wins over tsplay's own of that name, as in Ansible
+  if (mine && !name.includes('.') && ctx.shadowedByLibrary(name, opts.role?.path)) return ctx.modules.unimplemented?.(name) ?? mine;
   if (mine) return mine;
   const collections = [...collectionsOf(opts.parent, own), ...collectionsOf(undefined, opts.role?.kw.collections)];
   const known = ctx.options.ansibleModules?.resolve(name, { playbookDir: ctx.playbookDir, ...(opts.role ? { roleDir: opts.role.path } : {}), ...(collections.length ? { collections } : {}) });

@@ -7,7 +7,7 @@ import { ajvInstance, precompiledValidator } from './ajv.js';
 import { coerceArgs } from '../shared/coerce.js';
 import { applyDefaults, resolveAliases, type AliasConflict } from '../shared/normalize.js';
 
-const compiled = new Map<string, ValidateFunction>();
+const compiled = new WeakMap<ModuleDef, ValidateFunction>();
 
 export interface ArgError {
   /** the argument the error is about (first path segment, as written in the task), if any */
@@ -23,10 +23,13 @@ export interface NormalizedModuleArgs {
 }
 
 function validator(mod: ModuleDef): ValidateFunction {
-  let v = compiled.get(mod.name);
+  let v = compiled.get(mod);
   if (!v) {
-    v = precompiledValidator(`module_${mod.name}`) ?? ajvInstance().compile(mod.schema);
-    compiled.set(mod.name, v);
+    // the build's precompiled validator is for tsplay's module of that name, not a stand-in for a
+    // module Ansible has under the same name (a role's library/kubectl.py)
+    const ownSchema = typeof mod.schema === 'object' && mod.schema !== null && 'properties' in mod.schema;
+    v = (ownSchema ? precompiledValidator(`module_${mod.name}`) : undefined) ?? ajvInstance().compile(mod.schema);
+    compiled.set(mod, v);
   }
   return v;
 }
