@@ -311,6 +311,7 @@ function loadTask(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Record<
   const cw = asList(obj['changed_when']);
   if (cw) task.changed_when = cw;
   if (opts.handler) task.listen = (asTags(obj['listen']) ?? []).map(String);
+  if (opts.handler && (def.construct === 'include_role' || def.construct === 'import_role')) ctx.error('schema', `Using '${action.name}' as a handler is not supported.`, posAt(file, [...path, action.key]));
   if (obj['guard'] !== undefined) task.guard = { raw: (obj['guard'] ?? {}) as Vars, pos: posAt(file, [...path, 'guard'], true) };
   if (obj['confirm'] !== undefined) task.confirm = obj['confirm'];
   if (obj['async'] !== undefined && obj['async'] !== null) task.async = obj['async'];
