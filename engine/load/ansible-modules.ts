@@ -154,6 +154,19 @@ export class AnsibleModules {
     return undefined;
   }
 
+  // The file of a collection's playbook named `ns.coll.name` (playbooks/name.yml or .yaml).
+  collectionPlaybook(name: string, playbookDir: string): string | undefined {
+    const m = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\.([A-Za-z0-9_.]+)$/.exec(name);
+    if (!m) return undefined;
+    for (const base of this.collectionRoots({ playbookDir })) {
+      for (const ext of ['.yml', '.yaml']) {
+        const file = join(base, m[1] as string, m[2] as string, 'playbooks', `${(m[3] as string).replace(/\./g, '/')}${ext}`);
+        if (isFile(file)) return file;
+      }
+    }
+    return undefined;
+  }
+
   // ansible_collections folders: next to the playbook, then the configured and default ones.
   private collectionRoots(at: ModuleLookup): string[] {
     const roots = [join(at.playbookDir, 'collections'), ...this.paths.collections];

@@ -59,7 +59,8 @@ function loadPlaybookFile(ctx: LoadContext, path: string, plays: Play[], inherit
       const e = entry as Vars;
       const importVars = e['vars'] && typeof e['vars'] === 'object' && !Array.isArray(e['vars']) ? (e['vars'] as Vars) : {};
       const name = renderStatic(String(e[importKey] ?? '').trim(), { ...inheritedVars, ...importVars, ...ctx.options.extraVars });
-      const target = name ? ctx.findFile(name, [dirname(path)]) : undefined;
+      // a file next to the importing playbook, else a collection's playbook (ns.coll.name)
+      const target = name ? (ctx.findFile(name, [dirname(path)]) ?? ctx.options.ansibleModules?.collectionPlaybook(name, ctx.playbookDir)) : undefined;
       if (!target) {
         ctx.error('missing-file', `imported playbook not found: ${name}`, posAt(file, [i, importKey]));
         return;
