@@ -127,7 +127,9 @@ export function resolveModule(ctx: LoadContext, name: string, opts: Pick<TaskLoa
   if (mine && !name.includes('.') && ctx.shadowedByLibrary(name, opts.role?.path)) return ctx.modules.unimplemented?.(name) ?? mine;
   if (mine) return mine;
   const collections = [...collectionsOf(opts.parent, own), ...collectionsOf(undefined, opts.role?.kw.collections)];
-  const known = ctx.options.ansibleModules?.resolve(name, { playbookDir: ctx.playbookDir, ...(opts.role ? { roleDir: opts.role.path } : {}), ...(collections.length ? { collections } : {}) });
+  const at = { ...(opts.role ? { roleDir: opts.role.path } : {}), ...(collections.length ? { collections } : {}) };
+  // the library/ next to the playbook run, or next to an imported playbook being loaded
+  const known = ctx.options.ansibleModules?.resolve(name, { playbookDir: ctx.playbookDir, ...at }) ?? (ctx.basedir !== ctx.playbookDir ? ctx.options.ansibleModules?.resolve(name, { playbookDir: ctx.basedir, ...at }) : undefined);
   if (!known) return undefined;
   const short = known.replace(/^ansible\.(builtin|legacy)\./, '');
   return ctx.modules.find(short) ?? ctx.modules.find(known) ?? ctx.modules.unimplemented?.(known);
