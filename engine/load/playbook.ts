@@ -282,7 +282,9 @@ function checkIncludes(ctx: LoadContext, nodes: Node[], staticVars: Vars, play: 
     if (!Object.values(n.args).every(literal)) continue;
     if (n.mod.construct === 'include_tasks') {
       const name = String(n.args['_raw_params'] ?? n.args['file'] ?? '');
-      loadIncludeFile(ctx, name, n, { handler: n.handler, ...(n.role ? { role: n.role } : {}), expandImport: (t) => expandImport(ctx, t, staticVars, play, []) });
+      // loaded as the include will load it: under a dynamic parent (a bare include: inside is dynamic)
+      const parent: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: {}, implicit: 'include', pos: n.pos, src: n.src, ...(n.parent ? { parent: n.parent } : {}) };
+      loadIncludeFile(ctx, name, n, { handler: n.handler, parent, ...(n.role ? { role: n.role } : {}), expandImport: (t) => expandImport(ctx, t, staticVars, play, []) });
     } else {
       const name = String(n.args['name'] ?? '');
       loadRole(ctx, { name, params: {}, kw: {}, pos: n.pos, src: n.src, ...strArg(n.args, 'tasks_from', 'tasksFrom'), ...strArg(n.args, 'vars_from', 'varsFrom'), ...strArg(n.args, 'defaults_from', 'defaultsFrom'), ...strArg(n.args, 'handlers_from', 'handlersFrom') }, roleLoaders(ctx, staticVars, play, []));

@@ -328,11 +328,17 @@ function loadTask(ctx: LoadContext, file: YamlFile, path: YamlPath, obj: Record<
 // 2.14's bare `include`: an import_tasks when its file is literal and it has no loop (Ansible's
 // static include), else an include_tasks; its other key=value arguments are variables of the
 // included tasks.
+function underDynamicInclude(task: Task): boolean {
+  for (let p: Parent | undefined = task.parent; p; p = p.kind === 'play' ? undefined : p.parent) if (p.kind === 'block' && p.implicit === 'include') return true;
+  return false;
+}
+
 function oldStyleInclude(ctx: LoadContext, task: Task): void {
   const file = task.args['_raw_params'] ?? task.args['file'];
   const vars: Vars = {};
   for (const [k, v] of Object.entries(task.args)) if (k !== '_raw_params' && k !== 'file' && k !== 'apply') vars[k] = v;
-  const staticInclude = typeof file === 'string' && !hasTemplateText(file) && !task.loop;
+  // dynamic when a parent is (a file loaded by include_tasks / include_role), as in 2.14
+  const staticInclude = typeof file === 'string' && !hasTemplateText(file) && !task.loop && !underDynamicInclude(task);
   const mod = ctx.modules.find(staticInclude ? 'import_tasks' : 'include_tasks');
   if (!mod) return;
   task.mod = mod;
