@@ -236,6 +236,8 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
       params: {},
       extraVars: { ...((task.args['vars'] as Vars) ?? {}), ...(task.kw.vars ?? {}) },
       kw,
+      ...(task.args['allow_duplicates'] !== undefined ? { allowDuplicates: !/^(false|no|off|0)$/i.test(renderStatic(String(task.args['allow_duplicates']), staticVars)) } : {}),
+      ...(task.args['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(renderStatic(String(task.args['rolespec_validate']), staticVars)) ? { skipArgumentSpec: true } : {}),
       pos: task.pos,
       src: task.src,
       ...(task.parent ? { parent: task.parent } : {}),

@@ -24,6 +24,10 @@ export interface RoleRequest {
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
+  /** allow_duplicates given with the import (wins over the role's meta) */
+  allowDuplicates?: boolean;
+  /** rolespec_validate: false — no argument validation task */
+  skipArgumentSpec?: boolean;
   /** the role's identity in the play (roleKey), when it is deduplicated */
   dedupKey?: string;
   /** the folder holding the role that depends on this one (searched too, as Ansible does) */
@@ -123,7 +127,7 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   const meta = mainFile(dir, 'meta');
   const metaValue = meta ? (readYaml(meta).file?.value as Vars | undefined) : undefined;
   if (metaValue && typeof metaValue === 'object' && metaValue['collections'] !== undefined) role.kw.collections = metaValue['collections'];
-  const allowDuplicates = metaValue && typeof metaValue === 'object' && (metaValue['allow_duplicates'] === true || String(metaValue['allow_duplicates']).toLowerCase() === 'yes');
+  const allowDuplicates = req.allowDuplicates ?? (metaValue && typeof metaValue === 'object' && (metaValue['allow_duplicates'] === true || String(metaValue['allow_duplicates']).toLowerCase() === 'yes'));
   if (req.dedupKey && !allowDuplicates) block.roleKey = req.dedupKey;
   const deps = metaValue && typeof metaValue === 'object' ? metaValue['dependencies'] : undefined;
   if (Array.isArray(deps)) {
@@ -149,7 +153,7 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   }
   const tasksPath = mainFile(dir, 'tasks', req.tasksFrom ?? 'main');
   if (req.tasksFrom && !tasksPath) ctx.error('missing-file', `tasks_from file '${req.tasksFrom}' not found in role '${req.name}'`, req.pos);
-  const validation = argumentSpecTask(dir, metaValue, req);
+  const validation = req.skipArgumentSpec ? undefined : argumentSpecTask(dir, metaValue, req);
   if (validation) block.block.push(...loaders.loadTasks(validation.file, [validation.task], role, block, false));
   if (tasksPath) {
     const { file, diagnostics } = readYaml(tasksPath, req.pos);

@@ -105,6 +105,7 @@ function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined
       ...(from['vars_from'] !== undefined ? { varsFrom: from['vars_from'] } : {}),
       ...(from['defaults_from'] !== undefined ? { defaultsFrom: from['defaults_from'] } : {}),
       ...(from['handlers_from'] !== undefined ? { handlersFrom: from['handlers_from'] } : {}),
+      ...(from['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(from['rolespec_validate']) ? { skipArgumentSpec: true } : {}),
     };
     const loaded = loadRole(ctx, { name: g.file, params: { ...(task.kw.vars ?? {}) }, kw: {}, pos: task.pos, src: task.src, parent: wrapper, ...files }, {
       loadTasks: (file, value, role, parent, handler) => loadNodeList(ctx, file, [], value, { handler, role, parent, expandImport: (t) => expandImport(ctx, t, { ...br.rt.play.vars, ...br.ctx.options.extraVars }, br.rt.play, br.rt.play.handlers, handler) }),

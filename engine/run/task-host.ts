@@ -196,7 +196,7 @@ function ignoreUnreachable(task: Task, scope: VarScope): Partial<HostOutcome> {
   return truthy(inherited(task, 'ignore_unreachable'), scope) ? { ignoredUnreachable: true } : {};
 }
 
-const ROLE_FROM = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from'] as const;
+const ROLE_FROM = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'rolespec_validate'] as const;
 
 function includeOutcome(out: (s: Status, r: Vars, x?: Partial<HostOutcome>) => HostOutcome, task: Task, scope: VarScope, items: (Vars | undefined)[]): HostOutcome {
   const includes = items.map((lv) => {
