@@ -20,6 +20,7 @@ export type DiagnosticCode =
   | 'bad-pattern'
   | 'quorum-serial'
   | 'unsupported'
+  | 'vault'
   // hostile or broken input (engine/shared/limits.ts)
   | 'file-too-large'
   | 'line-too-long'

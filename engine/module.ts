@@ -156,7 +156,7 @@ export interface ModuleDef<A = Record<string, unknown>> {
 }
 
 /** language constructs that the engine carries out itself */
-export type Construct = 'meta' | 'include_tasks' | 'include_role' | 'import_tasks' | 'import_role';
+export type Construct = 'meta' | 'include_tasks' | 'include_role' | 'import_tasks' | 'import_role' | 'include';
 
 /** the modules a run can use, built by the CLI (modules/index.ts) and passed to every stage */
 export interface ModuleRegistry {
@@ -165,6 +165,9 @@ export interface ModuleRegistry {
   /** every module's own name, sorted */
   names(): string[];
   all(): readonly ModuleDef[];
+  /** the stand-in for a module Ansible has (ansible-core's, a collection's, a library's) but tsplay
+   *  does not implement: it loads, and fails the task that runs it */
+  unimplemented?(fqcn: string): ModuleDef;
 }
 
 /** the prefixes under which Ansible resolves its own modules (and, through its routing, the ones moved to collections) */
@@ -173,7 +176,7 @@ const BUILTIN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 // A registry over a list of modules (names and aliases). Every module also answers to
 // ansible.builtin.NAME and ansible.legacy.NAME for each of its short names, resolved here once
 // rather than listed per module.
-export function createRegistry(mods: readonly ModuleDef[]): ModuleRegistry {
+export function createRegistry(mods: readonly ModuleDef[], unimplemented?: (fqcn: string) => ModuleDef): ModuleRegistry {
   const byName = new Map<string, ModuleDef>();
   for (const m of mods) {
     byName.set(m.name, m);
@@ -186,10 +189,20 @@ export function createRegistry(mods: readonly ModuleDef[]): ModuleRegistry {
     const short = prefix === undefined ? undefined : name.slice(prefix.length);
     return short !== undefined && !short.includes('.') ? byName.get(short) : undefined;
   };
+  const stand = new Map<string, ModuleDef>();
   return {
     find,
     names: () => mods.map((m) => m.name).sort(),
     all: () => mods,
+    ...(unimplemented
+      ? {
+          unimplemented: (fqcn: string) => {
+            let m = stand.get(fqcn);
+            if (!m) stand.set(fqcn, (m = unimplemented(fqcn)));
+            return m;
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,4 +1,7 @@
-// include_vars: loads variables from a YAML/JSON file on the controller (include_vars precedence).
+// include_vars: loads variables from a YAML/JSON file on the controller (include_vars precedence),
+// or from every file of a directory (dir:, depth, files_matching, ignore_files, extensions).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseYaml } from '../engine/source/yaml-file.js';
 import { defineModule } from '../engine/module.js';
 import { findSource } from './copy.js';
@@ -10,30 +13,91 @@ export const schema = {
   properties: {
     _raw_params: { type: 'string', description: 'the file (free form)' },
     file: { type: 'string', description: "the file, searched in the role's vars/ and the playbook dir" },
+    dir: { type: 'string', description: "a directory whose files are all loaded (sorted by path), searched like file" },
+    depth: { type: 'integer', default: 0, description: 'dir: how many directories of the walk to read (0: all)' },
+    files_matching: { type: 'string', description: 'dir: only files whose name matches this regular expression' },
+    ignore_files: { type: 'array', items: { type: 'string' }, description: 'dir: file names (regular expressions, anchored at the end) to skip' },
+    extensions: { type: 'array', items: { type: 'string' }, default: ['json', 'yaml', 'yml'], description: 'dir: the file extensions loaded' },
+    ignore_unknown_extensions: { type: 'boolean', default: false, description: 'dir: skip files with other extensions instead of failing' },
     name: { type: 'string', description: 'put the variables under this key instead of at the top level' },
+    hash_behaviour: { enum: ['replace', 'merge'], description: 'accepted; later files replace top-level keys' },
   },
   additionalProperties: false,
 } as const;
 
+type Loaded = { vars: Record<string, unknown> } | { error: string };
+
+// Reads one vars file (a YAML/JSON mapping).
+function loadFile(path: string): Loaded {
+  const read = readSourceFile(path);
+  if (read.text === undefined) return { error: `Unable to read ${path}: ${read.diagnostics[0]?.message ?? ''}` };
+  const { file, diagnostics } = parseYaml(path, read.text, true);
+  if (!file || diagnostics.length > 0) return { error: `Syntax error in ${path}: ${diagnostics[0]?.message ?? ''}` };
+  const v = file.value ?? {};
+  if (typeof v !== 'object' || Array.isArray(v)) return { error: `${path} must be stored as a dictionary/hash` };
+  return { vars: v as Record<string, unknown> };
+}
+
+// The directories of a walk under `root` sorted by path, each with its sorted file names; like
+// Ansible, `depth` counts the directories of that sorted walk, not their nesting.
+function walk(root: string, depth: number): [string, string[]][] {
+  const all: [string, string[]][] = [];
+  const visit = (d: string) => {
+    const names = readdirSync(d).sort();
+    const files: string[] = [];
+    for (const n of names) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) visit(p);
+      else files.push(n);
+    }
+    all.push([d, files]);
+  };
+  visit(root);
+  all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return depth > 0 ? all.slice(0, depth) : all;
+}
+
 export default defineModule({
   name: 'include_vars',
   factsAs: 'include_vars',
-  summary: 'Load variables from a YAML/JSON file on the controller',
+  summary: 'Load variables from a YAML/JSON file (or every file of a directory) on the controller',
   schema,
   freeForm: 'raw',
-  checkMode: 'runs as usual (reads a controller file)',
+  checkMode: 'runs as usual (reads controller files)',
   example: '- include_vars: versions.yml',
   async action(ctx, args) {
-    const name = args.file ?? args._raw_params ?? '';
-    const path = findSource(name, ctx.searchPaths, 'vars');
-    if (!path) return { failed: true, changed: false, ansible_included_var_files: [], msg: `Could not find or access '${name}'` };
-    const read = readSourceFile(path);
-    if (read.text === undefined) return { failed: true, changed: false, msg: `Unable to read ${path}: ${read.diagnostics[0]?.message ?? ''}` };
-    const { file, diagnostics } = parseYaml(path, read.text, true);
-    if (!file || diagnostics.length > 0) return { failed: true, changed: false, msg: `Syntax error in ${path}: ${diagnostics[0]?.message ?? ''}` };
-    const v = file.value ?? {};
-    if (typeof v !== 'object' || Array.isArray(v)) return { failed: true, changed: false, msg: `${path} must contain a mapping of variables` };
-    const facts = args.name ? { [args.name]: v } : (v as Record<string, unknown>);
-    return { ansible_facts: facts, ansible_included_var_files: [path], changed: false };
+    const vars: Record<string, unknown> = {};
+    const files: string[] = [];
+    if (args.dir !== undefined) {
+      const dir = findSource(args.dir, ctx.searchPaths, 'vars');
+      if (!dir || !statSync(dir).isDirectory()) return { failed: true, changed: false, ansible_included_var_files: [], msg: `${args.dir} directory does not exist` };
+      const matching = args.files_matching !== undefined ? new RegExp(args.files_matching) : undefined;
+      const ignored = (args.ignore_files ?? []).map((p) => new RegExp(`${p}$`));
+      const exts = new Set(args.extensions);
+      for (const [d, names] of walk(dir, args.depth)) {
+        for (const n of names) {
+          if ((matching && !matching.test(n)) || ignored.some((r) => r.test(n))) continue;
+          const ext = n.includes('.') ? n.slice(n.lastIndexOf('.') + 1) : '';
+          if (!exts.has(ext)) {
+            if (args.ignore_unknown_extensions) continue;
+            return { failed: true, changed: false, msg: `${join(d, n)} does not have a valid extension: ${[...exts].join(', ')}` };
+          }
+          const r = loadFile(join(d, n));
+          if ('error' in r) return { failed: true, changed: false, msg: r.error };
+          Object.assign(vars, r.vars);
+          files.push(join(d, n));
+        }
+      }
+    } else {
+      const name = args.file ?? args._raw_params ?? '';
+      const path = findSource(name, ctx.searchPaths, 'vars');
+      if (!path) return { failed: true, changed: false, ansible_included_var_files: [], msg: `Could not find or access '${name}'` };
+      const r = loadFile(path);
+      if ('error' in r) return { failed: true, changed: false, msg: r.error };
+      Object.assign(vars, r.vars);
+      files.push(path);
+    }
+    const facts = args.name ? { [args.name]: vars } : vars;
+    return { ansible_facts: facts, ansible_included_var_files: files, changed: false };
   },
 });

@@ -66,3 +66,13 @@ export const importRole = defineModule({
   checkMode: 'not applicable (load time)',
   example: '- import_role:\n    name: upgrade\n    tasks_from: kubelet',
 });
+
+export const include = defineModule({
+  name: 'include',
+  construct: 'include',
+  summary: "ansible-core 2.14's older include: static (import_tasks) for a literal file outside loops, else dynamic (include_tasks); key=value arguments become variables of the included tasks",
+  schema: { ...fileSchema, additionalProperties: true },
+  freeForm: 'raw',
+  checkMode: 'runs as usual',
+  example: '- include: upgrade.yml node=k8s01',
+});

@@ -1,5 +1,7 @@
 // The module registry: every module tsplay knows, listed explicitly (no directory scan).
 import { createRegistry, type ModuleDef, type ModuleRegistry } from '../engine/module.js';
+import { unimplementedModule } from './unimplemented.js';
+import asyncStatus from './async-status.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import find from './find.js';
@@ -12,7 +14,7 @@ import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
-import { importRole, importTasks, includeRole, includeTasks } from './includes.js';
+import { importRole, importTasks, include, includeRole, includeTasks } from './includes.js';
 import includeVars from './include-vars.js';
 import { addHost, groupBy } from './add-host.js';
 import lineinfile from './lineinfile.js';
@@ -55,17 +57,18 @@ import snap from './snap.js';
 import k8s from './k8s.js';
 import k8sInfo from './k8s-info.js';
 import k8sDrain from './k8s-drain.js';
+import validateArgumentSpec from './validate-argument-spec.js';
 
 export const MODULES: ModuleDef[] = [
-  addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, includeRole, includeTasks, includeVars,
+  addHost, assert, blockinfile, command, copy, debug, fail, file, find, groupBy, importRole, importTasks, include, includeRole, includeTasks, includeVars,
   lineinfile, meta, pause, ping, raw, replace, script, setFact, setup, shell, slurp, stat, tempfile, template, waitFor,
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
   pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
   aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap,
-  k8s, k8sInfo, k8sDrain,
+  k8s, k8sInfo, k8sDrain, asyncStatus, validateArgumentSpec,
 ] as ModuleDef[];
 
 // The registry the CLI passes to every stage of a run.
 export function builtinModules(): ModuleRegistry {
-  return createRegistry(MODULES);
+  return createRegistry(MODULES, unimplementedModule);
 }

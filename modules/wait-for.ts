@@ -42,7 +42,11 @@ export default defineModule({
     if (Number(a.delay) > 0) await sleep(Number(a.delay) * 1000, undefined, { signal: ctx.signal });
     const wantUp = state === 'started' || state === 'present';
     const check = buildCheck(a, host);
-    if (!check) return { changed: false, result: { changed: false, elapsed: elapsed() } };
+    if (!check) {
+      // neither a port nor a path: wait_for just sleeps for `timeout` seconds (as in Ansible)
+      await sleep(Math.max(0, timeout) * 1000, undefined, { signal: ctx.signal });
+      return { changed: false, result: { changed: false, elapsed: elapsed() } };
+    }
     const re = a.search_regex !== undefined ? compilePyRe(a.search_regex, { multiline: true, ascii: true }) : undefined;
     for (let attempt = 0; ; attempt++) {
       const up = await isUp(ctx.host_, check, re);

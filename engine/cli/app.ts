@@ -58,7 +58,8 @@ commands:
                       --webhook URL --pushgateway URL (notify a Slack-compatible webhook, a Pushgateway)
                       --in-cluster [--stall-after DURATION] (in a runner Pod: the service account,
                       the journal in ConfigMaps, resume the unfinished run, hand off before its own node)
-                      --syntax-check --list-hosts --list-tasks --list-tags)
+                      --syntax-check --list-hosts --list-tasks --list-tags
+                      --start-at-task NAME --flush-cache --vault-password-file FILE --vault-id [ID@]FILE)
   validate PLAYBOOK   report every error in the playbook and inventory; contacts no host
   plan PLAYBOOK       print the execution plan: plays, batches, tasks, handlers, guards
   inventory           -i INVENTORY --graph [GROUP] | --list | --host NAME

@@ -1,4 +1,5 @@
 // `tsplay inventory`: --graph, --list and --host, formatted like ansible-inventory.
+import { loadVaultSecrets } from './vault-secrets.js';
 import { dirname } from 'node:path';
 import { formatGraph, formatHost, formatList, loadInventory } from '../inventory/index.js';
 import { formatDiagnostics } from '../source/format.js';
@@ -9,6 +10,7 @@ import type { Io } from './app.js';
 
 export async function cmdInventory(args: ParsedArgs, io: Io): Promise<number> {
   const cfg = loadConfig(io.env);
+  loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const sources = inventorySources(rawList(args.flags['inventory']), cfg);
   const inv = loadInventory(sources, { playbookDir: dirname(sources[0] ?? '.') });
   if (!inv.ok) {

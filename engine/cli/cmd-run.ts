@@ -1,6 +1,7 @@
 // `tsplay run`: load, validate (nothing runs if anything is wrong), open the run journal (nothing
 // runs if it cannot be written), then execute with the chosen reporter and return
 // ansible-playbook's exit code; the journal ends with the run's state.
+import { loadVaultSecrets } from './vault-secrets.js';
 import { hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { builtinModules } from '../../modules/index.js';
@@ -15,7 +16,7 @@ import type { Listener } from '../run/events.js';
 import type { RunOptions } from '../run/context.js';
 import { intFlag, listFlag, MAX_TIMEOUT_S, rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
-import { hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
+import { ansibleModulesOf, hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
 import type { Io } from './app.js';
 import { registerTransports } from './transports.js';
 import { Journal, JournalError, markResumed, type RunStatus } from '../run/journal.js';
@@ -48,6 +49,23 @@ function confirmer(args: ParsedArgs, io: Io): NonNullable<RunOptions['confirm']>
       rl.close();
     }
   };
+}
+
+// Asks for a vars_prompt value on the terminal (the default shown in brackets; a private answer is not echoed).
+async function askText(question: string, o: { private: boolean; default?: string }, pause: () => void, resume: () => void): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const { Writable } = await import('node:stream');
+  pause();
+  process.stderr.write(`${question}${o.default !== undefined ? ` [${o.default}]` : ''}: `);
+  const output = o.private ? new Writable({ write: (_c, _e, cb) => cb() }) : process.stderr;
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  try {
+    return await rl.question('');
+  } finally {
+    rl.close();
+    if (o.private) process.stderr.write('\n');
+    resume();
+  }
 }
 
 // The options worth recording in the run journal (no secrets from -e).
@@ -125,6 +143,8 @@ export function runOptions(args: ParsedArgs, forks: number): RunOptions {
   for (const r of unsafe) if (!(UNSAFE_RULES as readonly string[]).includes(r)) throw new UsageError(`argument --allow-unsafe: invalid choice '${r}' (choose from ${UNSAFE_RULES.join(', ')})`, 5);
   if (unsafe.length > 0) opts.allowUnsafe = unsafe;
   if (f['step'] === true) opts.step = true;
+  if (typeof f['start-at-task'] === 'string') opts.startAtTask = f['start-at-task'];
+  // --flush-cache: tsplay keeps no fact cache between runs, so there is nothing to flush
   if (typeof f['timeout'] === 'string') opts.connectTimeoutMs = intFlag(f['timeout'], 'timeout', 10, MAX_TIMEOUT_S) * 1000;
   return opts;
 }
@@ -161,15 +181,22 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const pbPath = args.positionals[0];
   if (!pbPath) throw new UsageError('run: a playbook is required (tsplay run PLAYBOOK)');
   const cfg = loadConfig(io.env);
+  loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const forks = intFlag(args.flags['forks'] ?? (cfg.forks !== undefined ? String(cfg.forks) : undefined), 'forks', 5);
   const options = runOptions(args, forks);
   if (cfg.forceHandlers) options.forceHandlers = true;
+  if (cfg.errorOnMissingHandler === false) options.errorOnMissingHandler = false;
+  if (options.become === undefined && cfg.become) options.become = true;
+  if (options.becomeUser === undefined && cfg.becomeUser) options.becomeUser = cfg.becomeUser;
+  if (options.becomeMethod === undefined && cfg.becomeMethod) options.becomeMethod = cfg.becomeMethod;
   if (cfg.hostKeyChecking !== undefined) options.hostKeyChecking = cfg.hostKeyChecking;
   if (!options.user && cfg.remoteUser) options.user = cfg.remoteUser;
   if (!options.privateKeyFile && cfg.privateKeyFile) options.privateKeyFile = cfg.privateKeyFile;
   const mode = outputMode(args.flags['output'], io);
   const sources = inventorySources(rawList(args.flags['inventory']), cfg);
-  const prep = prepare({ playbook: pbPath, sources, extraVars: options.extraVars, rolesPath: cfg.rolesPath, modules: options.modules, tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  const ansibleModules = ansibleModulesOf(cfg);
+  options.load = { rolesPath: cfg.rolesPath, ansibleModules };
+  const prep = prepare({ playbook: pbPath, sources, extraVars: options.extraVars, rolesPath: cfg.rolesPath, modules: options.modules, ansibleModules, tags: options.tags, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
   if (hasErrors(prep.diagnostics) || !prep.playbook || !prep.inventory) {
     io.err(formatDiagnostics(prep.diagnostics, { color: io.isTTY && !io.env['NO_COLOR'] }));
     const rc = validationExit(prep.diagnostics);
@@ -180,7 +207,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const list = { hosts: args.flags['list-hosts'] === true, tasks: args.flags['list-tasks'] === true, tags: args.flags['list-tags'] === true };
   if (args.flags['syntax-check'] === true || list.hosts || list.tasks || list.tags) {
     // like ansible-playbook: report and stop; nothing is contacted
-    if (prep.plan) io.out(formatListings(pbPath, prep.playbook, prep.plan, options.tags, list));
+    if (prep.plan) io.out(formatListings(pbPath, prep.playbook, prep.plan, options.tags, list, options.extraVars));
     return 0;
   }
   if (options.limit !== undefined) {
@@ -247,6 +274,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
       tui?.resume();
     }
   };
+  if (io.isTTY && process.stdin.isTTY) options.prompt = (q, o) => askText(q, o, () => tui?.pause(), () => tui?.resume());
   const listeners: Listener[] = [];
   if (mode === 'json') listeners.push(jsonReporter(io.out, options.verbosity));
   else if (mode === 'tui') {

@@ -19,14 +19,73 @@ export interface Config {
   forceHandlers?: boolean;
   hostKeyChecking?: boolean;
   timeout?: number;
+  /** custom module folders (library, ANSIBLE_LIBRARY) */
+  library: string[];
+  /** folders holding ansible_collections (collections_path(s), ANSIBLE_COLLECTIONS_PATH(S)) */
+  collectionsPaths: string[];
+  /** error_on_missing_handler (default true): false makes a notify of a missing handler a warning */
+  errorOnMissingHandler?: boolean;
+  /** jinja2_native: templates keep native types */
+  jinja2Native?: boolean;
+  vaultPasswordFiles: string[];
+  /** [privilege_escalation] become / become_user / become_method */
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
+}
+
+const TRUE = /^(true|yes|1|on|y|t)$/i;
+
+// The settings ansible-playbook takes from the environment (ANSIBLE_*), which win over ansible.cfg.
+function applyEnv(cfg: Config, env: NodeJS.ProcessEnv, cwd: string): void {
+  const list = (v: string) => v.split(/[:,]/).map((p) => p.trim()).filter(Boolean).map((p) => resolve(cwd, p.replace(/^~(?=$|\/)/, env['HOME'] ?? '~')));
+  const e = (k: string) => (env[k] !== undefined && env[k] !== '' ? env[k] : undefined);
+  const inv = e('ANSIBLE_INVENTORY') ?? e('ANSIBLE_HOSTS');
+  if (inv !== undefined) cfg.inventory = inv.split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(cwd, p.replace(/^~(?=$|\/)/, env['HOME'] ?? '~')));
+  const roles = e('ANSIBLE_ROLES_PATH');
+  if (roles !== undefined) cfg.rolesPath = list(roles);
+  const lib = e('ANSIBLE_LIBRARY');
+  if (lib !== undefined) cfg.library = list(lib);
+  const colls = e('ANSIBLE_COLLECTIONS_PATH') ?? e('ANSIBLE_COLLECTIONS_PATHS');
+  if (colls !== undefined) cfg.collectionsPaths = list(colls);
+  const forks = e('ANSIBLE_FORKS');
+  if (forks !== undefined) cfg.forks = Number(forks) || undefined;
+  if (e('ANSIBLE_REMOTE_USER') !== undefined) cfg.remoteUser = e('ANSIBLE_REMOTE_USER') as string;
+  if (e('ANSIBLE_PRIVATE_KEY_FILE') !== undefined) cfg.privateKeyFile = resolve(cwd, e('ANSIBLE_PRIVATE_KEY_FILE') as string);
+  if (e('ANSIBLE_FORCE_HANDLERS') !== undefined) cfg.forceHandlers = TRUE.test(e('ANSIBLE_FORCE_HANDLERS') as string);
+  if (e('ANSIBLE_ERROR_ON_MISSING_HANDLER') !== undefined) cfg.errorOnMissingHandler = TRUE.test(e('ANSIBLE_ERROR_ON_MISSING_HANDLER') as string);
+  if (e('ANSIBLE_JINJA2_NATIVE') !== undefined) cfg.jinja2Native = TRUE.test(e('ANSIBLE_JINJA2_NATIVE') as string);
+  if (e('ANSIBLE_TIMEOUT') !== undefined) cfg.timeout = Number(e('ANSIBLE_TIMEOUT')) || undefined;
+  if (e('ANSIBLE_VAULT_PASSWORD_FILE') !== undefined) cfg.vaultPasswordFiles = list(e('ANSIBLE_VAULT_PASSWORD_FILE') as string);
+  if (e('ANSIBLE_BECOME') !== undefined) cfg.become = TRUE.test(e('ANSIBLE_BECOME') as string);
+  if (e('ANSIBLE_BECOME_USER') !== undefined) cfg.becomeUser = e('ANSIBLE_BECOME_USER') as string;
+  if (e('ANSIBLE_BECOME_METHOD') !== undefined) cfg.becomeMethod = e('ANSIBLE_BECOME_METHOD') as string;
+}
+
+// $VAR and ${VAR} in a configured path, as Python's os.path.expandvars (unknown names are kept).
+function expandVars(p: string, env: NodeJS.ProcessEnv): string {
+  return p.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b) as string] ?? m);
+}
+
+/** where ansible-playbook looks for roles when neither roles_path nor ANSIBLE_ROLES_PATH is set */
+function defaultRolesPath(env: NodeJS.ProcessEnv): string[] {
+  return [resolve(env['HOME'] ?? '/root', '.ansible', 'roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'];
 }
 
 // Reads the ansible.cfg in effect (or returns empty settings).
 export function loadConfig(env = process.env, cwd = process.cwd()): Config {
-  const path = env['ANSIBLE_CONFIG'] ? resolve(cwd, env['ANSIBLE_CONFIG']) : resolve(cwd, 'ansible.cfg');
-  const cfg: Config = { inventory: [], rolesPath: [] };
-  if (env['ANSIBLE_ROLES_PATH']) cfg.rolesPath.push(...env['ANSIBLE_ROLES_PATH'].split(':'));
-  if (!existsSync(path)) return cfg;
+  const home = env['HOME'] ?? '/root';
+  const candidates = env['ANSIBLE_CONFIG'] ? [resolve(cwd, env['ANSIBLE_CONFIG'])] : [resolve(cwd, 'ansible.cfg'), resolve(home, '.ansible.cfg'), '/etc/ansible/ansible.cfg'];
+  const path = candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
+  const cfg: Config = { inventory: [], rolesPath: [], library: [], collectionsPaths: [], vaultPasswordFiles: [] };
+  readConfigFile(cfg, path, env);
+  applyEnv(cfg, env, cwd);
+  if (cfg.rolesPath.length === 0) cfg.rolesPath = defaultRolesPath(env);
+  return cfg;
+}
+
+function readConfigFile(cfg: Config, path: string, env: NodeJS.ProcessEnv): void {
+  if (!existsSync(path)) return;
   cfg.path = path;
   const base = dirname(path);
   let section = '';
@@ -44,12 +103,12 @@ export function loadConfig(env = process.env, cwd = process.cwd()): Config {
       section = sec[1] as string;
       continue;
     }
-    if (section !== 'defaults') continue;
+    if (section !== 'defaults' && section !== 'privilege_escalation') continue;
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     const key = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
-    const paths = () => value.split(/[:,]/).map((p) => resolve(base, p.trim().replace(/^~/, env['HOME'] ?? '~')));
+    const paths = () => value.split(key === 'inventory' || key === 'hostfile' ? /[:,]/ : /:/).map((p) => p.trim()).filter(Boolean).map((p) => resolve(base, expandVars(p, env).replace(/^~/, env['HOME'] ?? '~')));
     if (key === 'inventory' || key === 'hostfile') cfg.inventory = paths();
     else if (key === 'forks') cfg.forks = value === '' ? undefined : Number(value);
     else if (key === 'roles_path') cfg.rolesPath.push(...paths());
@@ -58,8 +117,15 @@ export function loadConfig(env = process.env, cwd = process.cwd()): Config {
     else if (key === 'force_handlers') cfg.forceHandlers = /^(true|yes|1|on)$/i.test(value);
     else if (key === 'host_key_checking') cfg.hostKeyChecking = !/^(false|no|0|off)$/i.test(value);
     else if (key === 'timeout') cfg.timeout = Number(value) > 0 && Number(value) <= 2147483 ? Number(value) : undefined;
+    else if (key === 'library') cfg.library = paths();
+    else if (key === 'collections_path' || key === 'collections_paths') cfg.collectionsPaths = paths();
+    else if (key === 'error_on_missing_handler') cfg.errorOnMissingHandler = TRUE.test(value);
+    else if (key === 'jinja2_native') cfg.jinja2Native = TRUE.test(value);
+    else if (key === 'vault_password_file') cfg.vaultPasswordFiles = paths();
+    else if (key === 'become') cfg.become = TRUE.test(value);
+    else if (key === 'become_user') cfg.becomeUser = value;
+    else if (key === 'become_method') cfg.becomeMethod = value;
   }
-  return cfg;
 }
 
 // Merges -e values: key=value pairs, inline YAML/JSON, or @file (YAML/JSON).

@@ -8,10 +8,16 @@ import { loadPlaybook } from '../load/playbook.js';
 import type { Playbook, Vars } from '../load/model.js';
 import { validatePlaybook } from '../validate/rules.js';
 import { buildPlan, type ExecutionPlan, type PlanOptions } from '../plan/plan.js';
-import { UsageError } from './args.js';
 import type { Config } from './config.js';
+import { UsageError } from './args.js';
 import type { ModuleRegistry } from '../module.js';
 import { installLookups } from '../run/lookups.js';
+import { AnsibleModules, defaultCollectionPaths } from '../load/ansible-modules.js';
+
+// The modules Ansible would find for this configuration (collections, library folders).
+export function ansibleModulesOf(cfg: Config): AnsibleModules {
+  return new AnsibleModules({ collections: defaultCollectionPaths(cfg.collectionsPaths), library: cfg.library });
+}
 
 export interface Prepared {
   playbook?: Playbook;
@@ -31,7 +37,8 @@ export function inventorySources(flags: string[], cfg: Config, cwd = process.cwd
   if (cfg.inventory.length > 0) return cfg.inventory;
   const lab = labInventoryPath(cwd);
   if (existsSync(lab)) return [lab];
-  throw new UsageError('no inventory given: pass -i INVENTORY, or start the rehearsal lab with `tsplay lab up`', 5);
+  // ansible-playbook's default: /etc/ansible/hosts, else only the implicit localhost (with a warning)
+  return existsSync('/etc/ansible/hosts') ? ['/etc/ansible/hosts'] : [];
 }
 
 export interface PrepareRequest {
@@ -41,6 +48,8 @@ export interface PrepareRequest {
   extraVars: Vars;
   rolesPath: string[];
   modules: ModuleRegistry;
+  /** the modules Ansible knows beyond tsplay's own */
+  ansibleModules?: AnsibleModules;
   tags?: PlanOptions['tags'];
   limit?: string;
 }
@@ -52,7 +61,7 @@ export function prepare(req: PrepareRequest): Prepared {
   const file = resolve(req.playbook);
   if (!existsSync(file)) throw new UsageError(`ERROR! the playbook: ${req.playbook} could not be found`, 1);
   const diagnostics: Diagnostic[] = [];
-  const pb = loadPlaybook(file, { extraVars, rolesPath: req.rolesPath, modules });
+  const pb = loadPlaybook(file, { extraVars, rolesPath: req.rolesPath, modules, ...(req.ansibleModules ? { ansibleModules: req.ansibleModules } : {}) });
   let playbook: Playbook | undefined;
   if (pb.ok) {
     playbook = pb.value;

@@ -67,7 +67,7 @@ export function parseSshWords(words: string[]): SshOption[] {
       out.push({ key: keyword, value, written: `${flag} ${value}` });
     } else if (w === '-F') {
       const f = next();
-      if (f !== '/dev/null' && f !== 'none') throw new SshArgsError(`ssh option -F ${f} is not supported (tsplay does not read ssh_config files; put the settings in ansible_ssh_common_args as -o options)`);
+      out.push({ key: 'configfile', value: f, written: `-F ${f}` });
     } else if (w === '-C') out.push({ key: 'compression', value: 'yes', written: w });
     else if (w === '-A') out.push({ key: 'forwardagent', value: 'yes', written: w });
     else if (w === '-a') out.push({ key: 'forwardagent', value: 'no', written: w });

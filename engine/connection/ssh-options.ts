@@ -1,7 +1,9 @@
 // Resolves a host's ssh settings from its ConnectionSpec the way ansible + OpenSSH would:
 // ansible's own options first (host_key_checking, ansible_port, key file, user), then the
-// operator's ansible_ssh_common_args/extra_args; for each keyword the first value wins.
-import { homedir, userInfo } from 'node:os';
+// operator's ansible_ssh_common_args/extra_args, then ~/.ssh/config; for each keyword the first
+// value wins.
+import { userInfo } from 'node:os';
+import { expandHome, sshConfigOptions } from './ssh-config.js';
 import { ansibleBool, parseSshArgs, seconds, SshArgsError, yesNo, type SshOption } from './ssh-args.js';
 import { parseProxyCommand, parseProxyJump, type JumpHop } from './ssh-proxy.js';
 import type { ConnectionSpec } from './types.js';
@@ -57,11 +59,7 @@ const NO_EFFECT = new Set([
   'verifyhostkeydns', 'hostbasedauthentication', 'clearallforwardings', 'exitonforwardfailure',
 ]);
 
-// Expands a leading ~ the way ssh does for file options.
-export function expandHome(p: string, env: NodeJS.ProcessEnv): string {
-  const home = env['HOME'] || homedir();
-  return p === '~' ? home : p.startsWith('~/') ? home + p.slice(1) : p;
-}
+export { expandHome };
 
 function localUser(env: NodeJS.ProcessEnv): string {
   try {
@@ -107,7 +105,7 @@ function collect(options: SshOption[], env: NodeJS.ProcessEnv): Collected {
 
 // Validates every keyword, so an unsupported option is an error even when shadowed.
 function checkSupported(options: SshOption[]): void {
-  const known = new Set(['identityfile', 'proxyjump', 'proxycommand', 'userknownhostsfile', 'globalknownhostsfile', 'stricthostkeychecking', 'identitiesonly', 'connecttimeout', 'serveraliveinterval', 'serveralivecountmax', 'port', 'user', 'hostname', 'compression', 'forwardagent', 'addressfamily', 'hashknownhosts', 'passwordauthentication', 'pubkeyauthentication', 'kbdinteractiveauthentication', 'challengeresponseauthentication', 'preferredauthentications', 'identityagent', 'connectionattempts']);
+  const known = new Set(['configfile', 'identityfile', 'proxyjump', 'proxycommand', 'userknownhostsfile', 'globalknownhostsfile', 'stricthostkeychecking', 'identitiesonly', 'connecttimeout', 'serveraliveinterval', 'serveralivecountmax', 'port', 'user', 'hostname', 'compression', 'forwardagent', 'addressfamily', 'hashknownhosts', 'passwordauthentication', 'pubkeyauthentication', 'kbdinteractiveauthentication', 'challengeresponseauthentication', 'preferredauthentications', 'identityagent', 'connectionattempts']);
   for (const o of options) {
     if (!known.has(o.key) && !NO_EFFECT.has(o.key)) throw new SshArgsError(`ssh option ${o.written} is not supported by tsplay's ssh transport`);
   }
@@ -160,14 +158,21 @@ function ansibleOptions(spec: ConnectionSpec, env: NodeJS.ProcessEnv): SshOption
 export function resolveSshSettings(spec: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): SshSettings {
   const operator = spec.sshArgs ? parseSshArgs(spec.sshArgs) : [];
   checkSupported(operator);
-  const all = [...ansibleOptions(spec, env), ...operator];
-  const c = collect(all, env);
+  // the user's ssh config comes after the command line (-F FILE names another one, -F none none)
+  const configFile = operator.find((o) => o.key === 'configfile')?.value ?? '~/.ssh/config';
+  const config = (host: string) => (configFile === 'none' || configFile === '/dev/null' ? [] : sshConfigOptions(host, env, configFile));
+  const given = [...ansibleOptions(spec, env), ...operator];
+  const c = collect([...given, ...config(spec.address)], env);
+  // what jump hosts share with the target: ansible's and the operator's options, not the target's config section
+  const g = collect(given, env);
   const me = localUser(env);
   const target = hopSettings(c, undefined, env, { address: spec.address, port: spec.port, user: me });
   const jumps = (c.jumps ?? []).map((hop) => {
     checkSupported(hop.options);
-    const hc = collect(hop.options, env);
-    const shared: Collected = { first: new Map([...c.first].filter(([k]) => !['port', 'user', 'hostname'].includes(k))), identityFiles: c.identityFiles };
+    // user@ and :port of the jump are its command line, before its config section
+    const cmdline: SshOption[] = [...(hop.user ? [{ key: 'user', value: hop.user, written: `${hop.user}@${hop.address}` }] : []), ...(hop.port ? [{ key: 'port', value: String(hop.port), written: `${hop.address}:${hop.port}` }] : [])];
+    const hc = collect([...cmdline, ...hop.options, ...config(hop.address)], env);
+    const shared: Collected = { first: new Map([...g.first].filter(([k]) => !['port', 'user', 'hostname'].includes(k))), identityFiles: g.identityFiles };
     return hopSettings(hc, shared, env, { address: hop.address, port: hop.port ?? 22, user: hop.user ?? me });
   });
   const get = (k: string) => c.first.get(k);

@@ -1,6 +1,6 @@
 // Tree-walking evaluator for expression ASTs (no eval / Function): Python semantics for
 // operators, Jinja rules for attribute access, filters, tests and calls.
-import { ExprRuntimeError } from './errors.js';
+import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError } from './errors.js';
 import { Undefined, undefinedName } from './undefined.js';
 import { Kwargs as KwargsBox, PyCallable } from './objects.js';
 import type { CompareOp, Expr } from './ast.js';

@@ -64,10 +64,6 @@ function loadVarFile(vd: VarsDir, file: string): VarFile | undefined {
     return undefined;
   }
   const text = read.text;
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    vd.problems.push(diag('unsupported', `vault-encrypted vars files are not supported: ${file}`, { file, offset: 0 }));
-    return undefined;
-  }
   const { doc, diagnostics } = parseAnsibleYaml(text, file);
   if (diagnostics.length > 0) {
     vd.problems.push(...diagnostics);

@@ -1,10 +1,11 @@
 // State shared while loading one playbook: collected diagnostics, search paths, and the
 // stack of files being imported (to report cycles instead of looping).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { diag, type Diagnostic, type DiagnosticCode, type SourcePos } from '../diagnostics.js';
 import type { ReadShape, Vars } from './model.js';
 import type { ModuleRegistry } from '../module.js';
+import type { AnsibleModules } from './ansible-modules.js';
 import { limit, limitHint } from '../shared/limits.js';
 
 export interface LoadOptions {
@@ -14,6 +15,14 @@ export interface LoadOptions {
   extraVars?: Vars;
   /** additional role directories (ANSIBLE_ROLES_PATH, ansible.cfg roles_path) */
   rolesPath?: string[];
+  /** the modules Ansible knows beyond tsplay's own (they load, and fail when run) */
+  ansibleModules?: AnsibleModules;
+}
+
+const MODULE_EXTS = ['.py', '.ps1', '.sh', ''];
+
+function isFile(p: string): boolean {
+  return existsSync(p) && statSync(p).isFile();
 }
 
 export class LoadContext {
@@ -21,12 +30,18 @@ export class LoadContext {
   readonly importStack: string[] = [];
   /** the roles being loaded (directory and tasks file), innermost last, to refuse recursion */
   readonly roleStack: { key: string; name: string }[] = [];
+  /** library/ folders of the roles loaded so far (Ansible adds each to the module path) */
+  readonly roleLibraries = new Set<string>();
   /** every file read as a playbook or task list, for the validator's envelope schema pass */
   readonly shapes: ReadShape[] = [];
+  /** the folder of the playbook file whose plays are being loaded (roles/ next to it is searched first) */
+  basedir: string;
   constructor(
     readonly playbookFile: string,
     readonly options: LoadOptions,
-  ) {}
+  ) {
+    this.basedir = dirname(playbookFile);
+  }
 
   get modules(): ModuleRegistry {
     return this.options.modules;
@@ -47,6 +62,13 @@ export class LoadContext {
   }
 
   // Refuses to go one level deeper when includes and roles already nest to the limit (a long
+  // True when a custom module named `name` sits in a library/ folder Ansible would search first
+  // (the task's role, roles loaded before, the playbook's): it shadows tsplay's module of that name.
+  shadowedByLibrary(name: string, roleDir?: string): boolean {
+    const dirs = [...(roleDir ? [resolve(roleDir, 'library')] : []), ...this.roleLibraries, resolve(this.playbookDir, 'library')];
+    return dirs.some((d) => MODULE_EXTS.some((ext) => isFile(resolve(d, name + ext))));
+  }
+
   // chain, or a cycle through templated names); true when refused (the diagnostic is recorded).
   tooDeep(what: string, pos?: SourcePos): boolean {
     const depth = this.importStack.length + this.roleStack.length;

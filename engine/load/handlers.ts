@@ -4,7 +4,8 @@ import type { Task } from './model.js';
 
 // The handlers a notify name reaches: by name (last handler list wins, first within a
 // list), plus every handler listening on the topic.
-export function resolveHandlers(handlers: Task[], name: string): Task[] {
+// `nameOf` gives a handler's name as notifications see it (rendered, when it is a template).
+export function resolveHandlers(handlers: Task[], name: string, nameOf: (h: Task) => string | undefined = (h) => h.name): Task[] {
   const found: Task[] = [];
   const groups = new Map<unknown, Task[]>();
   for (const h of handlers) {
@@ -15,7 +16,10 @@ export function resolveHandlers(handlers: Task[], name: string): Task[] {
   }
   const lists = [...groups.values()];
   for (let i = lists.length - 1; i >= 0; i--) {
-    const hit = (lists[i] as Task[]).find((h) => h.name === name || (h.role && `${h.role.name} : ${h.name}` === name));
+    const hit = (lists[i] as Task[]).find((h) => {
+      const n = nameOf(h);
+      return n === name || (h.role && `${h.role.name} : ${n}` === name);
+    });
     if (hit) {
       found.push(hit);
       break;

@@ -1,5 +1,5 @@
 // Loads a task file named by import_tasks/include_tasks, relative to the including file,
-// the role's tasks/ directory, then the playbook directory.
+// the role's tasks/ directory and root, then the playbook directory.
 import { dirname, join } from 'node:path';
 import { relativeName, type LoadContext } from './context.js';
 import type { Node, Task } from './model.js';
@@ -9,7 +9,8 @@ import { posAt, readYaml } from '../source/yaml-file.js';
 // Directories searched for a task file named by `task`.
 export function taskSearchDirs(ctx: LoadContext, task: Task): string[] {
   const dirs = [dirname(task.file)];
-  if (task.role) dirs.push(join(task.role.path, 'tasks'));
+  // a role's files are searched in its tasks/ and from its root (`tasks/x.yml` from handlers/)
+  if (task.role) dirs.push(join(task.role.path, 'tasks'), task.role.path);
   dirs.push(ctx.playbookDir);
   return [...new Set(dirs)];
 }

@@ -65,6 +65,8 @@ export function enclosingSections(node: Node): Enclosing[] {
 
 // The name Ansible prints for a task: `role : name`, the name, or the action.
 export function displayName(task: Task, name?: string): string {
+  // include_role names itself like Ansible's IncludeRole.get_name: its name, else "action : role"
+  if (task.mod.construct === 'include_role') return name ?? task.name ?? `${task.action} : ${String(task.args['name'] ?? '')}`;
   const n = name ?? task.name ?? task.action;
   return task.role ? `${task.role.name} : ${n}` : n;
 }

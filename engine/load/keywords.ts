@@ -24,18 +24,6 @@ export const HANDLER_KEYWORDS = new Set([...TASK_KEYWORDS, 'listen']);
 
 export const ROLE_ENTRY_KEYWORDS = new Set([...SHARED, 'role', 'name', 'when', 'delegate_to', 'delegate_facts']);
 
-/** keywords Ansible has but tsplay refuses (a silent difference would be worse) */
-export const UNSUPPORTED: Record<string, string> = {
-  async: 'async/poll is not supported; modules such as kubectl drain take their own timeout',
-  poll: 'async/poll is not supported; modules such as kubectl drain take their own timeout',
-  vars_prompt: 'vars_prompt is not supported; pass values with -e',
-  debugger: 'the task debugger is not supported',
-  module_defaults: 'module_defaults is not supported',
-};
-
-/** with_<lookup> loops tsplay supports */
-export const WITH_LOOKUPS = new Set(['items', 'list', 'dict', 'indexed_items', 'together', 'nested', 'cartesian', 'sequence', 'fileglob', 'flattened', 'subelements', 'random_choice', 'first_found', 'file', 'lines', 'env', 'vars', 'fileglob']);
-
 // Edit distance counting a swap of two neighbours as one edit (optimal string alignment).
 export function distance(a: string, b: string): number {
   const m = a.length;

@@ -38,6 +38,10 @@ export interface Keywords {
   remote_user?: unknown;
   port?: unknown;
   notify?: unknown;
+  /** collection names searched for short module names */
+  collections?: unknown;
+  /** module_defaults: {module or group/NAME: {arg: value}} */
+  module_defaults?: unknown;
 }
 
 export interface LoopSpec {
@@ -79,6 +83,11 @@ export interface Task {
   pos: SourcePos;
   src: Src;
   file: string;
+  /** async: seconds the action may run in the background; poll: seconds between checks (0 = fire and forget) */
+  async?: unknown;
+  poll?: unknown;
+  /** the action name is a template (`action: "{{ module }}"`), resolved when the task runs */
+  dynamicAction?: string;
   /** for include_tasks/include_role: tags and keywords pushed into the included tasks */
   apply?: Keywords;
 }
@@ -95,6 +104,12 @@ export interface Block {
   role?: RoleScope;
   /** a block made by tsplay (import_tasks, role wrapper), not written by the user */
   implicit?: 'import' | 'role' | 'include';
+  /** a role already listed with the same name and parameters: listed (--list-tasks) but not run, as
+   *  Ansible skips a role that has run for the host */
+  repeatedRole?: boolean;
+  /** a role's identity in the play (name, params, vars, when, tags): a host runs it once per play,
+   *  unless the role allows duplicates */
+  roleKey?: string;
   pos: SourcePos;
   src: Src;
 }
@@ -131,10 +146,11 @@ export interface Play {
   serial?: unknown;
   serialPos?: SourcePos;
   max_fail_percentage?: unknown;
-  order?: string;
-  gather_facts: boolean;
-  force_handlers?: boolean;
-  strategy?: string;
+  /** raw values: a template is rendered when the play starts (play vars and extra vars) */
+  order?: unknown;
+  gather_facts: unknown;
+  force_handlers?: unknown;
+  strategy?: unknown;
   vars: Vars;
   vars_files: unknown[];
   scope: PlayScope;
@@ -147,6 +163,8 @@ export interface Play {
   /** every role loaded by the play (for defaults/vars visible play-wide) */
   allRoles: RoleScope[];
   confirm?: unknown;
+  /** vars_prompt entries: asked on a terminal, else their default (an extra var of the name wins) */
+  vars_prompt?: Vars[];
 }
 
 export interface Playbook {

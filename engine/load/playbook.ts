@@ -5,10 +5,11 @@ import type { Result } from '../diagnostics.js';
 import { isStackOverflow, limitHint } from '../shared/limits.js';
 import { LoadContext, relativeName, type LoadOptions } from './context.js';
 import { renderStatic } from './static-vars.js';
-import { PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, suggest, UNSUPPORTED } from './keywords.js';
+import { PLAY_KEYWORDS, ROLE_ENTRY_KEYWORDS, suggest } from './keywords.js';
 import { newId, type Block, type Node, type Play, type PlayScope, type Playbook, type RoleScope, type Task, type Vars } from './model.js';
-import { flattenHandlers, loadRole, roleKey } from './roles.js';
-import { asTags, loadNodeList, readKeywords, type TaskLoadOptions } from './task.js';
+import { flattenHandlers, loadRepeatable, loadRole, roleKey } from './roles.js';
+import { allWhen } from './inherit.js';
+import { asList, asTags, loadNodeList, readKeywords, type TaskLoadOptions } from './task.js';
 import { posAt, readYaml, type YamlFile, type YamlPath } from '../source/yaml-file.js';
 import { loadIncludeFile, taskSearchDirs } from './include.js';
 
@@ -44,22 +45,49 @@ function loadPlaybookFile(ctx: LoadContext, path: string, plays: Play[], inherit
     ctx.error('schema', 'a playbook must be a list of plays', posAt(file, []));
     return;
   }
+  if (file.value.length === 0) {
+    ctx.error('schema', `A playbook must contain at least one play: ${path}`, posAt(file, []));
+    return;
+  }
   ctx.shapes.push({ file });
   ctx.importStack.push(path);
+  const basedir = ctx.basedir;
+  ctx.basedir = dirname(path);
   file.value.forEach((entry, i) => {
-    if (entry && typeof entry === 'object' && !Array.isArray(entry) && 'import_playbook' in entry) {
+    const importKey = playbookImportKey(entry);
+    if (importKey !== undefined) {
       const e = entry as Vars;
-      const name = renderStatic(String(e['import_playbook']), { ...inheritedVars, ...(e['vars'] as Vars), ...ctx.options.extraVars });
-      const target = ctx.findFile(name, [dirname(path)]);
-      if (!target) ctx.error('missing-file', `imported playbook not found: ${name}`, posAt(file, [i, 'import_playbook']));
-      else loadPlaybookFile(ctx, target, plays, { ...inheritedVars, ...((e['vars'] as Vars) ?? {}) }, posAt(file, [i]), [...inheritedTags, ...(asTags(e['tags']) ?? [])]);
+      const importVars = e['vars'] && typeof e['vars'] === 'object' && !Array.isArray(e['vars']) ? (e['vars'] as Vars) : {};
+      const name = renderStatic(String(e[importKey] ?? '').trim(), { ...inheritedVars, ...importVars, ...ctx.options.extraVars });
+      // a file next to the importing playbook, else a collection's playbook (ns.coll.name)
+      const target = name ? (ctx.findFile(name, [dirname(path)]) ?? ctx.options.ansibleModules?.collectionPlaybook(name, ctx.playbookDir)) : undefined;
+      if (!target) {
+        ctx.error('missing-file', `imported playbook not found: ${name}`, posAt(file, [i, importKey]));
+        return;
+      }
+      const first = plays.length;
+      loadPlaybookFile(ctx, target, plays, { ...inheritedVars, ...importVars }, posAt(file, [i]), [...inheritedTags, ...(asTags(e['tags']) ?? [])]);
+      const when = asList(e['when']);
+      if (when) for (const play of plays.slice(first)) play.scope.kw.when = [...when, ...(play.scope.kw.when ?? [])];
       return;
     }
     const play = loadPlay(ctx, file, [i], entry, plays.length + 1, inheritedVars);
     if (play && inheritedTags.length > 0) play.scope.kw.tags = [...inheritedTags, ...(play.scope.kw.tags ?? [])];
     if (play) plays.push(play);
   });
+  ctx.basedir = basedir;
   ctx.importStack.pop();
+}
+
+/** the names under which a playbook entry imports another playbook (2.14 refuses a bare `include`
+ *  there: "'include' is not a valid attribute for a Play") */
+const PLAYBOOK_IMPORTS = ['import_playbook', 'ansible.builtin.import_playbook', 'ansible.legacy.import_playbook'];
+
+// The key of a playbook entry that imports a playbook, if it is one.
+function playbookImportKey(entry: unknown): string | undefined {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+  if ('hosts' in entry) return undefined;
+  return PLAYBOOK_IMPORTS.find((k) => k in entry);
 }
 
 function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown, index: number, inheritedVars: Vars): Play | undefined {
@@ -67,13 +95,17 @@ function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown
     ctx.error('schema', 'a play must be a mapping', posAt(file, path));
     return undefined;
   }
-  const obj = raw as Vars;
+  let obj = raw as Vars;
+  // `user` is the older name of remote_user (2.14 still takes it)
+  if ('user' in obj && !('remote_user' in obj)) {
+    const { user, ...rest } = obj;
+    obj = { ...rest, remote_user: user };
+  }
   for (const key of Object.keys(obj)) {
     if (PLAY_KEYWORDS.has(key)) continue;
     const hint = suggest(key, PLAY_KEYWORDS);
     ctx.error('unknown-keyword', `'${key}' is not a valid attribute for a play`, posAt(file, [...path, key], true), hint ? `did you mean '${hint}'?` : 'tasks go under tasks:');
   }
-  for (const key of Object.keys(obj)) if (UNSUPPORTED[key]) ctx.error('unsupported', UNSUPPORTED[key] as string, posAt(file, [...path, key], true));
   let hosts = obj['hosts'];
   if (Array.isArray(hosts)) hosts = hosts.map(String).join(',');
   if (hosts === undefined || hosts === null || hosts === '') {
@@ -91,9 +123,9 @@ function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown
     pos: posAt(file, path),
     hostsPos: posAt(file, [...path, 'hosts'], true),
     src: { file, path },
-    gather_facts: obj['gather_facts'] === undefined ? true : truthyBool(obj['gather_facts']),
+    gather_facts: obj['gather_facts'] === undefined || obj['gather_facts'] === null ? true : obj['gather_facts'],
     vars: { ...inheritedVars, ...vars },
-    vars_files: Array.isArray(obj['vars_files']) ? obj['vars_files'] : obj['vars_files'] !== undefined ? [obj['vars_files']] : [],
+    vars_files: Array.isArray(obj['vars_files']) ? obj['vars_files'] : obj['vars_files'] !== undefined && obj['vars_files'] !== null ? [obj['vars_files']] : [],
     scope,
     pre_tasks: [],
     roles: [],
@@ -107,13 +139,20 @@ function loadPlay(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: unknown
     play.serialPos = posAt(file, [...path, 'serial']);
   }
   if (obj['max_fail_percentage'] !== undefined) play.max_fail_percentage = obj['max_fail_percentage'];
-  if (obj['order'] !== undefined) play.order = String(obj['order']);
-  if (obj['force_handlers'] !== undefined) play.force_handlers = truthyBool(obj['force_handlers']);
-  if (obj['strategy'] !== undefined) {
-    play.strategy = String(obj['strategy']);
-    if (play.strategy === 'free') ctx.warn('unsupported', "strategy 'free' runs as 'linear' in tsplay: every host still gets the same results, but hosts wait for each other at each task", posAt(file, [...path, 'strategy']));
+  if (obj['order'] !== undefined && obj['order'] !== null) play.order = obj['order'];
+  if (obj['force_handlers'] !== undefined && obj['force_handlers'] !== null) play.force_handlers = obj['force_handlers'];
+  if (obj['strategy'] !== undefined && obj['strategy'] !== null) {
+    play.strategy = obj['strategy'];
+    const s = typeof play.strategy === 'string' ? play.strategy : '';
+    if (s === 'free' || s === 'host_pinned') ctx.warn('unsupported', `strategy '${s}' runs as 'linear' in tsplay: every host still gets the same results, but hosts wait for each other at each task`, posAt(file, [...path, 'strategy']));
   }
   if (obj['confirm'] !== undefined) play.confirm = obj['confirm'];
+  if (Array.isArray(obj['vars_prompt'])) {
+    play.vars_prompt = obj['vars_prompt'] as Vars[];
+    play.vars_prompt.forEach((p, i) => {
+      if (!p || typeof p !== 'object' || !('name' in p)) ctx.error('schema', "Invalid vars_prompt data structure, missing 'name' key", posAt(file, [...path, 'vars_prompt', i]));
+    });
+  }
   const staticVars = { ...play.vars, ...ctx.options.extraVars };
   const roleHandlers: Task[] = [];
   const opts = (parent: Block | PlayScope): TaskLoadOptions => ({ handler: false, parent, expandImport: (t) => expandImport(ctx, t, staticVars, play, roleHandlers) });
@@ -167,12 +206,13 @@ function loadRoleEntries(ctx: LoadContext, file: YamlFile, path: YamlPath, raw: 
     const kw = readKeywords(obj);
     delete kw.vars;
     const roleName = renderStatic(name, staticVars);
-    const key = roleKey(roleName, params, extraVars);
-    if (dedup.has(key)) return;
+    const key = roleKey(roleName, params, extraVars, kw);
+    const repeated = dedup.has(key);
     dedup.add(key);
-    const loaded = loadRole(ctx, { name: roleName, params, extraVars, dedup, kw, pos: posAt(file, p), src: { file, path: p }, parent: play.scope }, roleLoaders(ctx, staticVars, play, handlers));
+    const loaded = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name: roleName, params, extraVars, dedup, dedupKey: key, kw, pos: posAt(file, p), src: { file, path: p }, parent: play.scope }, roleLoaders(ctx, staticVars, play, handlers)));
     if (!loaded) return;
     out.push(loaded.block);
+    if (repeated) return;
     handlers.push(...loaded.handlers);
     play.allRoles.push(...loaded.roles);
   });
@@ -196,6 +236,8 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
       params: {},
       extraVars: { ...((task.args['vars'] as Vars) ?? {}), ...(task.kw.vars ?? {}) },
       kw,
+      ...(task.args['allow_duplicates'] !== undefined ? { allowDuplicates: !/^(false|no|off|0)$/i.test(renderStatic(String(task.args['allow_duplicates']), staticVars)) } : {}),
+      ...(task.args['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(renderStatic(String(task.args['rolespec_validate']), staticVars)) ? { skipArgumentSpec: true } : {}),
       pos: task.pos,
       src: task.src,
       ...(task.parent ? { parent: task.parent } : {}),
@@ -204,7 +246,8 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
       ...strArg(task.args, 'defaults_from', 'defaultsFrom'),
       ...strArg(task.args, 'handlers_from', 'handlersFrom'),
     };
-    const loaded = loadRole(ctx, req, roleLoaders(ctx, staticVars, play, handlers));
+    const dedupKey = `${roleKey(name, {}, req.extraVars, { when: kw.when, tags: kw.tags })}#${String(task.args['tasks_from'] ?? '')}`;
+    const loaded = loadRole(ctx, { ...req, dedupKey }, roleLoaders(ctx, staticVars, play, handlers));
     if (!loaded) return undefined;
     handlers.push(...loaded.handlers);
     play.allRoles.push(...loaded.roles);
@@ -225,21 +268,28 @@ function strArg(args: Vars, key: string, as: string): Record<string, string> {
   return typeof args[key] === 'string' ? { [as]: args[key] as string } : {};
 }
 
-// Checks literal include_tasks/include_role targets exist (and validates their content).
+// Checks the include_tasks/include_role targets Ansible will certainly reach exist (and validates
+// their content): a literal file, outside loops and conditions. A templated name, a loop or a
+// `when` (the include's own or inherited) defers the check to when the include is reached, as in
+// Ansible; a missing file then fails that host.
 function checkIncludes(ctx: LoadContext, nodes: Node[], staticVars: Vars, play: Play): void {
   for (const n of nodes) {
     if (n.kind === 'block') {
       checkIncludes(ctx, [...n.block, ...n.rescue, ...n.always], staticVars, play);
       continue;
     }
+    if (n.mod.construct !== 'include_tasks' && n.mod.construct !== 'include_role') continue;
+    if (n.loop || allWhen(n).length > 0) continue;
+    const literal = (v: unknown) => v === undefined || (typeof v === 'string' && !v.includes('{{') && !v.includes('{%'));
+    if (!Object.values(n.args).every(literal)) continue;
     if (n.mod.construct === 'include_tasks') {
       const name = String(n.args['_raw_params'] ?? n.args['file'] ?? '');
-      if (name.includes('{{') || name.includes('{%')) continue;
-      loadIncludeFile(ctx, name, n, { handler: n.handler, ...(n.role ? { role: n.role } : {}), expandImport: (t) => expandImport(ctx, t, staticVars, play, []) });
-    } else if (n.mod.construct === 'include_role') {
+      // loaded as the include will load it: under a dynamic parent (a bare include: inside is dynamic)
+      const parent: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: {}, implicit: 'include', pos: n.pos, src: n.src, ...(n.parent ? { parent: n.parent } : {}) };
+      loadIncludeFile(ctx, name, n, { handler: n.handler, parent, ...(n.role ? { role: n.role } : {}), expandImport: (t) => expandImport(ctx, t, staticVars, play, []) });
+    } else {
       const name = String(n.args['name'] ?? '');
-      if (name.includes('{{')) continue;
-      loadRole(ctx, { name, params: {}, kw: {}, pos: n.pos, src: n.src }, roleLoaders(ctx, staticVars, play, []));
+      loadRole(ctx, { name, params: {}, kw: {}, pos: n.pos, src: n.src, ...strArg(n.args, 'tasks_from', 'tasksFrom'), ...strArg(n.args, 'vars_from', 'varsFrom'), ...strArg(n.args, 'defaults_from', 'defaultsFrom'), ...strArg(n.args, 'handlers_from', 'handlersFrom') }, roleLoaders(ctx, staticVars, play, []));
     }
   }
 }

@@ -1,11 +1,13 @@
 // Finds and loads roles (tasks/, handlers/, defaults/, vars/, meta/ dependencies) and
 // wraps each in an implicit block that carries the role entry's keywords.
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourcePos } from '../diagnostics.js';
 import type { LoadContext } from './context.js';
 import { newId, type Block, type Keywords, type Node, type Parent, type RoleScope, type Task, type Vars } from './model.js';
 import { readYaml, type YamlFile } from '../source/yaml-file.js';
+import { ROLE_ENTRY_KEYWORDS } from './keywords.js';
+import { readKeywords } from './task.js';
 
 export interface RoleRequest {
   name: string;
@@ -22,25 +24,42 @@ export interface RoleRequest {
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
+  /** allow_duplicates given with the import (wins over the role's meta) */
+  allowDuplicates?: boolean;
+  /** rolespec_validate: false — no argument validation task */
+  skipArgumentSpec?: boolean;
+  /** the role's identity in the play (roleKey), when it is deduplicated */
+  dedupKey?: string;
+  /** the folder holding the role that depends on this one (searched too, as Ansible does) */
+  parentRoleDir?: string;
 }
 
 export interface RoleLoaders {
   loadTasks(file: YamlFile, value: unknown, role: RoleScope, parent: Block, handler: boolean): Node[];
 }
 
-// Directories searched for a role by name, in order.
-export function roleSearchPaths(ctx: LoadContext): string[] {
-  return [join(ctx.playbookDir, 'roles'), ctx.playbookDir, ...(ctx.options.rolesPath ?? [])];
+// Directories searched for a role by name, in order: roles/ next to the playbook file, the
+// configured roles path, the folder of the role that depends on it, the playbook's folder.
+export function roleSearchPaths(ctx: LoadContext, parentRoleDir?: string): string[] {
+  return [join(ctx.basedir, 'roles'), ...(ctx.options.rolesPath ?? []), ...(parentRoleDir ? [parentRoleDir] : []), ctx.basedir];
 }
 
-// Resolves a role name (or path) to its directory.
-export function findRoleDir(ctx: LoadContext, name: string): string | undefined {
-  const candidates = name.includes('/') ? [resolve(ctx.playbookDir, name)] : roleSearchPaths(ctx).map((d) => join(d, name));
-  return candidates.find((d) => existsSync(d) && statSync(d).isDirectory() && hasRoleContent(d));
+// Resolves a role name (`name`, `group/name`, or a path) to its directory, and the name it goes by.
+export function findRoleDir(ctx: LoadContext, name: string, parentRoleDir?: string): string | undefined {
+  if (isAbsolute(name)) return isRoleDir(name) ? name : undefined;
+  for (const d of roleSearchPaths(ctx, parentRoleDir)) {
+    const p = resolve(d, name);
+    if (isRoleDir(p)) return p;
+  }
+  const p = resolve(name);
+  if (isRoleDir(p)) return p;
+  // a collection's role (namespace.collection.role) in the installed collections
+  return ctx.options.ansibleModules?.collectionRole(name, ctx.playbookDir);
 }
 
-function hasRoleContent(dir: string): boolean {
-  return ['tasks', 'handlers', 'defaults', 'vars', 'meta'].some((s) => existsSync(join(dir, s)));
+// Any directory is a role to Ansible (one with only library/ or templates/ too).
+function isRoleDir(d: string): boolean {
+  return existsSync(d) && statSync(d).isDirectory();
 }
 
 function mainFile(dir: string, sub: string, base = 'main'): string | undefined {
@@ -61,9 +80,9 @@ function readVars(ctx: LoadContext, path: string | undefined): Vars {
 
 // Loads a role (and its meta dependencies) into an implicit block; undefined if missing.
 export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, seen = new Set<string>()): { block: Block; role: RoleScope; handlers: Task[]; roles: RoleScope[] } | undefined {
-  const dir = findRoleDir(ctx, req.name);
+  const dir = findRoleDir(ctx, req.name, req.parentRoleDir);
   if (!dir) {
-    ctx.error('undefined-role', `the role '${req.name}' was not found in ${roleSearchPaths(ctx).join(':')}`, req.pos);
+    ctx.error('undefined-role', `the role '${req.name}' was not found in ${roleSearchPaths(ctx, req.parentRoleDir).join(':')}`, req.pos);
     return undefined;
   }
   if (seen.has(dir)) {
@@ -88,9 +107,10 @@ export function loadRole(ctx: LoadContext, req: RoleRequest, loaders: RoleLoader
 
 function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, seen: Set<string>, dir: string): ReturnType<typeof loadRole> {
   seen.add(dir);
+  if (existsSync(join(dir, 'library'))) ctx.roleLibraries.add(join(dir, 'library'));
   const role: RoleScope = {
     kind: 'role',
-    name: req.name.split('/').pop() ?? req.name,
+    name: req.name,
     path: dir,
     defaults: readVars(ctx, mainFile(dir, 'defaults', req.defaultsFrom ?? 'main')),
     vars: { ...readVars(ctx, mainFile(dir, 'vars', req.varsFrom ?? 'main')), ...(req.extraVars ?? {}) },
@@ -105,28 +125,36 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   const allRoles: RoleScope[] = [];
   const handlers: Task[] = [];
   const meta = mainFile(dir, 'meta');
-  const deps = meta ? (readYaml(meta).file?.value as Vars | undefined)?.['dependencies'] : undefined;
+  const metaValue = meta ? (readYaml(meta).file?.value as Vars | undefined) : undefined;
+  if (metaValue && typeof metaValue === 'object' && metaValue['collections'] !== undefined) role.kw.collections = metaValue['collections'];
+  const allowDuplicates = req.allowDuplicates ?? (metaValue && typeof metaValue === 'object' && (metaValue['allow_duplicates'] === true || String(metaValue['allow_duplicates']).toLowerCase() === 'yes'));
+  if (req.dedupKey && !allowDuplicates) block.roleKey = req.dedupKey;
+  const deps = metaValue && typeof metaValue === 'object' ? metaValue['dependencies'] : undefined;
   if (Array.isArray(deps)) {
     for (const d of deps) {
       const name = typeof d === 'string' ? d : ((d as Vars)?.['role'] ?? (d as Vars)?.['name']);
       if (typeof name !== 'string') continue;
-      const params = typeof d === 'object' && d ? { ...(d as Vars) } : {};
-      delete params['role'];
-      delete params['name'];
-      const depVars = params['vars'] && typeof params['vars'] === 'object' ? (params['vars'] as Vars) : {};
-      delete params['vars'];
-      const key = roleKey(name, params, depVars);
-      if (req.dedup?.has(key)) continue;
+      const entry = typeof d === 'object' && d ? (d as Vars) : {};
+      const params: Vars = {};
+      for (const [k, v] of Object.entries(entry)) if (!ROLE_ENTRY_KEYWORDS.has(k)) params[k] = v;
+      const depVars = entry['vars'] && typeof entry['vars'] === 'object' ? (entry['vars'] as Vars) : {};
+      const kw = readKeywords(entry);
+      delete kw.vars;
+      const key = roleKey(name, params, depVars, kw);
+      const repeated = req.dedup?.has(key) === true;
       req.dedup?.add(key);
-      const sub = loadRole(ctx, { name, params, extraVars: depVars, kw: {}, pos: req.pos, src: req.src, parent: block, ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen);
+      const sub = loadRepeatable(ctx, repeated, () => loadRole(ctx, { name, params, extraVars: depVars, kw, dedupKey: key, pos: req.pos, src: req.src, parent: block, parentRoleDir: dirname(dir), ...(req.dedup ? { dedup: req.dedup } : {}) }, loaders, seen));
       if (!sub) continue;
       block.block.push(sub.block);
+      if (repeated) continue;
       allRoles.push(...sub.roles);
       handlers.push(...sub.handlers);
     }
   }
   const tasksPath = mainFile(dir, 'tasks', req.tasksFrom ?? 'main');
   if (req.tasksFrom && !tasksPath) ctx.error('missing-file', `tasks_from file '${req.tasksFrom}' not found in role '${req.name}'`, req.pos);
+  const validation = req.skipArgumentSpec ? undefined : argumentSpecTask(dir, metaValue, req);
+  if (validation) block.block.push(...loaders.loadTasks(validation.file, [validation.task], role, block, false));
   if (tasksPath) {
     const { file, diagnostics } = readYaml(tasksPath, req.pos);
     ctx.diagnostics.push(...diagnostics);
@@ -147,9 +175,46 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
   return { block, role, handlers, roles: allRoles };
 }
 
-// Identity of a role entry for deduplication (name, params and vars).
-export function roleKey(name: string, params: Vars, vars: Vars = {}): string {
-  return `${name.split('/').pop() ?? name}|${JSON.stringify(params)}|${JSON.stringify(vars)}`;
+// The task Ansible puts first in a role with an argument spec for its entry point (tasks_from or
+// main): validate_argument_spec of the spec's options against the role's params, tagged always.
+function argumentSpecTask(dir: string, meta: Vars | undefined, req: RoleRequest): { file: YamlFile; task: Vars } | undefined {
+  const specPath = mainFile(dir, 'meta', 'argument_specs');
+  const file = specPath ? readYaml(specPath).file : undefined;
+  const fromFile = file?.value && typeof file.value === 'object' ? (file.value as Vars)['argument_specs'] : undefined;
+  const specs = (fromFile ?? (meta && typeof meta === 'object' ? meta['argument_specs'] : undefined)) as Vars | undefined;
+  const entry = req.tasksFrom ?? 'main';
+  const spec = specs && typeof specs === 'object' ? (specs[entry] as Vars | undefined) : undefined;
+  if (!spec || typeof spec !== 'object') return undefined;
+  const metaPath = mainFile(dir, 'meta');
+  const where = file ?? (metaPath ? readYaml(metaPath).file : undefined);
+  if (!where) return undefined;
+  const short = spec['short_description'];
+  return {
+    file: where,
+    task: {
+      name: `Validating arguments against arg spec '${entry}'${short !== undefined ? ` - ${String(short)}` : ''}`,
+      'ansible.builtin.validate_argument_spec': { argument_spec: spec['options'] ?? {}, provided_arguments: req.params },
+      tags: ['always'],
+    },
+  };
+}
+
+// Loads a role entry; one already loaded with the same identity (`repeated`) is kept for the
+// listings but marked not to run, and its diagnostics (the first load's) are not repeated.
+export function loadRepeatable<T extends { block: Block }>(ctx: LoadContext, repeated: boolean, load: () => T | undefined): T | undefined {
+  const before = ctx.diagnostics.length;
+  const loaded = load();
+  // a role whose meta allows duplicates (no identity kept) runs each time it is listed
+  if (!repeated || (loaded && loaded.block.roleKey === undefined)) return loaded;
+  ctx.diagnostics.length = before;
+  if (loaded) loaded.block.repeatedRole = true;
+  return loaded;
+}
+
+// Identity of a role entry for deduplication: its name, params, vars, and (as Ansible's role
+// cache) its when and tags.
+export function roleKey(name: string, params: Vars, vars: Vars = {}, kw: Keywords = {}): string {
+  return `${name}|${JSON.stringify(params)}|${JSON.stringify(vars)}|${JSON.stringify(kw.when ?? null)}|${JSON.stringify(kw.tags ?? [])}`;
 }
 
 // Handlers are a flat list: blocks and imports inside handler files are flattened.

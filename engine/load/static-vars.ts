@@ -1,6 +1,6 @@
 // Renders templated names that must be known at load time (import paths, role names)
 // with the variables available then: play vars and extra vars.
-import { compileTemplate, hasTemplate, renderToString, isUndefined } from '../expr/index.js';
+import { compileTemplate, hasTemplate, renderToString, Undefined } from '../expr/index.js';
 import type { Vars } from './model.js';
 
 // Renders `s` with `vars`; returns `s` unchanged when it has no template or cannot render.
@@ -15,6 +15,5 @@ export function renderStatic(s: string, vars: Vars): string {
 }
 
 function undefinedValue(name: string): unknown {
-  const u = { __undefined: name };
-  return isUndefined(u) ? u : u;
+  return new Undefined(`'${name}' is undefined`, name);
 }

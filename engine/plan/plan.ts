@@ -73,7 +73,9 @@ function plannedTask(t: Task): PlannedTask {
 
 function collect(nodes: Node[], filter: TagFilter, out: PlannedTask[]): void {
   for (const n of nodes) {
-    if (n.kind === 'block') collect([...n.block, ...n.rescue, ...n.always], filter, out);
+    if (n.kind === 'block') {
+      if (!n.repeatedRole) collect([...n.block, ...n.rescue, ...n.always], filter, out);
+    }
     else if (shouldRun(staticTags(n), filter)) out.push(plannedTask(n));
   }
 }
@@ -92,7 +94,14 @@ function playBatches(play: Play, inv: Inventory, opts: PlanOptions, diags: Diagn
     const l = limitHosts(inv, hosts, opts.limit);
     if (l.ok) hosts = l.value;
   }
-  hosts = orderHosts(hosts, play.order);
+  const order = typeof play.order === 'string' ? renderStatic(play.order, vars) : undefined;
+  if (order === undefined || !hasTemplate(order)) {
+    try {
+      hosts = orderHosts(hosts, order);
+    } catch {
+      /* an order only known at run time (or invalid: reported by validation) */
+    }
+  }
   let serial = play.serial;
   if (typeof serial === 'string' && hasTemplate(serial)) serial = renderStatic(serial, vars);
   try {

@@ -57,7 +57,8 @@ export function compilePyRe(pattern: string, flags: PyReFlags = {}, jsFlags = ''
     try {
       re = new BoundedRegExp(source, [...new Set(`${jsFlags}u${f.ignorecase ? 'i' : ''}`)].join(''));
     } catch (e) {
-      throw new PyReError(`invalid regular expression '${pattern}': ${(e as Error).message}`);
+      const at = /Nothing to repeat/.test((e as Error).message) ? nothingToRepeat(lead.body) : undefined;
+      throw new PyReError(at !== undefined ? `nothing to repeat at position ${at + pattern.length - lead.body.length}` : `invalid regular expression '${pattern}': ${(e as Error).message}`);
     }
     if (cache.size > 5000) cache.clear();
     cache.set(key, re);
@@ -69,4 +70,26 @@ export function compilePyRe(pattern: string, flags: PyReFlags = {}, jsFlags = ''
 // Python's re.escape (3.7+: only the characters special in patterns are escaped).
 export function reEscape(s: string): string {
   return s.replace(/[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g, (c) => `\\${c}`);
+}
+
+// Where Python's re reports "nothing to repeat": the first quantifier at the start of the pattern,
+// of a group or of an alternative (escapes and classes skipped).
+function nothingToRepeat(src: string): number | undefined {
+  let prev = '';
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i] as string;
+    if (c === '\\') {
+      i++;
+      prev = 'x';
+      continue;
+    }
+    if (c === '[') {
+      for (i += src[i + 1] === ']' ? 2 : 1; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
+      prev = 'x';
+      continue;
+    }
+    if ('*+?'.includes(c) && (prev === '' || prev === '(' || prev === '|')) return i;
+    prev = c;
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 // YAML scalars as PyYAML (YAML 1.1 resolvers) reads them for ansible: yes/no/on/off booleans,
 // 0777 octal, 1:30 sexagesimal numbers, floats only with a dot; dates stay strings; !unsafe and
-// !vault are accepted as plain strings.
+// !vault values are decrypted (vault.ts) when a vault password was given.
 import type { ScalarTag, Tags } from 'yaml';
+import { decryptVault, isVaulted } from './vault.js';
 
 const sexagesimal = (text: string): number =>
   text.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
@@ -51,11 +52,25 @@ const floatTag: ScalarTag = {
 
 const plainString = (tag: string): ScalarTag => ({ tag, resolve: (s) => s });
 
+// `!vault |` values are decrypted when a vault password was given; without one (or when none fits)
+// the value stays the vaulted text, an error only where it is used, as Ansible's is.
+const vaultTag: ScalarTag = {
+  tag: '!vault',
+  resolve: (s) => {
+    if (!isVaulted(s)) return s;
+    try {
+      return decryptVault(s);
+    } catch {
+      return s;
+    }
+  },
+};
+
 const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
 
 // The YAML library's tags with PyYAML's bool/int/float/timestamp rules and Ansible's !unsafe and
 // !vault, for playbooks, inventories and from_yaml.
 export function ansibleYamlTags(tags: Tags): Tags {
   const kept = tags.filter((t) => typeof t === 'string' || !REPLACED.has(t.tag));
-  return [boolTag, intTag, floatTag, plainString('!unsafe'), plainString('!vault'), ...kept];
+  return [boolTag, intTag, floatTag, plainString('!unsafe'), vaultTag, ...kept];
 }

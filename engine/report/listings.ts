@@ -2,7 +2,8 @@
 // exact format: a `playbook:` line, then per play its pattern and tags, the hosts it targets,
 // the tasks the tag filter selects (only block bodies, as Ansible lists them) with their
 // effective tags, and the union of the task tags.
-import type { Node, Playbook } from '../load/model.js';
+import type { Node, Playbook, Vars } from '../load/model.js';
+import { renderStatic } from '../load/static-vars.js';
 import type { ExecutionPlan } from '../plan/plan.js';
 import { allTags, displayName } from '../load/inherit.js';
 import { shouldRun, type TagFilter } from '../plan/tags.js';
@@ -27,7 +28,9 @@ function bodyTasks(nodes: Node[], out: Node[] = []): Node[] {
 }
 
 // The listing text, without its last newline (the caller's output adds it).
-export function formatListings(playbookArg: string, pb: Playbook, plan: ExecutionPlan, filter: TagFilter, f: ListFlags): string {
+// Task tags are rendered with the play's vars and the extra vars (as Ansible's list-tasks does;
+// a tag that does not render stays as written); the play line shows the play's tags as written.
+export function formatListings(playbookArg: string, pb: Playbook, plan: ExecutionPlan, filter: TagFilter, f: ListFlags, extraVars: Vars = {}): string {
   let text = '';
   // Ansible's display(): a message gets a newline unless it already ends with one
   const display = (s: string) => (text += s.endsWith('\n') ? s : `${s}\n`);
@@ -48,7 +51,7 @@ export function formatListings(playbookArg: string, pb: Playbook, plan: Executio
     const seen = new Set<string>();
     for (const t of bodyTasks([...play.pre_tasks, ...play.roles, ...play.tasks, ...play.post_tasks])) {
       if (t.kind === 'block') continue;
-      const tags = strings(allTags(t));
+      const tags = strings(allTags(t)).map((x) => renderStatic(x, { ...play.vars, ...extraVars }));
       if (!shouldRun(tags, filter)) continue;
       for (const x of tags) seen.add(x);
       if (f.tasks) taskMsg += `      ${t.name ? displayName(t) : t.action}\tTAGS: [${[...new Set([...playTags, ...tags])].sort().join(', ')}]\n`;

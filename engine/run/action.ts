@@ -7,6 +7,7 @@ import type { Task, Vars } from '../load/model.js';
 import type { ActionContext, ApplyContext, DiffEntry, ModuleDef, ModuleEnv, ModuleResult, ProbeContext } from '../module.js';
 import { normalizeModuleArgs } from '../validate/module-args.js';
 import type { RunContext } from './context.js';
+import { runInBackground, type AsyncSpec } from './async.js';
 
 export interface ActionRequest {
   task: Task;
@@ -25,10 +26,19 @@ export interface ActionRequest {
   renderTemplate: (path: string) => Promise<string>;
   progress: (msg: string, data?: Record<string, unknown>) => void;
   signal: AbortSignal;
+  /** async: the commands that change the host run in the background there, polled */
+  async?: AsyncSpec;
 }
 
-// Executes the module; the result always has `changed`, and `failed` when it failed.
+// Executes the module; the result always has `changed`, and `failed` when it failed. What the
+// module throws propagates: a lost connection makes the host unreachable, anything else fails the
+// task on that host only (the batch runner's unexpected-failure path: the error's message, or
+// "internal error in tsplay" for a JavaScript bug), never the run.
 export async function runAction(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {
+  return runModule(ctx, req);
+}
+
+async function runModule(ctx: RunContext, req: ActionRequest): Promise<ModuleResult> {
   const { args, errors } = normalizeModuleArgs(req.mod, req.args);
   if (errors.length > 0) return { failed: true, changed: false, msg: errors.map((e) => e.message).join('; ') };
   req.args = args;
@@ -71,9 +81,10 @@ export async function runAction(ctx: RunContext, req: ActionRequest): Promise<Mo
   if (!probe.changed) return withDiff({ changed: false, ...(probe.result ?? {}) }, probe.diff, false, wanted);
   if (req.checkMode) return withDiff(probe.checkResult ?? { ...(probe.result ?? {}), changed: true }, probe.diff, true, wanted);
   if (!probe.apply) return withDiff({ ...(probe.result ?? {}), changed: true }, probe.diff, true, wanted);
+  let step = 0;
   const writer = {
     ...reader,
-    run: (cmd: ShellCommand, o?: ExecOptions) => conn.exec(cmd, withDefaults(o)),
+    run: (cmd: ShellCommand, o?: ExecOptions) => (req.async ? runInBackground(conn, cmd, withDefaults(o), req.async, step++) : conn.exec(cmd, withDefaults(o))),
     put: (data: string | Buffer, dest: string, o?: { mode?: string }) => conn.put(data, dest, { ...o, ...(req.exec.become ? { become: req.exec.become } : {}) }),
   };
   const apply: ApplyContext = {

@@ -16,8 +16,9 @@ import { QuorumTracker } from './disruptions.js';
 import { checkBeforeAction, recordAfterAction } from './before-action.js';
 import type { PlayRuntime, VarsBuilder } from './vars.js';
 import { runMeta } from './meta.js';
+import { isImplicitFacts, startsAt } from './start-at.js';
 import { runInclude } from './include.js';
-import { flushHandlers, notify } from './handlers.js';
+import { checkNotify, flushHandlers, notify } from './handlers.js';
 import { BatchRecord, type RecordScope } from './record.js';
 import { renderText } from './render.js';
 import { TaskResume, type Restored } from './resume-tasks.js';
@@ -85,7 +86,7 @@ export class BatchRunner implements TaskEnv, RecordScope {
 
   // --force-handlers / force_handlers: failed hosts still run their notified handlers.
   get forceHandlers(): boolean {
-    return this.ctx.options.forceHandlers || this.rt.play.force_handlers === true;
+    return this.rt.forceHandlers ?? this.ctx.options.forceHandlers;
   }
 
   async runNodes(nodes: Node[], hosts: HostState[], handler = false): Promise<void> {
@@ -98,7 +99,10 @@ export class BatchRunner implements TaskEnv, RecordScope {
     }
   }
 
-  private async runBlock(block: Block, hosts: HostState[], handler: boolean): Promise<void> {
+  private async runBlock(block: Block, allHosts: HostState[], handler: boolean): Promise<void> {
+    if (block.repeatedRole) return;
+    const hosts = this.notRunYet(block, allHosts);
+    if (hosts.length === 0) return;
     await this.runNodes(block.block, hosts, handler);
     const rescue = hosts.filter((h) => h.failure?.handledBy === block && !h.unreachable && !h.ended);
     if (block.rescue.length > 0 && rescue.length > 0) {
@@ -114,7 +118,22 @@ export class BatchRunner implements TaskEnv, RecordScope {
     const saved = new Map(always.map((h) => [h, h.failure]));
     for (const h of always) h.failure = undefined;
     await this.runNodes(block.always, always, handler);
-    for (const [h, f] of saved) if (h.failure === undefined && f) h.failure = f;
+    for (const [h, f] of saved) {
+      if (h.errorsCleared) h.errorsCleared = false;
+      else if (h.failure === undefined && f) h.failure = f;
+    }
+  }
+
+  // A role (its identity) runs once per host and play: the hosts that have not run it yet, now
+  // marked as having run it, as Ansible's role has_run skips it.
+  private notRunYet(block: Block, hosts: HostState[]): HostState[] {
+    if (block.roleKey === undefined) return hosts;
+    const runs = (this.rt.rolesRun ??= new Map());
+    const ran = runs.get(block.roleKey) ?? new Set<string>();
+    runs.set(block.roleKey, ran);
+    const fresh = hosts.filter((h) => !ran.has(h.name));
+    for (const h of fresh) ran.add(h.name);
+    return fresh;
   }
 
   // The (rendered) tags of a task, for --tags/--skip-tags.
@@ -147,6 +166,10 @@ export class BatchRunner implements TaskEnv, RecordScope {
     const first = hosts[0] as HostState;
     const scope0 = this.vars.scope(this.rt, first.name, task);
     if (!handler && !shouldRun(this.tagsOf(task, scope0), this.ctx.options.tags)) return;
+    if (!handler && this.ctx.startAtPending && !isImplicitFacts(task)) {
+      if (!startsAt(task, this.ctx.options.startAtTask ?? '')) return;
+      this.ctx.startAtPending = false;
+    }
     if (task.mod.construct === 'meta') return runMeta(this, task, hosts, handler);
     const name = displayName(task, renderTaskName(task, scope0));
     if (!(await this.askBefore(task, name, scope0))) return;
@@ -244,8 +267,14 @@ export class BatchRunner implements TaskEnv, RecordScope {
     notify(this, task, receiver, forHost, resumed);
   }
 
+  // RecordScope: a changed task notifying a handler that does not exist is a runtime error.
+  checkNotify(task: Task, forHost: string): void {
+    checkNotify(this, task, forHost);
+  }
+
   // Handler flush for the given hosts (or every live host of the batch).
   flush(hosts?: HostState[]): Promise<void> {
     return flushHandlers(this, hosts);
   }
 }
+

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Inventory } from '../inventory/index.js';
 import type { Playbook, Vars } from '../load/model.js';
+import type { LoadOptions } from '../load/context.js';
 import { ConnectionPool, type Transport } from '../connection/pool.js';
 import { EventBus, type RunEvent } from './events.js';
 import { HostState } from './host-state.js';
@@ -52,10 +53,18 @@ export interface RunOptions {
   /** asks the operator (--step, confirm:); resolves true for yes */
   confirm?: (question: string, kind: 'step' | 'confirm') => Promise<'yes' | 'no' | 'continue'>;
   step?: boolean;
+  /** asks for a value on the terminal (vars_prompt); undefined: no terminal */
+  prompt?: (question: string, opts: { private: boolean; default?: string }) => Promise<string | undefined>;
   /** --break-lock: take over an expired or dead run's lock (true), or the live lock of the run named */
   breakLock?: boolean | string;
   /** built-in protections relaxed by --allow-unsafe RULE (datastore-guard, reboot-undrained) */
   allowUnsafe?: string[];
+  /** how runtime includes load files (roles path, the modules Ansible knows) */
+  load?: Omit<LoadOptions, 'modules' | 'extraVars'>;
+  /** a changed task notifying a handler that does not exist: an error (ANSIBLE_ERROR_ON_MISSING_HANDLER, the default) or a warning */
+  errorOnMissingHandler?: boolean;
+  /** --start-at-task NAME: tasks before the first one with this name (or matching it) are skipped */
+  startAtTask?: string;
   /** the run journal: intents before disruptive actions, task checkpoints after each task */
   journal?: Pick<Journal, 'intent' | 'checkpoint' | 'onFailure'>;
   /** a run inside the cluster (tsplay run --in-cluster): its Pod, and how it hands off */
@@ -130,6 +139,10 @@ export class RunContext {
   haltReason: string | undefined;
   /** the run handed off to a successor Job (in-cluster self-deferral): what it said */
   handedOff: string | undefined;
+  /** --start-at-task: true until the task is found (tasks before it are skipped, not reported) */
+  startAtPending = false;
+  /** aborted when the run ends: background (async poll: 0) jobs stop being polled */
+  readonly detachJobs = new AbortController();
   /** the run lock once taken: confirmed before each task */
   lock: { confirm(fresh?: boolean, signal?: AbortSignal): Promise<string | undefined> } | undefined;
 

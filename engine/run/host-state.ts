@@ -17,6 +17,8 @@ export class HostState {
   ended = false;
   /** failure currently propagating through blocks */
   failure: PendingFailure | undefined;
+  /** meta clear_host_errors ran for this host in an always section: its failure is not restored */
+  errorsCleared = false;
   /** handlers notified and not yet run in this play */
   notified = new Set<Task>();
   /** gathered facts (ansible_facts) */

@@ -14,11 +14,13 @@ import { formatDiagnostics } from '../source/format.js';
 import { checkShapes } from '../validate/envelope.js';
 import type { BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
+import type { HostOutcome } from './task-host.js';
 import { sourceOf } from './task-env.js';
 
 interface Group {
   file: string;
   loopVars?: Record<string, unknown>;
+  from?: Record<string, string>;
   hosts: HostState[];
 }
 
@@ -37,11 +39,11 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
     if (o.status !== 'ok' || !o.includes) continue;
     const h = br.ctx.host(o.host);
     for (const inc of o.includes) {
-      if (task.mod.construct === 'include_tasks') br.ctx.stats.ok(o.host);
-      const key = inc.file + (inc.loopVars ? toPyRepr(inc.loopVars) : '');
-      let g = groups.find((x) => x.file + (x.loopVars ? toPyRepr(x.loopVars) : '') === key);
+      const keyOf = (x: { file: string; loopVars?: Record<string, unknown>; from?: Record<string, string> }) => x.file + (x.loopVars ? toPyRepr(x.loopVars) : '') + (x.from ? JSON.stringify(x.from) : '');
+      const key = keyOf(inc);
+      let g = groups.find((x) => keyOf(x) === key);
       if (!g) {
-        g = { file: inc.file, ...(inc.loopVars ? { loopVars: inc.loopVars } : {}), hosts: [] };
+        g = { file: inc.file, ...(inc.loopVars ? { loopVars: inc.loopVars } : {}), ...(inc.from ? { from: inc.from } : {}), hosts: [] };
         groups.push(g);
       }
       g.hosts.push(h);
@@ -51,17 +53,23 @@ export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[]
     const item = g.loopVars ? g.loopVars[String(g.loopVars['ansible_loop_var'] ?? 'item')] : undefined;
     br.ctx.emit({ type: 'include', play: br.playNo, batch: br.batchNo, hosts: g.hosts.map((h) => h.name), file: g.file, task: name, ...(g.loopVars ? { item } : {}) });
   }
-  for (const g of groups) {
-    const nodes = loadIncluded(br, task, g);
-    if (!nodes) {
-      for (const h of g.hosts) {
-        br.ctx.stats.count(h.name, 'failed', false);
-        br.failHost(h);
-      }
-      continue;
+  // every file is loaded first: one that does not load fails its hosts like the include task
+  // would (a rescue or always section above it runs), and they run none of the included files
+  const loaded = groups.map((g) => ({ g, nodes: loadIncluded(br, task, g) }));
+  // a file included counts ok (Ansible's "included:" result); one that does not load is a failed
+  // result of the include task (a role that does not load is only an error message); the files
+  // that loaded still run, then the failure travels to a rescue or always section
+  const failing = new Set<HostState>();
+  for (const { g, nodes } of loaded) {
+    for (const h of g.hosts) {
+      if (nodes && task.mod.construct === 'include_tasks') br.ctx.stats.ok(h.name);
+      if (nodes) continue;
+      failing.add(h);
+      if (task.mod.construct === 'include_tasks') br.record.outcome(task, includeFailure(h.name, name, `Could not find or access '${resolve(g.file)}' on the Ansible Controller.`), { handler, pending: true });
     }
-    await br.runNodes(nodes, g.hosts.filter((h) => h.active), handler);
   }
+  for (const { g, nodes } of loaded) if (nodes) await br.runNodes(nodes, g.hosts.filter((h) => h.active || failing.has(h)), handler);
+  for (const h of failing) br.record.travel(task, h, { failed: true, changed: false, msg: `could not load the included file or role` });
 }
 
 // The files of the includes enclosing `task`, outermost first (each include's own file).
@@ -84,14 +92,22 @@ function tooDeep(br: BatchRunner, task: Task, g: Group): boolean {
 
 function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined {
   if (tooDeep(br, task, g)) return undefined;
-  const ctx = new LoadContext(br.ctx.playbook.file, { extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
+  const ctx = new LoadContext(br.ctx.playbook.file, { ...(br.ctx.options.load ?? {}), extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
   const wrapper: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: { ...(task.apply ?? {}), ...applyKeywords(task) }, implicit: 'include', pos: task.pos, src: task.src };
   if (task.parent) wrapper.parent = task.parent;
   if (task.role) wrapper.role = task.role;
   if (g.loopVars || task.kw.vars) wrapper.kw.vars = { ...(task.kw.vars ?? {}), ...(g.loopVars ?? {}) };
   let nodes: Node[] | undefined;
   if (task.mod.construct === 'include_role') {
-    const loaded = loadRole(ctx, { name: g.file, params: { ...(task.kw.vars ?? {}) }, kw: {}, pos: task.pos, src: task.src, parent: wrapper, ...(typeof task.args['tasks_from'] === 'string' ? { tasksFrom: task.args['tasks_from'] } : {}) }, {
+    const from = g.from ?? {};
+    const files = {
+      ...(from['tasks_from'] !== undefined ? { tasksFrom: from['tasks_from'] } : {}),
+      ...(from['vars_from'] !== undefined ? { varsFrom: from['vars_from'] } : {}),
+      ...(from['defaults_from'] !== undefined ? { defaultsFrom: from['defaults_from'] } : {}),
+      ...(from['handlers_from'] !== undefined ? { handlersFrom: from['handlers_from'] } : {}),
+      ...(from['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(from['rolespec_validate']) ? { skipArgumentSpec: true } : {}),
+    };
+    const loaded = loadRole(ctx, { name: g.file, params: { ...(task.kw.vars ?? {}) }, kw: {}, pos: task.pos, src: task.src, parent: wrapper, ...files }, {
       loadTasks: (file, value, role, parent, handler) => loadNodeList(ctx, file, [], value, { handler, role, parent, expandImport: (t) => expandImport(ctx, t, { ...br.rt.play.vars, ...br.ctx.options.extraVars }, br.rt.play, br.rt.play.handlers, handler) }),
     });
     if (loaded) {
@@ -106,7 +122,7 @@ function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined
   ctx.diagnostics.push(...checkShapes(ctx.shapes));
   const errors = ctx.diagnostics.filter((d) => d.severity !== 'warning');
   if (errors.length > 0 || !nodes) {
-    br.ctx.emit({ type: 'error', msg: formatDiagnostics(errors.length ? errors : ctx.diagnostics, { color: false }) || `could not load ${resolve(g.file)}` });
+    br.ctx.emit({ type: 'error', msg: formatDiagnostics(errors.length ? errors : ctx.diagnostics, { color: false, atRunTime: true }) || `could not load ${resolve(g.file)}` });
     return undefined;
   }
   wrapper.block = nodes;
@@ -120,4 +136,9 @@ function applyKeywords(task: Task): Block['kw'] {
   const kw: Block['kw'] = {};
   for (const [k, v] of Object.entries(a as Record<string, unknown>)) (kw as Record<string, unknown>)[k] = k === 'tags' || k === 'when' ? (Array.isArray(v) ? v : [v]) : v;
   return kw;
+}
+
+// The failed result of an include whose file does not load.
+function includeFailure(host: string, name: string, reason: string): HostOutcome {
+  return { host, name, status: 'failed', result: { failed: true, changed: false, reason, msg: reason }, changed: false, failed: true, unreachable: false, ignoredUnreachable: false, notify: false };
 }

@@ -5,16 +5,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { sequenceItems } from './loops.js';
+import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
 import { makeTuple } from '../py/tuple.js';
-import { BoundedRegExp, withRegexTimeout } from '../py/regex-time.js';
+import { compilePyRe } from '../py/regex.js';
+import { pySearch } from '../py/regex-sub.js';
+import { withRegexTimeout } from '../py/regex-time.js';
 import { limit } from '../shared/limits.js';
-import { readTextBounded } from '../source/read.js';
-import { ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, toPyStr, type Scope } from '../expr/index.js';
+import { readFileBounded, readTextBounded } from '../source/read.js';
+import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, renderToString, toPyStr, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
+// Ansible wraps the lookup's error (orig_exc), whose text it appends once more: "...: MSG. MSG".
 function fail(name: string, msg: string): never {
-  throw new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}`);
+  throw new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`);
 }
 
 function str(scope: Scope, name: string): string | undefined {
@@ -40,6 +44,22 @@ function findFile(scope: Scope, term: string, sub: string): string | undefined {
 
 const flat = (terms: unknown[]) => terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
 
+// A controller file's text in the given encoding (utf-8 by default), within the size limit.
+function readEncoded(path: string, encoding?: string): string {
+  if (!encoding || /^utf-?8$/i.test(encoding)) return readTextBounded(path);
+  return new TextDecoder(encoding.replace(/^iso(\d)/i, 'iso-$1')).decode(readFileBounded(path));
+}
+
+// ini / csvfile over the controller's files (searched like the file lookup's); errors are the lookup's.
+function tableLookup(name: string, impl: TableLookup, terms: unknown[], kw: Record<string, unknown>, scope: Scope): unknown[] {
+  try {
+    return impl(flat(terms), kw, (f) => findFile(scope, f, 'files'), readEncoded);
+  } catch (e) {
+    if (e instanceof ExprRuntimeError) throw e;
+    return fail(name, (e as Error).message);
+  }
+}
+
 const LOOKUPS: Record<string, Lookup> = {
   file: (terms, kw, scope) =>
     flat(terms).map((t) => {
@@ -63,11 +83,12 @@ const LOOKUPS: Record<string, Lookup> = {
     return flat(terms).flatMap((t) => {
       let re: RegExp;
       try {
-        re = new BoundedRegExp(String(t));
+        re = compilePyRe(String(t));
       } catch (e) {
         return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
       }
-      return withRegexTimeout(String(t), () => names.filter((n) => re.test(n)));
+      // Python's re.match: anchored at the start of the name
+      return withRegexTimeout(String(t), () => names.filter((n) => pySearch(re, n)?.index === 0));
     });
   },
   pipe: (terms) =>
@@ -104,6 +125,8 @@ const LOOKUPS: Record<string, Lookup> = {
       if (!found) return [];
       return readdirSync(found).filter((f) => re.test(f)).sort().map((f) => join(found, f));
     }),
+  ini: (terms, kw, scope) => tableLookup('ini', iniLookup, terms, kw, scope),
+  csvfile: (terms, kw, scope) => tableLookup('csvfile', csvfileLookup, terms, kw, scope),
   items: (terms) => flat(terms),
   list: (terms) => terms,
   dict: (terms) => flat(terms).flatMap((d) => Object.entries((d as Record<string, unknown>) ?? {}).map(([key, value]) => ({ key, value }))),
@@ -134,10 +157,25 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean): u
   const terms = last instanceof Kwargs ? raw.slice(0, -1) : raw;
   const impl = LOOKUPS[String(name).replace(/^ansible\.builtin\./, '')];
   if (!impl) throw new ExprRuntimeError(`lookup plugin (${toPyStr(name)}) not found`);
-  const out = impl(terms, kw, scope);
+  let out: unknown[];
+  try {
+    out = impl(terms, kw, scope);
+  } catch (e) {
+    // whatever a lookup throws fails the task on that host (never the run)
+    if (e instanceof ExprRuntimeError || !(e instanceof Error) || e.name === 'UndefinedVariableError') throw e;
+    return fail(String(name), e.message);
+  }
   if (wantlist || kw['wantlist'] === true) return out;
+  // Ansible: ",".join(ran), and when an element is not a string (TypeError) the list itself
   if (out.length === 1) return out[0];
-  return out.map((x) => toPyStr(x)).join(',');
+  return out.every((x) => typeof x === 'string') ? out.join(',') : out;
+}
+
+// with_NAME over a lookup the loop code has no case for: query(NAME, *terms); undefined when
+// there is no such lookup.
+export function queryLookup(name: string, terms: unknown[], scope: Scope): unknown[] | undefined {
+  if (!LOOKUPS[name]) return undefined;
+  return call(name, terms, scope, true) as unknown[];
 }
 
 let installed = false;

@@ -1,5 +1,6 @@
 // Loop items for `loop:` and the with_* lookups, and the loop variables of one item
 // (loop_var, index_var, ansible_loop with loop_control.extended).
+import { queryLookup } from './lookups.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { isUndefined, templateValue, toPyStr, type Scope } from '../expr/index.js';
@@ -71,8 +72,11 @@ export function loopItems(spec: LoopSpec, scope: Scope, searchPaths: string[]): 
       const l = asList(v);
       return l.length ? [l[Math.floor(Math.random() * l.length)]] : [];
     }
-    default:
-      throw new LoopError(`unsupported loop 'with_${spec.kind}'`);
+    default: {
+      const items = queryLookup(spec.kind, asList(v), scope);
+      if (items === undefined) throw new LoopError(`unsupported loop 'with_${spec.kind}'`);
+      return items;
+    }
   }
 }
 

@@ -71,6 +71,11 @@ export async function runMeta(br: BatchRunner, task: Task, hosts: HostState[], h
       // like ansible-core: failed hosts are no longer failed (later plays include them, the
       // exit code forgets the failure) but they do not resume this play
       for (const h of br.hosts) {
+        // a host running this task in an always section, its failure in flight: it carries on
+        if (hosts.includes(h) && !h.failed && !h.unreachable) {
+          h.errorsCleared = true;
+          continue;
+        }
         if (!h.failed && !h.unreachable && h.failure === undefined) continue;
         h.failed = false;
         h.unreachable = false;

@@ -1,6 +1,7 @@
 // Runs one play: resolves its hosts (pattern, --limit, order, hosts that failed earlier
 // are left out), cuts serial batches, and runs each batch through pre_tasks, roles+tasks
 // and post_tasks with a handler flush after each section.
+import { playHoldsStart } from './start-at.js';
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { isUndefined, templateValue } from '../expr/index.js';
@@ -14,7 +15,8 @@ import type { RunContext } from './context.js';
 import { shouldRun } from '../plan/tags.js';
 import { parseDuration } from '../shared/duration.js';
 import type { VarScope } from './scope.js';
-import type { PlayRuntime, VarsBuilder } from './vars.js';
+import { truthy } from './task-env.js';
+import { OMIT, type PlayRuntime, type VarsBuilder } from './vars.js';
 
 export type PlayEnd = 'continue' | 'stop';
 
@@ -34,7 +36,8 @@ export function playHosts(ctx: RunContext, vars: VarsBuilder, play: Play): { hos
     if (!l.ok) throw new AbortRun(l.diagnostics.map((d) => d.message).join('; '));
     hosts = l.value;
   }
-  const matched = orderHosts(hosts, play.order);
+  const order = play.order === undefined ? undefined : String(templateValue(play.order, vars.scope({ play, allHosts: [], patternHosts: [], batch: [], varsFiles: {} }, 'localhost')));
+  const matched = orderHosts(hosts, order);
   const live = matched.filter((h) => {
     const s = ctx.hosts.get(h);
     return !s || (!s.failed && !s.unreachable);
@@ -86,6 +89,20 @@ function loadVarsFiles(ctx: RunContext, vars: VarsBuilder, play: Play): Vars {
   return out;
 }
 
+// vars_prompt: each value is asked on a terminal; without one (or for a name given with -e) it is
+// the default (or null), as ansible-playbook does with stdin not a terminal.
+async function promptVars(ctx: RunContext, play: Play): Promise<Vars> {
+  const out: Vars = {};
+  for (const entry of play.vars_prompt ?? []) {
+    const name = entry['name'];
+    if (typeof name !== 'string' || name in ctx.options.extraVars) continue;
+    const dflt = entry['default'];
+    const answer = ctx.options.prompt ? await ctx.options.prompt(String(entry['prompt'] ?? name), { private: entry['private'] !== false, ...(dflt !== undefined && dflt !== null ? { default: String(dflt) } : {}) }) : undefined;
+    out[name] = answer === undefined || answer === '' ? (dflt ?? null) : answer;
+  }
+  return out;
+}
+
 // The implicit "Gathering Facts" task, run by the module that declares it gathers facts.
 function factsTask(ctx: RunContext, play: Play): Task | undefined {
   const mod = ctx.options.modules.all().find((m) => m.gathersFacts);
@@ -104,6 +121,8 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
     ctx.emit({ type: 'no_hosts', play: playNo });
     return 'continue';
   }
+  // --start-at-task: a play before the one holding the start runs nothing
+  if (ctx.startAtPending && !playHoldsStart(play, ctx.options.startAtTask ?? '')) return 'continue';
   for (const h of hosts) ctx.host(h).startPlay();
   if (play.confirm !== undefined && play.confirm !== false) {
     const text = typeof play.confirm === 'string' ? play.confirm : `start play '${play.name}' on ${hosts.join(', ')}?`;
@@ -111,10 +130,13 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
     if (a === 'no') throw new AbortRun(`not confirmed: ${text}`);
   }
   const rt: PlayRuntime = { play, allHosts: hosts, patternHosts: matched, batch: [], varsFiles: {} };
-  rt.varsFiles = loadVarsFiles(ctx, vars, play);
+  rt.varsFiles = { ...(await promptVars(ctx, play)), ...loadVarsFiles(ctx, vars, play) };
   const serialScope = vars.scope(rt, hosts[0] as string);
+  const playScope = vars.scope(rt, 'localhost');
+  rt.forceHandlers = play.force_handlers === undefined ? ctx.options.forceHandlers : truthy(play.force_handlers, playScope);
+  const gatherFacts = truthy(play.gather_facts, playScope);
   const serial = play.serial === undefined ? undefined : templateValue(play.serial, serialScope);
-  const batches = makeBatches(hosts, isUndefined(serial) ? undefined : serial);
+  const batches = makeBatches(hosts, isUndefined(serial) || serial === OMIT ? undefined : serial);
   const resume = ctx.options.resume;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b] as string[];
@@ -134,7 +156,7 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
     carryPendingHandlers(ctx, play, br, resume?.pendingHandlers?.get(`${playNo}/${b + 1}`));
     const before = new Map(states.map((s) => [s.name, s.failed || s.unreachable]));
     try {
-      if (play.gather_facts) {
+      if (gatherFacts) {
         const ft = factsTask(ctx, play);
         if (ft && shouldRun(br.tagsOf(ft, vars.scope(rt, batch[0] as string)), ctx.options.tags)) await br.runSection([ft]);
       }

@@ -90,6 +90,7 @@ function playError(e: unknown, play: Play | undefined): string {
 // Runs the playbook against the inventory, sending every event to the listeners.
 export async function runPlaybook(playbook: Playbook, inventory: Inventory, options: RunOptions, listeners: Listener[] = []): Promise<RunSummary> {
   const ctx = new RunContext(playbook, inventory, options);
+  ctx.startAtPending = options.startAtTask !== undefined;
   for (const l of listeners) ctx.bus.on(l);
   const vars = new VarsBuilder(ctx);
   ctx.quorumGroups = quorumGroups(inventory, playbook.dir);
@@ -155,8 +156,10 @@ export async function runPlaybook(playbook: Playbook, inventory: Inventory, opti
   else await locks.release().catch((e: Error) => ctx.emit({ type: 'lock', status: 'not-released', where: '?', run: ctx.runId, msg: e.message }));
   if (ctx.aborted && ctx.stopped !== 'halted' && ctx.stopped !== 'handed-off') ctx.stopped = 'interrupted';
   ctx.anyUnreachable = [...ctx.hosts.values()].some((h) => h.unreachable);
+  ctx.detachJobs.abort();
   await ctx.pool.closeAll();
   const rc = exitCode(ctx);
   if (!ctx.runtimeError) ctx.emit({ type: 'recap', stats: ctx.stats.snapshot(), rc });
+  if (ctx.startAtPending) ctx.emit({ type: 'error', msg: ` [ERROR]: No matching task "${options.startAtTask ?? ''}" found. Note: --start-at-task can only follow static includes.` });
   return { rc, runId: ctx.runId, ctx, ...(refused ? { refused } : {}) };
 }

@@ -26,6 +26,8 @@ export interface RecordScope {
   hosts: HostState[];
   /** marks a host failed for the rest of the run */
   failHost(h: HostState): void;
+  /** throws when a changed task notifies a handler that does not exist */
+  checkNotify(task: Task, forHost: string): void;
   /** records a notification of a changed task for a host (resumed: re-applied from a restored task) */
   notify(task: Task, receiver: HostState, forHost: string, resumed?: boolean): void;
   /** `host\0key` → the kinds of disruption a task's action caused */
@@ -38,6 +40,8 @@ export interface RecordOptions {
   runOnce?: boolean;
   /** false: the outcome is emitted but not counted (an include's failed evaluation is counted later) */
   counted?: boolean;
+  /** a failure whose effect on the host comes later (travel): an include that did not load */
+  pending?: boolean;
 }
 
 export class BatchRecord {
@@ -50,11 +54,14 @@ export class BatchRecord {
     if (o.result['deferred'] === true) return;
     const h = ctx.host(o.host);
     const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
-    this.result(task, o, opts.handler);
+    if (o.notify && inherited(task, 'notify') !== undefined) this.b.checkNotify(task, o.host);
+    // an `action: "{{ name }}"` task is shown and applied as the module it resolved to on this host
+    const ran = o.mod ? { ...task, mod: o.mod } : task;
+    this.result(ran, o, opts.handler);
     this.checkpoint(task, o, opts.handler);
     if (opts.counted !== false) {
       if (o.ignoredUnreachable) ctx.stats.countIgnoredUnreachable(o.host);
-      else if (o.failed && handled) ctx.stats.rescued(o.host);
+      else if (o.failed && handled && !opts.pending) ctx.stats.rescued(o.host);
       else ctx.stats.count(o.host, o.status, o.changed);
     }
     const receivers = opts.runOnce ? this.b.hosts.filter((x) => !x.unreachable) : [h];
@@ -62,21 +69,31 @@ export class BatchRecord {
       const value = withoutInternalKeys(o.result);
       for (const r of receivers) r.hostVars[task.register] = value;
     }
-    this.facts(task, o, receivers);
-    if (task.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
-    if (o.notify && task.kw.notify !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host, o.restored === true);
+    this.facts(ran, o, receivers);
+    if (ran.mod.changesInventory && !o.result['failed'] && o.status !== 'skipped') this.inventory(o);
+    if (o.notify && inherited(task, 'notify') !== undefined) for (const r of opts.runOnce ? receivers.filter((x) => x.live) : [h]) this.b.notify(task, r, o.host, o.restored === true);
     if (o.unreachable) {
       h.unreachable = true;
       h.notified.clear();
       ctx.anyUnreachable = true;
       return;
     }
-    if (!o.failed) return;
-    if (opts.runOnce) {
-      for (const x of this.b.hosts) if (!x.unreachable) this.b.failHost(x);
-      return;
+    if (!o.failed || opts.pending) return;
+    // the failure travels up to a rescue or an always section; without one the host has failed
+    // (a run_once failure is every host's)
+    const travels = handled !== undefined || enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0);
+    for (const x of opts.runOnce ? this.b.hosts.filter((y) => !y.unreachable && !y.failed) : [h]) {
+      x.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
+      if (!travels) this.b.failHost(x);
     }
-    h.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
+  }
+
+  // A failure found after the task's own result (an included file that does not load): it
+  // travels to a rescue or always section like the task's own, else the host has failed.
+  travel(task: Task, h: HostState, result: Vars): void {
+    if (h.unreachable || h.failed || h.failure) return;
+    const handled = enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0);
+    h.failure = { task, result, ...(handled ? { handledBy: handled.block } : {}) };
     if (!handled && !enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0)) this.b.failHost(h);
   }
 
@@ -104,8 +121,14 @@ export class BatchRecord {
 
   // `ansible_facts` of a result become host facts, host vars (set_fact) or include_vars.
   private facts(task: Task, o: HostOutcome, receivers: HostState[]): void {
-    const facts = o.result['ansible_facts'];
-    if (!facts || typeof facts !== 'object' || o.result['failed'] === true || o.status === 'skipped' || task.mod.factsAs === 'none') return;
+    // a failed task sets no facts, not even those of a loop's items that worked
+    if (o.status === 'skipped' || task.mod.factsAs === 'none' || o.result['failed'] === true) return;
+    // a loop's facts are its items', in order (set_fact in a loop keeps the last value of each)
+    const items = Array.isArray(o.result['results']) ? (o.result['results'] as Vars[]).filter((r) => r && r['failed'] !== true && r['skipped'] !== true) : [o.result];
+    const merged: Vars = {};
+    for (const r of items) if (r['ansible_facts'] && typeof r['ansible_facts'] === 'object') Object.assign(merged, r['ansible_facts']);
+    const facts = Array.isArray(o.result['results']) ? (Object.keys(merged).length > 0 ? merged : undefined) : o.result['ansible_facts'];
+    if (!facts || typeof facts !== 'object') return;
     for (const r of receivers) {
       const target = o.delegatedTo && truthy(inherited(task, 'delegate_facts'), this.b.vars.scope(this.b.rt, r.name)) ? this.b.ctx.host(o.delegatedTo) : r;
       if (task.mod.factsAs === 'hostvars') Object.assign(target.hostVars, facts);

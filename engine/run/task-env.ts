@@ -98,13 +98,7 @@ export function taskExecOptions(env: TaskEnv, task: Task, scope: VarScope): Exec
     if (flags) b.flags = String(flags);
     opts.become = b;
   }
-  const envs: Record<string, string> = {};
-  for (const n of [...parents(task)].reverse().concat([task as never])) {
-    const e = (n as { kw: { environment?: unknown } }).kw.environment;
-    if (e === undefined || e === null) continue;
-    const r = rendered(e, scope);
-    if (r && typeof r === 'object' && !Array.isArray(r)) for (const [k, val] of Object.entries(r as Vars)) envs[k] = String(val);
-  }
+  const envs = taskEnvironment(task, scope);
   if (Object.keys(envs).length > 0) opts.env = envs;
   const timeout = inherited(task, 'timeout');
   if (timeout !== undefined && timeout !== null) {
@@ -112,6 +106,29 @@ export function taskExecOptions(env: TaskEnv, task: Task, scope: VarScope): Exec
     if (n > 0) opts.timeoutMs = n * 1000;
   }
   return opts;
+}
+
+// The task's environment (play, blocks, task; inner keys win). Fact gathering leaves out the
+// variables that need facts not gathered yet (ansible_env), as Ansible does.
+function taskEnvironment(task: Task, scope: VarScope): Record<string, string> {
+  const envs: Record<string, string> = {};
+  for (const n of [...parents(task)].reverse().concat([task as never])) {
+    const e = (n as { kw: { environment?: unknown } }).kw.environment;
+    if (e === undefined || e === null) continue;
+    if (task.mod.gathersFacts && typeof e === 'object' && !Array.isArray(e)) {
+      for (const [k, val] of Object.entries(e as Vars)) {
+        try {
+          envs[k] = String(rendered(val, scope));
+        } catch (err) {
+          if (!(err instanceof Error && /ansible_env|ansible_facts\.env/.test(err.message))) throw err;
+        }
+      }
+      continue;
+    }
+    const r = rendered(e, scope);
+    if (r && typeof r === 'object' && !Array.isArray(r)) for (const [k, val] of Object.entries(r as Vars)) envs[k] = String(val);
+  }
+  return envs;
 }
 
 // Connection settings for the host a task runs on (its own or the delegate's variables).

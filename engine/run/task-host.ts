@@ -6,8 +6,9 @@ import { dirname } from 'node:path';
 import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError, evaluate, compileExpression, evaluateCondition, isUndefined, templateValue, toPyStr } from '../expr/index.js';
 import { ConnectionError } from '../connection/types.js';
 import type { Task, Vars } from '../load/model.js';
-import type { ModuleResult } from '../module.js';
-import { runAction } from './action.js';
+import type { ModuleDef, ModuleResult } from '../module.js';
+import { runAction, type ActionRequest } from './action.js';
+import { newJobId, resultsFile, writeJobStatus } from './async.js';
 import { renderTemplateFile } from './render.js';
 import { allWhen, displayName, inherited } from '../load/inherit.js';
 import { LoopError, loopItems, loopVars } from './loops.js';
@@ -17,10 +18,13 @@ import { renderTaskName, sourceOf, targetSpec, truthy } from './task-env.js';
 import type { Status } from './events.js';
 import { actionRequest, reportRestored, templateArgs } from './task-args.js';
 import { CENSORED } from './record.js';
+import { OMIT } from './vars.js';
 
 export interface IncludeRequest {
   file: string;
   loopVars?: Vars;
+  /** include_role: tasks_from, vars_from, defaults_from, handlers_from as rendered for this host */
+  from?: Record<string, string>;
 }
 
 export interface HostOutcome {
@@ -43,6 +47,8 @@ export interface HostOutcome {
   key?: string;
   /** restored from the run being resumed, not run again */
   restored?: boolean;
+  /** the module an `action: "{{ name }}"` task resolved to on this host */
+  mod?: ModuleDef;
   /** the kinds of disruption a restored task caused */
   disruptive?: string[];
 }
@@ -108,7 +114,8 @@ interface HostTask {
 }
 
 // Runs `task` for `host` and returns its outcome (item/retry events are emitted here).
-export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Promise<HostOutcome> {
+export async function runTaskOnHost(env: TaskEnv, written: Task, host: string): Promise<HostOutcome> {
+  let task = written;
   const scope = env.vars.scope(env.rt, host, task);
   const name = displayName(task, renderTaskName(task, scope));
   let noLog = false;
@@ -135,7 +142,17 @@ export async function runTaskOnHost(env: TaskEnv, task: Task, host: string): Pro
     await reportRestored(env, task, host, scope, restored);
     return out(restored.status, restored.result, { key, restored: true, ...(restored.disruptive ? { disruptive: restored.disruptive } : {}) });
   }
-  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, key, ignoreErrors, out };
+  if (task.dynamicAction !== undefined) {
+    try {
+      task = resolveDynamicAction(env, task, scope);
+    } catch (e) {
+      if (!(e instanceof TaskError) && !isExprError(e)) throw e;
+      return out(failedStatus(), { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
+    }
+  }
+  const resolvedMod = task.dynamicAction === undefined && written.dynamicAction !== undefined ? task.mod : undefined;
+  const outAs = resolvedMod ? (status: Status, result: Vars, extra: Partial<HostOutcome> = {}) => out(status, result, { ...extra, mod: resolvedMod }) : out;
+  const ht: HostTask = { env, task, host, scope, searchPaths, name, noLog, key, ignoreErrors, out: outAs };
   let items: unknown[] | undefined;
   let loopErr: unknown;
   if (task.loop) {
@@ -179,11 +196,21 @@ function ignoreUnreachable(task: Task, scope: VarScope): Partial<HostOutcome> {
   return truthy(inherited(task, 'ignore_unreachable'), scope) ? { ignoredUnreachable: true } : {};
 }
 
+const ROLE_FROM = ['tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'rolespec_validate'] as const;
+
 function includeOutcome(out: (s: Status, r: Vars, x?: Partial<HostOutcome>) => HostOutcome, task: Task, scope: VarScope, items: (Vars | undefined)[]): HostOutcome {
   const includes = items.map((lv) => {
     const s = lv ? scope.with({ name: 'loop', vars: lv }) : scope;
     const file = String(templateValue(task.args['_raw_params'] ?? task.args['file'] ?? task.args['name'] ?? '', s));
-    return lv ? { file, loopVars: lv } : { file };
+    const from: Record<string, string> = {};
+    if (task.mod.construct === 'include_role') {
+      for (const k of ROLE_FROM) {
+        const v = task.args[k] === undefined ? undefined : templateValue(task.args[k], s);
+        if (isUndefined(v)) v.fail();
+        if (v !== undefined && v !== null && v !== OMIT) from[k] = String(v);
+      }
+    }
+    return { file, ...(lv ? { loopVars: lv } : {}), ...(Object.keys(from).length ? { from } : {}) };
   });
   return out('ok', { changed: false, include: includes.map((i) => i.file) }, { includes });
 }
@@ -204,10 +231,14 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
   const { env, task, host, scope, name, out, ignoreErrors, noLog } = ht;
   const results: Vars[] = [];
   const pause = Number(task.loop_control?.['pause'] ?? 0);
+  // set_fact / include_vars in a loop: each item sees the variables the items before it set
+  const factsSoFar: Vars = {};
+  const keepsFacts = task.mod.factsAs === 'hostvars' || task.mod.factsAs === 'include_vars';
   for (let i = 0; i < list.length; i++) {
     if (i > 0 && pause > 0) await sleep(pause * 1000, undefined, { signal: env.signal });
     const lv = loopVars(list, i, task.loop_control);
-    const iscope = scope.with({ name: 'loop', vars: lv });
+    const base = Object.keys(factsSoFar).length > 0 ? scope.with({ name: 'loop-facts', vars: { ...factsSoFar } }) : scope;
+    const iscope = base.with({ name: 'loop', vars: lv });
     const label = task.loop_control?.['label'] !== undefined ? templateValue(task.loop_control['label'], iscope) : list[i];
     let r: Vars;
     try {
@@ -216,9 +247,15 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
       if (e instanceof ConnectionError) return out('unreachable', { unreachable: true, changed: false, msg: e.message }, ignoreUnreachable(task, scope));
       if (abortedBy(e, env)) return out('failed', { failed: true, changed: false, msg: 'interrupted: the action in flight was aborted (Ctrl-C twice)' });
       if (!(e instanceof TaskError) && !isExprError(e)) throw e;
-      r = { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) };
+      // a template that fails for an item fails the whole task (Ansible's loop stops there), the
+      // items before it reported as they ran
+      return out(ignoreErrors ? 'ignored' : 'failed', { failed: true, changed: false, msg: e instanceof TaskError ? e.message : errorMessage(e, task) });
     }
     if (r['unreachable'] === true) return out('unreachable', r, ignoreUnreachable(task, scope));
+    // arguments that do not template fail the task itself, the items before reported as they ran
+    if (templateFailures.has(r)) return out(ignoreErrors ? 'ignored' : 'failed', { failed: true, changed: false, msg: r['msg'] });
+    const facts = r['ansible_facts'];
+    if (keepsFacts && facts && typeof facts === 'object' && r['failed'] !== true) Object.assign(factsSoFar, facts);
     const delegated = r['_delegated_to'] as string | undefined;
     delete r['_delegated_to'];
     const loopVar = String(lv['ansible_loop_var']);
@@ -242,6 +279,14 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
   if (failed) return out(ignoreErrors ? 'ignored' : 'failed', res);
   if (allSkipped) return out('skipped', res);
   return out(res['changed'] ? 'changed' : 'ok', res);
+}
+
+// Results of arguments that could not be templated: in a loop they fail the whole task.
+const templateFailures = new WeakSet<Vars>();
+
+function templateFailure(r: Vars): Vars {
+  templateFailures.add(r);
+  return r;
 }
 
 // One execution with until/retries; changed_when/failed_when see the registered result.
@@ -302,7 +347,7 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
   try {
     args = templateArgs(task, scope);
   } catch (e) {
-    if (isExprError(e)) return { failed: true, changed: false, msg: errorMessage(e, task, 'args') };
+    if (isExprError(e)) return templateFailure({ failed: true, changed: false, msg: errorMessage(e, task, 'args') });
     throw e;
   }
   const before = actionRequest(env, task, host, scope, args, { key, noLog });
@@ -310,7 +355,7 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
   const diff = inherited(task, 'diff');
   const refusal = await env.checkBeforeAction(before);
   if (refusal) return { failed: true, changed: false, ...refusal, ...(target !== host ? { _delegated_to: target } : {}) };
-  const res = await runAction(env.ctx, {
+  const req: ActionRequest = {
     task, mod, host, target, args, exec, searchPaths,
     checkMode,
     diffMode: diff === undefined || diff === null ? env.ctx.options.diff : truthy(diff, scope),
@@ -328,8 +373,59 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
     renderTemplate: (path) => renderTemplateFile(path, scope),
     progress: (msg, data) => env.record.progress(host, task, noLog ? CENSORED : msg, noLog ? undefined : data),
     signal: env.signal,
-  });
+  };
+  const asyncS = task.async === undefined ? 0 : Number(templateValue(task.async, scope));
+  const res = asyncS > 0 && !checkMode ? await runAsync(env, req, asyncS, task.poll === undefined ? 15 : Number(templateValue(task.poll, scope))) : await runAction(env.ctx, req);
   await env.afterAction(before, res);
   if (target !== host) res['_delegated_to'] = target;
   return res;
+}
+
+// `action: "{{ module }}"`: the module is known once the name renders for this host.
+function resolveDynamicAction(env: TaskEnv, task: Task, scope: VarScope): Task {
+  const name = String(templateValue(task.dynamicAction, scope)).trim();
+  const { modules, load } = env.ctx.options;
+  let mod = modules.find(name);
+  if (!mod) {
+    const known = load?.ansibleModules?.resolve(name, { playbookDir: env.ctx.playbook.dir, ...(task.role ? { roleDir: task.role.path } : {}) });
+    if (known) mod = modules.find(known.replace(/^ansible\.(builtin|legacy)\./, '')) ?? modules.unimplemented?.(known);
+  }
+  if (!mod) throw new TaskError(`couldn't resolve module/action '${name}'. This often indicates a misspelling, missing collection, or incorrect module path.`);
+  const args = { ...task.args };
+  const rawParams = args['_raw_params'];
+  if (rawParams !== undefined && !mod.freeForm) {
+    delete args['_raw_params'];
+    if (typeof rawParams === 'string' && (rawParams.includes('{{') || rawParams.includes('{%'))) args['_variable_params'] = rawParams;
+    else if (rawParams !== '') throw new TaskError(`this task '${name}' has extra params, which is only allowed in modules that take a free-form argument`);
+  }
+  const { dynamicAction: _d, ...rest } = task;
+  return { ...rest, action: name, resolved: mod.name, mod, args };
+}
+
+// async/poll: poll > 0 waits (within `async` seconds) and reports the job like a normal task;
+// poll 0 starts it and returns at once, the final result going to ~/.ansible_async/JID.
+async function runAsync(env: TaskEnv, req: ActionRequest, seconds: number, poll: number): Promise<ModuleResult> {
+  const jid = newJobId();
+  const timeUp = new AbortController();
+  const timer = setTimeout(() => timeUp.abort(), seconds * 1000);
+  timer.unref();
+  const spec = { jid, seconds, poll: Number.isFinite(poll) ? poll : 15, signal: timeUp.signal, detach: env.ctx.detachJobs.signal };
+  const ids = { ansible_job_id: jid, results_file: resultsFile(jid), started: 1 };
+  const timedOut = (): ModuleResult => ({ ...ids, failed: true, changed: false, finished: 0, msg: `async task did not complete within the requested time - ${seconds}s` });
+  if (spec.poll > 0) {
+    try {
+      const res = await runAction(env.ctx, { ...req, async: spec });
+      if (timeUp.signal.aborted) return timedOut();
+      return { ...res, ...ids, finished: 1 };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const conn = env.ctx.pool.get(req.spec());
+  await writeJobStatus(conn, jid, { ...ids, finished: 0 }, req.exec);
+  void runAction(env.ctx, { ...req, async: spec })
+    .then((res) => (env.ctx.detachJobs.signal.aborted ? undefined : writeJobStatus(conn, jid, timeUp.signal.aborted ? timedOut() : { ...res, ...ids, finished: 1 }, req.exec)))
+    .catch(() => undefined)
+    .finally(() => clearTimeout(timer));
+  return { ...ids, finished: 0, changed: true };
 }

@@ -19,6 +19,10 @@ export interface PlayRuntime {
   patternHosts: string[];
   batch: string[];
   varsFiles: Vars;
+  /** failed hosts still run their notified handlers: the play's force_handlers, else --force-handlers */
+  forceHandlers?: boolean;
+  /** role identity → the hosts that ran it in this play (a role runs once per host and play) */
+  rolesRun?: Map<string, Set<string>>;
 }
 
 export class VarsBuilder {

@@ -5,7 +5,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { codeFrame, formatPos } from './position.js';
 
 // Formats a list of diagnostics (errors first, in source order) for the terminal.
-export function formatDiagnostics(diags: Diagnostic[], opts: { color?: boolean } = {}): string {
+// `atRunTime`: found while running (an include): no "nothing was run" summary.
+export function formatDiagnostics(diags: Diagnostic[], opts: { color?: boolean; atRunTime?: boolean } = {}): string {
   const c = opts.color ? chalk : new Chalk({ level: 0 });
   const sorted = [...diags].sort((a, b) => rank(a) - rank(b) || (a.pos?.file ?? '').localeCompare(b.pos?.file ?? '') || (a.pos?.offset ?? 0) - (b.pos?.offset ?? 0));
   const blocks = sorted.map((d) => {
@@ -20,7 +21,7 @@ export function formatDiagnostics(diags: Diagnostic[], opts: { color?: boolean }
     return lines.join('\n');
   });
   const errors = diags.filter((d) => d.severity !== 'warning').length;
-  if (errors > 0) blocks.push(c.red(`${errors} error${errors === 1 ? '' : 's'} found; nothing was run and no host was contacted.`));
+  if (errors > 0 && !opts.atRunTime) blocks.push(c.red(`${errors} error${errors === 1 ? '' : 's'} found; nothing was run and no host was contacted.`));
   return blocks.join('\n\n');
 }
 

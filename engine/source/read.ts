@@ -2,6 +2,7 @@
 // loader accepts them: strict UTF-8 (an invalid byte is an error at its position, not U+FFFD),
 // a leading BOM dropped, no NUL or other control characters (PyYAML's printable set), and
 // within the size and line-length limits.
+import { decryptVault, isVaulted, VaultError } from '../py/vault.js';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { diag, type Diagnostic, type SourcePos } from '../diagnostics.js';
 import { limit, limitHint } from '../shared/limits.js';
@@ -143,6 +144,15 @@ export function readSourceFile(path: string, from?: SourcePos): { text?: string;
   }
   const decoded = decodeSource(path, bytes);
   if (decoded.text === undefined) return decoded;
+  // a vaulted file is read as its plaintext (Ansible's DataLoader decrypts every file it loads)
+  if (isVaulted(decoded.text)) {
+    try {
+      decoded.text = decryptVault(decoded.text, path);
+    } catch (e) {
+      if (!(e instanceof VaultError)) throw e;
+      return { diagnostics: [diag('vault', e.message, from ?? { file: path, offset: 0 }, 'give the vault password with --vault-password-file FILE or --vault-id [ID@]FILE')] };
+    }
+  }
   rememberSource(path, decoded.text);
   const problems = checkSourceText(path, decoded.text);
   return problems.length > 0 ? { diagnostics: problems } : { text: decoded.text, diagnostics: [] };

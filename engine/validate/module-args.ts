@@ -7,7 +7,7 @@ import { ajvInstance, precompiledValidator } from './ajv.js';
 import { coerceArgs } from '../shared/coerce.js';
 import { applyDefaults, resolveAliases, type AliasConflict } from '../shared/normalize.js';
 
-const compiled = new Map<string, ValidateFunction>();
+const compiled = new WeakMap<ModuleDef, ValidateFunction>();
 
 export interface ArgError {
   /** the argument the error is about (first path segment, as written in the task), if any */
@@ -23,10 +23,13 @@ export interface NormalizedModuleArgs {
 }
 
 function validator(mod: ModuleDef): ValidateFunction {
-  let v = compiled.get(mod.name);
+  let v = compiled.get(mod);
   if (!v) {
-    v = precompiledValidator(`module_${mod.name}`) ?? ajvInstance().compile(mod.schema);
-    compiled.set(mod.name, v);
+    // the build's precompiled validator is for tsplay's module of that name, not a stand-in for a
+    // module Ansible has under the same name (a role's library/kubectl.py)
+    const ownSchema = typeof mod.schema === 'object' && mod.schema !== null && 'properties' in mod.schema;
+    v = (ownSchema ? precompiledValidator(`module_${mod.name}`) : undefined) ?? ajvInstance().compile(mod.schema);
+    compiled.set(mod, v);
   }
   return v;
 }
@@ -54,8 +57,13 @@ function isTemplate(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('{{') || v.includes('{%'));
 }
 
+// An error the rendered arguments may not have: about a value or a key that is still a template,
+// or a missing argument when the arguments are (partly) one template (`add_host: "{{ host }}"`).
 function isTemplateNoise(e: ErrorObject, args: Record<string, unknown>, skip?: boolean): boolean {
   if (!skip) return false;
+  const name = (e as ErrorObject & { propertyName?: string }).propertyName ?? (e.params as { propertyName?: string }).propertyName;
+  if (name !== undefined && isTemplate(name)) return true;
+  if (args['_variable_params'] !== undefined && (e.keyword === 'required' || e.keyword === 'minProperties' || e.keyword === 'anyOf' || e.keyword === 'oneOf')) return true;
   const seg = e.instancePath.split('/')[1];
   if (seg === undefined) return false;
   return isTemplate(args[decodeURIComponent(seg)]);

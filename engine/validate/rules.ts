@@ -8,6 +8,7 @@ import { posAt, scalarValueOffset, type YamlPath } from '../source/yaml-file.js'
 import { serialEntries, serialEntrySize, SerialError } from '../load/serial.js';
 import { resolveHandlers } from '../load/handlers.js';
 import { checkModuleArgs } from './module-args.js';
+import { ANSIBLE_CORE_MODULES } from '../load/ansible-modules.js';
 import { checkGuard } from './guards.js';
 import { checkShapes } from './envelope.js';
 
@@ -23,7 +24,7 @@ export function validatePlaybook(pb: Playbook): Diagnostic[] {
 function walk(nodes: Node[], f: (t: Task) => void): void {
   for (const n of nodes) {
     if (n.kind === 'task') f(n);
-    else walk([...n.block, ...n.rescue, ...n.always], f);
+    else if (!n.repeatedRole) walk([...n.block, ...n.rescue, ...n.always], f);
   }
 }
 
@@ -44,7 +45,7 @@ function validatePlay(play: Play, out: Diagnostic[]): void {
       if (e instanceof SerialError) out.push(diag('bad-serial', e.message, at(['serial']), 'use an integer, "N%", or a list of them'));
     }
   }
-  if (play.order !== undefined && !ORDERS.has(play.order)) out.push(diag('bad-value', `Invalid 'order' specified for the play: ${play.order}`, at(['order']), `one of: ${[...ORDERS].join(', ')}`));
+  if (play.order !== undefined && !(typeof play.order === 'string' && (ORDERS.has(play.order) || hasTemplate(play.order)))) out.push(diag('bad-value', `Invalid 'order' specified for the play: ${String(play.order)}`, at(['order']), `one of: ${[...ORDERS].join(', ')}`));
   if (play.max_fail_percentage !== undefined && typeof play.max_fail_percentage !== 'number' && !(typeof play.max_fail_percentage === 'string' && (hasTemplate(play.max_fail_percentage) || !Number.isNaN(Number(play.max_fail_percentage))))) {
     out.push(diag('bad-value', 'max_fail_percentage must be a number', at(['max_fail_percentage'])));
   }
@@ -66,8 +67,10 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
     const actions = metaActions(mod.schema);
     if (!actions.includes(a)) out.push(diag('module-args', `invalid meta action requested: ${a}`, keyPos(t.action), `one of: ${actions.join(', ')}`));
   } else {
+    // arguments of a module Ansible has are checked when the task runs (as Ansible does): here a warning
+    const severity = isAnsibleModule(mod) ? 'warning' : 'error';
     for (const e of checkModuleArgs(mod, t.args, { skipTemplates: true })) {
-      out.push(diag('module-args', e.message, argPos(t, e.arg, !e.message.includes('unsupported parameter'))));
+      out.push({ ...diag('module-args', e.message, argPos(t, e.arg, !e.message.includes('unsupported parameter'))), severity });
     }
   }
   const raw = new Set(mod.rawArgs ?? []);
@@ -93,7 +96,9 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
       if (resolveHandlers(play.handlers, n).length === 0) {
         const p = Array.isArray(t.kw.notify) ? posAt(t.src.file, [...t.src.path, 'notify', i]) : posAt(t.src.file, [...t.src.path, 'notify']);
         const known = play.handlers.map((h) => h.name).filter(Boolean);
-        out.push(diag('unknown-handler', `notify: no handler named or listening to '${n}'`, p, known.length ? `handlers of this play: ${known.join(', ')}` : 'this play defines no handlers'));
+        // a warning: as in Ansible, only a changed task notifying it is an error (a role included at
+        // run time may still bring the handler)
+        out.push({ ...diag('unknown-handler', `notify: no handler named or listening to '${n}'`, p, known.length ? `handlers of this play: ${known.join(', ')}` : 'this play defines no handlers'), severity: 'warning' });
       }
     });
   }
@@ -109,10 +114,18 @@ function checkGuardExpressions(t: Task, out: Diagnostic[]): void {
   const g = t.guard?.raw;
   if (!g || typeof g !== 'object' || Array.isArray(g)) return;
   const path = [...t.src.path, 'guard'];
+  const found: Diagnostic[] = [];
   for (const [k, v] of Object.entries(g as Record<string, unknown>)) {
-    if (k === 'that') checkConditions(Array.isArray(v) ? v : [v], t, [...path, 'that'], out, Array.isArray(v));
-    else checkTemplates(v, t.src.file, [...path, k], out);
+    if (k === 'that') checkConditions(Array.isArray(v) ? v : [v], t, [...path, 'that'], found, Array.isArray(v));
+    else checkTemplates(v, t.src.file, [...path, k], found);
   }
+  // tsplay's own keyword: nothing in Ansible defers it, so a bad expression is an error
+  out.push(...found.map((d) => ({ ...d, severity: 'error' as const })));
+}
+
+// A module Ansible has too (ansible-core's, a collection's): not one of tsplay's own cluster modules.
+function isAnsibleModule(mod: Task['mod']): boolean {
+  return ANSIBLE_CORE_MODULES.has(mod.name) || mod.name.includes('.') || (mod.aliases ?? []).some((a) => a.includes('.'));
 }
 
 function rawKey(t: Task, key: string): unknown {
@@ -134,14 +147,15 @@ function argPos(t: Task, arg?: string, value = false): SourcePos {
   return posAt(t.src.file, path, !value && arg !== undefined && path.length > t.src.path.length + 1);
 }
 
-// Compiles every template string inside a value, reporting syntax errors at their offset.
+// Compiles every template string inside a value, reporting syntax errors at their offset. Ansible
+// judges an expression when it renders (the task then fails on that host): these are warnings.
 export function checkTemplates(v: unknown, file: Task['src']['file'], path: YamlPath, out: Diagnostic[]): void {
   if (typeof v === 'string') {
     if (!hasTemplate(v)) return;
     try {
       compileTemplate(v);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push(diag(exprCode(e), e.message, exprPos(file, path, v, e.offset, e.length)));
+      if (e instanceof ExprSyntaxError) out.push(exprDiag(e, exprPos(file, path, v, e.offset, e.length)));
       else throw e;
     }
     return;
@@ -157,7 +171,7 @@ function checkConditions(list: unknown[], t: Task, path: YamlPath, out: Diagnost
     try {
       compileCondition(c);
     } catch (e) {
-      if (e instanceof ExprSyntaxError) out.push(diag(exprCode(e), e.message, exprPos(t.src.file, p, c, e.offset, e.length)));
+      if (e instanceof ExprSyntaxError) out.push(exprDiag(e, exprPos(t.src.file, p, c, e.offset, e.length)));
       else throw e;
     }
   });
@@ -166,6 +180,13 @@ function checkConditions(list: unknown[], t: Task, path: YamlPath, out: Diagnost
 // The code of an expression's syntax error: a nesting limit, or a plain syntax error.
 export function exprCode(e: ExprSyntaxError): 'nesting-too-deep' | 'expression' {
   return e.limit ? 'nesting-too-deep' : 'expression';
+}
+
+// An expression that does not parse is a warning (Ansible fails the task when it runs, and so
+// does tsplay); one nested beyond the limits is an error (hostile input, refused before the run).
+function exprDiag(e: ExprSyntaxError, at: SourcePos): Diagnostic {
+  const d = diag(exprCode(e), e.message, at);
+  return e.limit ? d : { ...d, severity: 'warning' };
 }
 
 // Where an expression error is in the source: inside the scalar when its text is found there.

@@ -14,14 +14,6 @@ const rejectedAtValidation = (code: string) => (r: { rc: number; out: string[]; 
 };
 
 export const DIFFERENCES: Record<string, Difference> = {
-  h03_missing_handler__plain: {
-    reason: 'notify of an undefined handler is a validation error (exit 4, nothing runs) instead of a runtime ERROR! (rc 1)',
-    check: rejectedAtValidation('unknown-handler'),
-  },
-  h03b_missing_handler_unchanged__plain: {
-    reason: 'notify of an undefined handler is a validation error even when the notifying task never changes',
-    check: rejectedAtValidation('unknown-handler'),
-  },
   e03_bad_order__plain: {
     reason: 'an invalid order: is rejected at validation (exit 5, nothing runs); ansible-playbook runs the plays before it first',
     check: (r) => {
@@ -40,9 +32,5 @@ export const DIFFERENCES: Record<string, Difference> = {
   inc08_include_in_block_rescue__plain: {
     reason: 'a literal include_tasks of a missing file is a validation error (exit 4, nothing runs); ansible fails it at run time where a rescue can catch it',
     check: rejectedAtValidation('missing-file'),
-  },
-  mod15_async__plain: {
-    reason: 'async/poll is not supported; it is rejected at validation (exit 4, nothing runs) instead of silently running synchronously',
-    check: rejectedAtValidation('unsupported'),
   },
 };

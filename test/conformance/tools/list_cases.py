@@ -15,6 +15,7 @@ GROUPS = [
     ('var', 'Variables and precedence'), ('loop', 'Loops'), ('mod', 'Modules'), ('tpl', 'Templates (tpl_: keep trivial)'),
     ('f', 'Facts'), ('lim', 'Host patterns and --limit'), ('nolog', 'no_log'), ('env', 'environment'),
     ('flt', 'Expressions: filters, tests, lookups'), ('e', 'Errors (parse / option / runtime)'),
+    ('cmp', 'Content written for Ansible (issue 13): what Ansible defers, names, options'),
 ]
 
 
