@@ -93,8 +93,9 @@ describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
       await contextCanceled();
     } finally {
       await lab.fault('dqlite-context-canceled', false);
-      // the repaired member's old lines age out of the preflight's window
+      // the repaired member's old lines age out of the preflight's window; no cordon is left behind
       await lab.cli(['lab', 'advance', '10m']);
+      await lab.uncordonAll();
     }
   });
 

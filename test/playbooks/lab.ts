@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabStatus } from '../../lab/status.js';
 import { ROOT, runCli, startCli, type CliResult } from '../e2e/cli.js';
+import { KubeClient, loadKubeconfig } from '../../engine/kube/index.js';
 
 // Faster than `lab up`'s defaults so whole rolling runs take seconds, slow enough to be ordered.
 export const TIMINGS = { rebootDelayMs: 100, rebootDownMs: 250, kubeletStartMs: 100, serviceRestartMs: 200, quorumRecoveryMs: 1500, kubeletSyncMs: 500, contentionIntervalMs: 200, timeScale: 0.01, nodeLeaseRenewMs: 300 };
@@ -58,6 +59,16 @@ export class PlaybookLab {
     const r = await this.run(playbook, '--output', 'json', ...args);
     const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as RunEvent);
     return { rc: r.rc, events, stderr: r.stderr, why: whyFailed(events, r.stderr) };
+  }
+
+  // Uncordons every node through the lab's API (a failed test leaves no cordon behind for the next).
+  async uncordonAll(): Promise<void> {
+    const kube = new KubeClient(loadKubeconfig({ path: join(this.dir, '.tsplay', 'lab', 'kubeconfig'), context: 'lab' }));
+    try {
+      for (const n of (await this.status()).nodes) if (n.cordoned) await kube.patch('nodes', n.name, { spec: { unschedulable: false } });
+    } finally {
+      kube.close();
+    }
   }
 
   async status(): Promise<LabStatus> {
