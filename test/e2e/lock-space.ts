@@ -1,12 +1,14 @@
 // The run lock tests' workspace: a playbook whose first step waits on a gate file, an inventory
 // of two local hosts for either lock kind (a Lease on a simulated API, a lock file on the group's
-// first host), and ways to start runs, open gates and read the holder.
+// first host), and ways to start runs, open gates and read the holder; raceSuite(kind), the
+// same-millisecond race of one kind.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeApi } from '../../lab/kube/index.js';
-import { startCli, type CliResult } from './cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeApi, type KubeApi } from '../../lab/kube/index.js';
+import { assertBuilt, startCli, type CliResult } from './cli.js';
 
 const made: string[] = [];
 
@@ -76,3 +78,44 @@ export async function until(check: () => boolean, what: string, ms = 20_000): Pr
   }
 }
 
+const ROUNDS = 50;
+
+// The race of one lock kind, in its own test file so the two kinds run side by side: two runs
+// started in the same millisecond never both hold the lock, ROUNDS rounds.
+export function raceSuite(kind: Kind): void {
+  let api: KubeApi;
+
+  beforeAll(async () => {
+    assertBuilt();
+    api = await startKubeApi({ controllers: false });
+  });
+  afterAll(async () => {
+    await api?.close();
+    removeSpaces();
+  });
+
+  describe(`the run lock as a ${kind}, through the CLI`, () => {
+    it(`two runs started in the same millisecond: never both hold it (${ROUNDS} rounds)`, { timeout: 400_000 }, async () => {
+      const s = space(kind, api);
+      for (let i = 0; i < ROUNDS; i++) {
+        s.gate('a', true);
+        s.gate('b', true);
+        const a = s.start('a');
+        const b = s.start('b');
+        let aDone: CliResult | undefined;
+        let bDone: CliResult | undefined;
+        void a.done.then((r) => (aDone = r));
+        void b.done.then((r) => (bDone = r));
+        await until(() => (taken(a.out()) || aDone !== undefined) && (taken(b.out()) || bDone !== undefined), 'both runs to settle');
+        const holders = [taken(a.out()), taken(b.out())].filter(Boolean).length;
+        expect(holders, `round ${i}`).toBe(1);
+        s.gate('a', false);
+        s.gate('b', false);
+        const [ra, rb] = await Promise.all([a.done, b.done]);
+        expect([ra.rc, rb.rc].sort(), `round ${i}`).toEqual([0, 1]);
+        expect((ra.rc === 1 ? ra : rb).stdout).toMatch(/the cluster is locked by run \S+/);
+        expect(s.holder()).toBeUndefined();
+      }
+    });
+  });
+}

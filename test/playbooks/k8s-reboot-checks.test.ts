@@ -5,13 +5,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results, type LabStatus } from './lab.js';
+import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
+import { FAST, node } from './reboot-common.js';
 
 let lab: PlaybookLab;
-const FAST = ['-e', 'reboot_soak_seconds=1', '-e', 'drain_timeout=4s', '-e', 'postflight_retries=1', '-e', 'stall_checks=2'];
-const bootIds = (s: LabStatus) => Object.fromEntries(s.nodes.map((n) => [n.name, n.bootId]));
-const node = (s: LabStatus, name: string) => s.nodes.find((n) => n.name === name);
-const PER_NODE = ['cordon', 'drain', 'stop the kubelet so removed sandboxes stay removed', 'drain the containerd pod sandboxes', "tsplay's state directory on the node", 'remember the reboot (a resumed run does not reboot the node twice)', 'reboot', 'a canary pod bound to the node', 'remove the canary pod', 'uncordon', 'the reboot is done'];
 
 beforeAll(async () => {
   assertBuilt();
