@@ -90,11 +90,17 @@ function routedModule(runtime: Record<string, unknown> | null, name: string): { 
 
 export class AnsibleModules {
   private readonly cache = new Map<string, string | null>();
-  private readonly builtinRuntime: Record<string, unknown> | null;
+  private runtime: Record<string, unknown> | null | undefined;
 
-  constructor(private readonly paths: ModuleSearchPaths) {
-    const found = paths.collections.map((d) => join(d, 'ansible', 'config', 'ansible_builtin_runtime.yml')).find(isFile);
-    this.builtinRuntime = found ? readRuntime(found) : null;
+  constructor(private readonly paths: ModuleSearchPaths) {}
+
+  // ansible-core's routing table (a large YAML file), read the first time a name needs it.
+  private get builtinRuntime(): Record<string, unknown> | null {
+    if (this.runtime === undefined) {
+      const found = this.paths.collections.map((d) => join(d, 'ansible', 'config', 'ansible_builtin_runtime.yml')).find(isFile);
+      this.runtime = found ? readRuntime(found) : null;
+    }
+    return this.runtime;
   }
 
   // The fully qualified name Ansible would resolve `name` to, or undefined when it resolves to nothing.

@@ -1,11 +1,14 @@
-// A rehearsal lab for the shipped-playbook tests, driven only through the built CLI like an
-// operator would: `tsplay lab up` in a private directory (fast timings), the shipped playbooks run
-// against its inventory, `tsplay lab status --json` and `--output json` events read back.
+// A rehearsal lab for the shipped-playbook tests, driven through the CLI like an operator would:
+// `tsplay lab up` in a private directory (fast timings, the built binary, which starts the lab's
+// daemon), the shipped playbooks run against its inventory, `tsplay lab status --json` and
+// `--output json` events read back. Commands run in the test's process (main(argv, io)) except
+// `lab up` and start(), whose process a test may signal.
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabStatus } from '../../lab/status.js';
 import { ROOT, runCli, startCli, type CliResult } from '../e2e/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { KubeClient, loadKubeconfig } from '../../engine/kube/index.js';
 
 // Faster than `lab up`'s defaults so whole rolling runs take seconds, slow enough to be ordered.
@@ -35,13 +38,13 @@ export class PlaybookLab {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-pb-'));
     chmodSync(dir, 0o755);
     const lab = new PlaybookLab(dir, { ...ENV, TSPLAY_LAB_TIMINGS: JSON.stringify({ ...TIMINGS, ...timings }) });
-    const r = await lab.cli(['lab', 'up', '--datastore', datastore, ...extra], 90_000);
+    const r = await runCli(['lab', 'up', '--datastore', datastore, ...extra], { cwd: dir, env: lab.env, timeoutMs: 90_000 });
     if (r.rc !== 0) throw new Error(`lab up failed (${r.rc}): ${r.stderr || r.stdout}`);
     return lab;
   }
 
   cli(args: string[], timeoutMs = 120_000, env: Record<string, string> = {}): Promise<CliResult> {
-    return runCli(args, { cwd: this.dir, env: { ...this.env, ...env }, timeoutMs });
+    return runInProcess(args, { cwd: this.dir, env: { ...this.env, ...env }, timeoutMs });
   }
 
   // Starts a shipped playbook with --output json; the caller may signal the child.
