@@ -9,6 +9,6 @@ export default defineConfig({
     pool: 'forks',
     // The lab-driven files mostly wait on timers and other processes, so at least three run at
     // once even where vitest's default (CPUs - 1) would run them one after the other.
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    maxWorkers: Math.max(5, availableParallelism() - 1),
   },
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuorumDecl } from '../../engine/plan/quorum.js';
-import { assertBuilt, runCli } from '../e2e/cli.js';
+import { runInProcess as runCli } from '../helpers/in-process.js';
 
 describe('parseQuorumDecl', () => {
   it.each([true, 1, 'true', 'True', 'yes', 'on', '1', ' y '])('%j turns the group into a quorum group', (v) => {
@@ -39,7 +39,6 @@ describe('parseQuorumDecl', () => {
 describe('tsplay validate with tsplay_quorum from an INI inventory', () => {
   let dir: string;
   beforeAll(() => {
-    assertBuilt();
     dir = mkdtempSync(join(tmpdir(), 'tsplay-quorum-'));
     writeFileSync(join(dir, 'pb.yml'), '- hosts: db\n  gather_facts: false\n  become: true\n  tasks:\n    - systemd: {name: etcd, state: restarted}\n');
   });

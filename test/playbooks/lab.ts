@@ -47,6 +47,11 @@ export class PlaybookLab {
     return runInProcess(args, { cwd: this.dir, env: { ...this.env, ...env }, timeoutMs });
   }
 
+  // Runs a command in its own process, the built binary (for a run another command must overlap).
+  spawn(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+    return runCli(args, { cwd: this.dir, env: this.env, timeoutMs });
+  }
+
   // Starts a shipped playbook with --output json; the caller may signal the child.
   start(playbook: string, ...args: string[]): ReturnType<typeof startCli> {
     return startCli(['run', join(PLAYBOOKS, playbook), '--output', 'json', ...args], { cwd: this.dir, env: this.env, timeoutMs: 120_000 });

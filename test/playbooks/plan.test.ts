@@ -2,14 +2,13 @@
 // never contacted): the batches each play holds, the tasks the tags select, guards, disruptive
 // steps, handlers and quorum limits; --json for tools. Also `tsplay validate` passes on each.
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT, runCli } from '../e2e/cli.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../e2e/cli.js';
+import { runInProcess as runCli } from '../helpers/in-process.js';
 
 const pb = (p: string) => join(ROOT, 'playbooks', p);
 const inv = (i: string) => join(ROOT, 'inventory', i);
 const plan = (...args: string[]) => runCli(['plan', ...args], { cwd: ROOT, env: { NO_COLOR: '1' } });
-
-beforeAll(assertBuilt);
 
 describe('tsplay plan on the shipped playbooks', () => {
   it('k8s-reboot.yml: one node per batch, the disruptive steps and the guards', async () => {

@@ -10,8 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli } from '../e2e/cli.js';
-import { parseEvents, PlaybookLab, PLAYBOOKS, results, TIMINGS, type LabStatus, type RunEvent } from '../playbooks/lab.js';
+import { assertBuilt } from '../e2e/cli.js';
+import { parseEvents, PlaybookLab, PLAYBOOKS, results, type LabStatus, type RunEvent } from '../playbooks/lab.js';
 
 let lab: PlaybookLab;
 const DQLITE = 'snap.microk8s.daemon-k8s-dqlite';
@@ -189,7 +189,7 @@ describe('careless playbooks against the lab', { timeout: 180_000 }, () => {
 
   it('two runs at the same time on two voters: the second is refused by the run lock', async () => {
     const slow = put('slow.yml', restartPlay('k8s01') + `- hosts: k8s01\n  gather_facts: false\n  tasks:\n    - pause:\n        seconds: 3\n`);
-    const first = lab.cli(['run', slow, '--output', 'json', ...FAST], 60_000);
+    const first = lab.spawn(['run', slow, '--output', 'json', ...FAST], 60_000);
     await new Promise((r) => setTimeout(r, 1200));
     const second = await run(put('other.yml', restartPlay('k8s03')));
     const a = await first;
@@ -251,7 +251,7 @@ describe('careless playbooks against the lab', { timeout: 180_000 }, () => {
   });
 
   it('tsplay running on k8s02: the rolling reboot stops before the first step on k8s02, which is left as it was', async () => {
-    const r = await runCli(['run', join(PLAYBOOKS, 'k8s-reboot.yml'), '--output', 'json', ...FAST, '-e', 'reboot_soak_seconds=1', '-e', 'drain_timeout=4s', '-e', 'postflight_retries=3'], { cwd: lab.dir, env: { TSPLAY_LAB_TIMINGS: JSON.stringify(TIMINGS), TSPLAY_NODE_NAME: 'k8s02' }, timeoutMs: 120_000 });
+    const r = await lab.cli(['run', join(PLAYBOOKS, 'k8s-reboot.yml'), '--output', 'json', ...FAST, '-e', 'reboot_soak_seconds=1', '-e', 'drain_timeout=4s', '-e', 'postflight_retries=3'], 120_000, { TSPLAY_NODE_NAME: 'k8s02' });
     expect(r.rc).toBe(2);
     const events = parseEvents(r.stdout);
     expect(outcome(events, 'cordon', 'host').changed, safety(events) + r.stderr.slice(-2000)).toEqual(['k8s01']);
