@@ -1,6 +1,7 @@
 // Which cluster the kubectl module talks to, from the controller: `kubeconfig` argument, else the
 // host variable tsplay_kubeconfig, else $KUBECONFIG, else ~/.kube/config; `context` argument,
 // else tsplay_kube_context, else the kubeconfig's current-context.
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { KubeApiError, KubeClient, KubeconfigError, KubeTransportError, loadKubeconfig, type KubeconfigSource } from '../../engine/kube/index.js';
@@ -33,12 +34,35 @@ export function kubeErrorText(e: unknown): string {
   throw e;
 }
 
-// Runs `fn` with a client for the task's cluster and closes the client afterwards.
-export async function withKube<T>(env: Pick<ModuleEnv, 'hostVar'>, s: KubeSettings, fn: (client: KubeClient) => Promise<T>): Promise<T> {
-  const client = new KubeClient(loadKubeconfig(resolveKubeconfig(s, (n) => env.hostVar(n))));
+// Clients by kubeconfig (its path and version, or its text) and context: the tasks of a run share
+// one connection per cluster instead of a TLS handshake and a kubeconfig parse for each request.
+// Idle keep-alive sockets do not hold the process open; the oldest client closes past CLIENTS.
+const clients = new Map<string, KubeClient>();
+const CLIENTS = 8;
+
+function clientKey(src: KubeconfigSource): string {
+  const path = src.path ?? (src.text === undefined ? (process.env['KUBECONFIG'] ?? resolve(homedir(), '.kube', 'config')) : undefined);
+  let version = '';
   try {
-    return await fn(client);
-  } finally {
-    client.close();
+    if (path !== undefined) version = ((st) => `${st.mtimeMs}:${st.size}:${st.ino}`)(statSync(path.split(':')[0] ?? path));
+  } catch {
+    version = 'missing';
   }
+  return JSON.stringify([src.path ?? null, src.text ?? null, src.context ?? null, path ?? null, version]);
+}
+
+// Runs `fn` with the client for the task's cluster.
+export async function withKube<T>(env: Pick<ModuleEnv, 'hostVar'>, s: KubeSettings, fn: (client: KubeClient) => Promise<T>): Promise<T> {
+  const src = resolveKubeconfig(s, (n) => env.hostVar(n));
+  const key = clientKey(src);
+  let client = clients.get(key);
+  if (client) clients.delete(key);
+  else client = new KubeClient(loadKubeconfig(src));
+  clients.set(key, client);
+  for (const [k, c] of clients) {
+    if (clients.size <= CLIENTS) break;
+    clients.delete(k);
+    c.close();
+  }
+  return fn(client);
 }

@@ -47,9 +47,13 @@ export class PlaybookLab {
     return runInProcess(args, { cwd: this.dir, env: { ...this.env, ...env }, timeoutMs });
   }
 
-  // Runs a command in its own process, the built binary (for a run another command must overlap).
-  spawn(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-    return runCli(args, { cwd: this.dir, env: this.env, timeoutMs });
+  // Starts a command in its own process, the built binary (a run another command must overlap);
+  // `out()` is its stdout so far.
+  spawn(args: string[], timeoutMs = 120_000): ReturnType<typeof startCli> & { out: () => string } {
+    const r = startCli(args, { cwd: this.dir, env: this.env, timeoutMs });
+    let out = '';
+    r.child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    return { ...r, out: () => out };
   }
 
   // Starts a shipped playbook with --output json; the caller may signal the child.

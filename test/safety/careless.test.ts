@@ -190,9 +190,10 @@ describe('careless playbooks against the lab', { timeout: 180_000 }, () => {
   it('two runs at the same time on two voters: the second is refused by the run lock', async () => {
     const slow = put('slow.yml', restartPlay('k8s01') + `- hosts: k8s01\n  gather_facts: false\n  tasks:\n    - pause:\n        seconds: 3\n`);
     const first = lab.spawn(['run', slow, '--output', 'json', ...FAST], 60_000);
-    await new Promise((r) => setTimeout(r, 1200));
+    // the second starts once the first holds the lock (bounded: the first's own timeout ends it)
+    for (let i = 0; i < 600 && !/"type":"lock","status":"taken"/.test(first.out()); i++) await new Promise((r) => setTimeout(r, 50));
     const second = await run(put('other.yml', restartPlay('k8s03')));
-    const a = await first;
+    const a = await first.done;
     expect(a.rc).toBe(0);
     // refused before its first task (the quorum group takes the lock up front) or at its first disruption
     expect(second.rc === 1 || second.rc === 2).toBe(true);

@@ -2,7 +2,7 @@
 // matching pods' IPs with their readiness and a targetRef to the pod. Frozen slices are left alone.
 import type { KubeStore } from '../store.js';
 import { mapSelectorMatches } from '../selectors.js';
-import { isPodReady, type KubeObject } from '../types.js';
+import { isPodReady, jsonEqual, type KubeObject } from '../types.js';
 import { controllerRef } from './replicas.js';
 
 // The label that ties an EndpointSlice to its Service.
@@ -67,7 +67,7 @@ export function syncEndpointSlices(store: KubeStore): void {
         ...want,
       });
     } else {
-      store.update('endpointslices', { ...slice, ...want });
+      if (!jsonEqual(want.endpoints, slice['endpoints']) || !jsonEqual(want.ports, slice['ports'])) store.update('endpointslices', { ...slice, ...want });
     }
   }
 }

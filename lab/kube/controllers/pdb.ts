@@ -1,7 +1,7 @@
 // The disruption controller: PodDisruptionBudget status from the Ready pods its selector matches.
 import type { KubeStore } from '../store.js';
 import { selectorMatches } from '../selectors.js';
-import { isPodReady, nowTimestamp, type KubeObject } from '../types.js';
+import { isPodReady, jsonEqual, nowTimestamp, type KubeObject } from '../types.js';
 import { isActivePod } from './replicas.js';
 
 // The counts a PDB status carries.
@@ -65,6 +65,6 @@ export function syncPdbs(store: KubeStore): void {
     };
     const status = { ...pdb.status, observedGeneration: pdb.metadata.generation, ...counts, conditions: [condition] };
     delete status.disruptedPods;
-    store.update('poddisruptionbudgets', { ...pdb, status }, 'status');
+    if (!jsonEqual(status, pdb.status)) store.update('poddisruptionbudgets', { ...pdb, status }, 'status');
   }
 }

@@ -1,7 +1,7 @@
 // ReplicaSet, StatefulSet and DaemonSet behaviour: keep ReplicaSets at their replica count, and
 // replace deleted or evicted pods of workloads the store has no object for (the pod is the template).
 import type { KubeStore } from '../store.js';
-import { controllerOf, isPodReady, type KubeObject, type OwnerReference } from '../types.js';
+import { controllerOf, isPodReady, jsonEqual, type KubeObject, type OwnerReference } from '../types.js';
 
 const ACTIVE_PHASES = new Set([undefined, 'Pending', 'Running', 'Unknown']);
 
@@ -91,7 +91,8 @@ export function syncReplicaSets(store: KubeStore): void {
     const now = podsOwnedBy(store, rs).filter(isActivePod);
     const ready = now.filter(isPodReady).length;
     const status = { replicas: now.length, fullyLabeledReplicas: now.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation };
-    store.update('replicasets', { ...rs, status: { ...rs.status, ...status } }, 'status');
+    const next = { ...rs.status, ...status };
+    if (!jsonEqual(next, rs.status)) store.update('replicasets', { ...rs, status: next }, 'status');
   }
 }
 
@@ -116,12 +117,14 @@ export function syncWorkloadStatus(store: KubeStore): void {
     const pods = podsOwnedBy(store, ds).filter(isActivePod);
     const ready = pods.filter(isPodReady).length;
     const status = { currentNumberScheduled: pods.length, desiredNumberScheduled: pods.length, numberMisscheduled: 0, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, observedGeneration: ds.metadata.generation };
-    store.update('daemonsets', { ...ds, status: { ...ds.status, ...status } }, 'status');
+    const next = { ...ds.status, ...status };
+    if (!jsonEqual(next, ds.status)) store.update('daemonsets', { ...ds, status: next }, 'status');
   }
   for (const sts of store.items('statefulsets')) {
     const pods = podsOwnedBy(store, sts).filter(isActivePod);
     const ready = pods.filter(isPodReady).length;
     const status = { replicas: pods.length, readyReplicas: ready, availableReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, observedGeneration: sts.metadata.generation };
-    store.update('statefulsets', { ...sts, status: { ...sts.status, ...status } }, 'status');
+    const next = { ...sts.status, ...status };
+    if (!jsonEqual(next, sts.status)) store.update('statefulsets', { ...sts, status: next }, 'status');
   }
 }
