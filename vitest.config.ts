@@ -13,9 +13,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // The lab-driven files mostly wait on timers and other processes, so five run at once even
+    // The lab-driven files mostly wait on timers and other processes, so seven run at once even
     // where vitest's default (CPUs - 1) would run them one after the other.
-    maxWorkers: Math.max(5, availableParallelism() - 1),
+    maxWorkers: Math.max(7, availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
       { extends: true, test: { name: 'process', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: UNIT } },
