@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Folders whose tests call code in the test's process only (no lab, no CLI process, no sshd): their
 // files share a worker process and its loaded modules instead of starting one each.
@@ -7,6 +8,20 @@ const UNIT = ['expr', 'py', 'inventory', 'load', 'validate', 'ui', 'report', 'pl
   `test/${d}/**/*.test.ts`,
   `test/${d}/**/*.test.tsx`,
 ]);
+
+// The files that take longest (mostly waiting on the lab's timers and other processes) start
+// first, then the unit files, whose CPU fills those waits, then the rest. By path, since a fresh
+// clone has no durations cached (vitest would order by file size and run one project after the other).
+const SLOW = [/test\/e2e\/lock-race-/, /test\/playbooks\/k8s-/, /test\/incluster\/runner/, /test\/safety\/careless/, /test\/e2e\/(resume|lock)\.test/];
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const slow = sorted.filter((f) => SLOW.some((re) => re.test(f.moduleId)));
+    const unit = sorted.filter((f) => f.project.name === 'unit');
+    return [...slow, ...unit, ...sorted.filter((f) => !slow.includes(f) && !unit.includes(f))];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -16,6 +31,7 @@ export default defineConfig({
     // The lab-driven files mostly wait on timers and other processes, so seven run at once even
     // where vitest's default (CPUs - 1) would run them one after the other.
     maxWorkers: Math.max(7, availableParallelism() - 1),
+    sequence: { sequencer: SlowFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
       { extends: true, test: { name: 'process', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: UNIT } },
