@@ -12,14 +12,22 @@ const UNIT = ['expr', 'py', 'inventory', 'load', 'validate', 'ui', 'report', 'pl
 // The files that take longest (mostly waiting on the lab's timers and other processes) start
 // first, then the unit files, whose CPU fills those waits, then the rest. By path, since a fresh
 // clone has no durations cached (vitest would order by file size and run one project after the other).
-const SLOW = [/test\/e2e\/lock-race-/, /test\/playbooks\/k8s-/, /test\/incluster\/runner/, /test\/safety\/careless/, /test\/e2e\/(resume|lock)\.test/];
+const SLOW = [
+  /test\/e2e\/lock-race-/,
+  /test\/playbooks\/k8s-reboot(-resume)?\.test/,
+  /test\/incluster\/runner/,
+  /test\/playbooks\/k8s-/,
+  /test\/safety\/careless/,
+  /test\/e2e\/(resume|lock)\.test/,
+];
+const rank = (f: TestSpecification) => SLOW.findIndex((re) => re.test(f.moduleId));
 
 class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const slow = sorted.filter((f) => SLOW.some((re) => re.test(f.moduleId)));
+    const slow = sorted.filter((f) => rank(f) >= 0).sort((a, b) => rank(a) - rank(b));
     const unit = sorted.filter((f) => f.project.name === 'unit');
-    return [...slow, ...unit, ...sorted.filter((f) => !slow.includes(f) && !unit.includes(f))];
+    return [...slow, ...unit, ...sorted.filter((f) => rank(f) < 0 && f.project.name !== 'unit')];
   }
 }
 
