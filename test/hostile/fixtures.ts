@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli, type CliResult } from '../e2e/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 export interface Scratch {
   dir: string;
@@ -13,8 +14,9 @@ export interface Scratch {
   remove(): void;
 }
 
-// A fresh directory under the system's temporary directory.
-export function scratch(prefix = 'tsplay-hostile-'): Scratch {
+// A fresh directory under the system's temporary directory. `inProcess`: the commands run through
+// main(argv, io) in the test's process (for tests of what a diagnostic says, not of the process).
+export function scratch(prefix = 'tsplay-hostile-', o: { inProcess?: boolean } = {}): Scratch {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     dir,
@@ -26,7 +28,7 @@ export function scratch(prefix = 'tsplay-hostile-'): Scratch {
     },
     async tsplay(args, env = {}, timeoutMs = 60_000) {
       const t0 = Date.now();
-      const r = await runCli(args, { cwd: dir, env: { HOME: dir, ...env }, timeoutMs });
+      const r = await (o.inProcess ? runInProcess : runCli)(args, { cwd: dir, env: { HOME: dir, ...env }, timeoutMs });
       return { ...r, ms: Date.now() - t0 };
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),

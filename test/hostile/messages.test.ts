@@ -9,7 +9,7 @@ import { expectNoCrash, playbook, scratch, TWO_LOCAL, type Scratch } from './fix
 let s: Scratch;
 beforeAll(() => {
   assertBuilt();
-  s = scratch();
+  s = scratch('tsplay-hostile-', { inProcess: true });
   s.write({ 'hosts.ini': TWO_LOCAL, 'ok.yml': playbook('    - debug: msg=hi\n') });
 });
 afterAll(() => s.remove());

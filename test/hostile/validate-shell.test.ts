@@ -10,7 +10,7 @@ import { expectNoCrash, playbook, scratch, type Scratch } from './fixtures.js';
 let s: Scratch;
 beforeAll(() => {
   assertBuilt();
-  s = scratch();
+  s = scratch('tsplay-hostile-', { inProcess: true });
   s.write({ 'hosts.ini': 'h1 ansible_connection=local\n', 'files/t.j2': 'templated {{ v | length }}\n' });
 });
 afterAll(() => s.remove());
