@@ -314,8 +314,9 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
     await journal.settle();
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
     await tui?.finish();
     ic?.client.close();
+    // removed last: a second Ctrl-C while the run winds down still counts as this run's (exit 99)
+    process.off('SIGINT', onSigint);
   }
 }
