@@ -101,17 +101,18 @@ describe('registerFilter / registerGlobal', () => {
     expect(ev('"hi" | shout("?", end=".")')).toBe('HI?.');
     expect(ev('["a"] | map("shout") | list')).toEqual(['A!']);
   });
+  // a name of its own: the unit files share a process, where `lookup` is the engine's
   it('adds global functions with keyword arguments and the scope as `this`', () => {
-    registerGlobal('lookup', function (this: CallContext, ...args: unknown[]) {
+    registerGlobal('my_lookup', function (this: CallContext, ...args: unknown[]) {
       const last = args.at(-1);
       const kw = last instanceof Kwargs ? last.values : {};
       const positional = last instanceof Kwargs ? args.slice(0, -1) : args;
       if (positional[0] === 'vars') return this.scope.get(String(positional[1])) ?? kw.default;
-      throw new ExprRuntimeError(`lookup plugin (${String(positional[0])}) not found`);
+      throw new ExprRuntimeError(`my_lookup plugin (${String(positional[0])}) not found`);
     });
-    expect(ev("lookup('vars', 'x')", { x: 5 })).toBe(5);
-    expect(ev("lookup('vars', 'y', default=7)")).toBe(7);
-    expect(() => ev("lookup('nope')")).toThrow('lookup plugin (nope) not found');
+    expect(ev("my_lookup('vars', 'x')", { x: 5 })).toBe(5);
+    expect(ev("my_lookup('vars', 'y', default=7)")).toBe(7);
+    expect(() => ev("my_lookup('nope')")).toThrow('my_lookup plugin (nope) not found');
   });
 });
 
