@@ -78,21 +78,28 @@ export async function until(check: () => boolean, what: string, ms = 20_000): Pr
   }
 }
 
+// The build checked and a simulated API up before the file's first test; after its last, the API
+// closed and the workspaces removed. `set` receives the API.
+export function apiForTests(set: (api: KubeApi) => void): void {
+  let api: KubeApi | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    api = await startKubeApi({ controllers: false });
+    set(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+    removeSpaces();
+  });
+}
+
 const ROUNDS = 50;
 
 // The race of one lock kind, in its own test file so the two kinds run side by side: two runs
 // started in the same millisecond never both hold the lock, ROUNDS rounds.
 export function raceSuite(kind: Kind): void {
   let api: KubeApi;
-
-  beforeAll(async () => {
-    assertBuilt();
-    api = await startKubeApi({ controllers: false });
-  });
-  afterAll(async () => {
-    await api?.close();
-    removeSpaces();
-  });
+  apiForTests((a) => (api = a));
 
   describe(`the run lock as a ${kind}, through the CLI`, () => {
     it(`two runs started in the same millisecond: never both hold it (${ROUNDS} rounds)`, { timeout: 400_000 }, async () => {

@@ -6,22 +6,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startKubeApi, type KubeApi } from '../../lab/kube/index.js';
-import { assertBuilt, runCli } from './cli.js';
-import { removeSpaces, runIdOf, space as spaceWith, taken, until, type Kind } from './lock-space.js';
+import { runCli } from './cli.js';
+import { apiForTests, runIdOf, space as spaceWith, taken, until, type Kind } from './lock-space.js';
 
 let api: KubeApi;
 const space = (kind: Kind, kubeconfig?: string) => spaceWith(kind, api, kubeconfig);
 
-beforeAll(async () => {
-  assertBuilt();
-  api = await startKubeApi({ controllers: false });
-});
-afterAll(async () => {
-  await api?.close();
-  removeSpaces();
-});
+apiForTests((a) => (api = a));
 
 describe.each(['lease', 'file'] as const)('the run lock as a %s, through the CLI', (kind) => {
   it('a run suspended past the lock lifetime (SIGSTOP) finds it taken and stops; the new holder keeps it', { timeout: 60_000 }, async () => {

@@ -1,17 +1,10 @@
 // The shipped rolling reboot against a lab started by `tsplay lab up` (default node budget 1) leaves
 // the lab's incident log empty: one node cordoned, drained, rebooted and back at a time is safe.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { PlaybookLab } from '../playbooks/lab.js';
+import { describe, expect, it } from 'vitest';
+import { labForTests, PlaybookLab } from '../playbooks/lab.js';
 
 let lab: PlaybookLab;
-beforeAll(async () => {
-  assertBuilt();
-  lab = await PlaybookLab.up('dqlite');
-});
-afterAll(async () => {
-  await lab?.down();
-});
+labForTests((l) => (lab = l), 'dqlite');
 
 describe('incidents of a correct rolling reboot', { timeout: 180_000 }, () => {
   it('playbooks/k8s-reboot.yml reboots every node and the lab records nothing', async () => {

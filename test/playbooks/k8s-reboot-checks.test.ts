@@ -3,20 +3,13 @@
 // Leases, storage replicas, a stall that starts with a drain — and pods stuck Terminating unstuck.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { checkSummaryOf, indexOf, labForTests, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
 import { FAST, node } from './reboot-common.js';
 
 let lab: PlaybookLab;
 
-beforeAll(async () => {
-  assertBuilt();
-  lab = await PlaybookLab.up('dqlite');
-});
-afterAll(async () => {
-  await lab?.down();
-});
+labForTests((l) => (lab = l), 'dqlite');
 
 describe('k8s-reboot.yml on the lab: the checks around each node', { timeout: 180_000 }, () => {
   it('names a scheduler stall that another pod\'s FailedScheduling event used to hide, and a kubelet that never starts a pod bound to it', async () => {

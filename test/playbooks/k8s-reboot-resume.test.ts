@@ -3,20 +3,13 @@
 // the marker on the node) never reboot a node twice, by the lab's boot ids.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { checkSummaryOf, indexOf, labForTests, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
 import { FAST, node } from './reboot-common.js';
 
 let lab: PlaybookLab;
 
-beforeAll(async () => {
-  assertBuilt();
-  lab = await PlaybookLab.up('dqlite');
-});
-afterAll(async () => {
-  await lab?.down();
-});
+labForTests((l) => (lab = l), 'dqlite');
 
 describe('k8s-reboot.yml on the lab, interrupted and resumed', { timeout: 180_000 }, () => {
   it('a run that fails after a reboot does not reboot that node again: not a new run (the node\'s marker), not --resume (the journal)', async () => {

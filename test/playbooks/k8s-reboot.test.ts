@@ -8,20 +8,13 @@
 // k8s-reboot-checks.test.ts; kubeadm labs: k8s-reboot-kubeadm.test.ts.)
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { checkSummaryOf, indexOf, labForTests, nodeSummary, parseEvents, PlaybookLab, PLAYBOOKS, results } from './lab.js';
 import { FAST, bootIds, node, PER_NODE } from './reboot-common.js';
 
 let lab: PlaybookLab;
 
-beforeAll(async () => {
-  assertBuilt();
-  lab = await PlaybookLab.up('dqlite');
-});
-afterAll(async () => {
-  await lab?.down();
-});
+labForTests((l) => (lab = l), 'dqlite');
 
 describe('k8s-reboot.yml on the lab', { timeout: 180_000 }, () => {
   it('--check lists every change a real run makes, asks the API about each eviction, does not wait out the soak, and changes nothing', async () => {

@@ -3,9 +3,8 @@
 // the checklist).
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, PlaybookLab, results, type LabStatus } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { checkSummaryOf, indexOf, labForTests, type LabStatus, nodeSummary, PlaybookLab, results } from './lab.js';
 
 const FAST = ['-e', 'upgrade_soak_seconds=1', '-e', 'drain_timeout=20s', '-e', 'upgrade_quiet_minutes=0', '-e', 'postflight_retries=1'];
 const versions = (s: LabStatus) => s.nodes.map((n) => n.kubeletVersion);
@@ -13,13 +12,7 @@ const unchanged = (e: { type: string; [k: string]: unknown }) => !(e.type === 'r
 
 describe('k8s-upgrade.yml on a microk8s lab', { timeout: 240_000 }, () => {
   let lab: PlaybookLab;
-  beforeAll(async () => {
-    assertBuilt();
-    lab = await PlaybookLab.up('dqlite');
-  });
-  afterAll(async () => {
-    await lab?.down();
-  });
+  labForTests((l) => (lab = l), 'dqlite');
 
   it('a PodDisruptionBudget that can never allow an eviction: predrain_unstick deletes its pod, the refresh goes node by node to the next track', async () => {
     await lab.fault('pdb-blocks-drain', true);

@@ -3,9 +3,8 @@
 // pods stuck Terminating are force-deleted with predrain_unstick.
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, PlaybookLab, results, type LabStatus } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { checkSummaryOf, indexOf, labForTests, type LabStatus, nodeSummary, PlaybookLab, results } from './lab.js';
 
 const FAST = ['-e', 'upgrade_soak_seconds=1', '-e', 'drain_timeout=20s', '-e', 'upgrade_quiet_minutes=0', '-e', 'postflight_retries=1'];
 const versions = (s: LabStatus) => s.nodes.map((n) => n.kubeletVersion);
@@ -13,13 +12,7 @@ const unchanged = (e: { type: string; [k: string]: unknown }) => !(e.type === 'r
 
 describe('k8s-upgrade.yml on a kubeadm lab with one control plane', { timeout: 240_000 }, () => {
   let lab: PlaybookLab;
-  beforeAll(async () => {
-    assertBuilt();
-    lab = await PlaybookLab.up('etcd');
-  });
-  afterAll(async () => {
-    await lab?.down();
-  });
+  labForTests((l) => (lab = l), 'etcd');
 
   it('a node whose package lists lack the target is named before anything changes (every node is checked, not only the first)', async () => {
     const list = join(lab.nodeRoot('k8s03'), 'etc/apt/sources.list.d/kubernetes.list');

@@ -7,9 +7,8 @@
 // (One control plane: k8s-upgrade-single.test.ts; microk8s: k8s-upgrade-microk8s.test.ts.)
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { checkSummaryOf, indexOf, nodeSummary, PlaybookLab, results, type LabStatus } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { checkSummaryOf, indexOf, labForTests, type LabStatus, nodeSummary, PlaybookLab, results } from './lab.js';
 
 const FAST = ['-e', 'upgrade_soak_seconds=1', '-e', 'drain_timeout=20s', '-e', 'upgrade_quiet_minutes=0', '-e', 'postflight_retries=1'];
 const versions = (s: LabStatus) => s.nodes.map((n) => n.kubeletVersion);
@@ -17,13 +16,7 @@ const unchanged = (e: { type: string; [k: string]: unknown }) => !(e.type === 'r
 
 describe('k8s-upgrade.yml on a kubeadm lab with three control planes (stacked etcd)', { timeout: 240_000 }, () => {
   let lab: PlaybookLab;
-  beforeAll(async () => {
-    assertBuilt();
-    lab = await PlaybookLab.up('etcd', {}, '--control-planes', '3');
-  });
-  afterAll(async () => {
-    await lab?.down();
-  });
+  labForTests((l) => (lab = l), 'etcd', {}, '--control-planes', '3');
 
   it('refuses to skip a minor before touching anything', async () => {
     const r = await lab.events('k8s-upgrade.yml', '-e', 'kube_version=1.31.10', ...FAST);

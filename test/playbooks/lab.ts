@@ -7,7 +7,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabStatus } from '../../lab/status.js';
-import { ROOT, runCli, startCli, type CliResult } from '../e2e/cli.js';
+import { afterAll, beforeAll } from 'vitest';
+import { assertBuilt, ROOT, runCli, startCli, type CliResult } from '../e2e/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { KubeClient, loadKubeconfig } from '../../engine/kube/index.js';
 
@@ -109,6 +110,20 @@ export class PlaybookLab {
     if (existsSync(join(this.dir, '.tsplay/lab/state.json'))) await this.cli(['lab', 'down']);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+// A lab for the tests of a file (or a describe block): the build checked and the lab up before the
+// first test, down after the last; `set` receives it.
+export function labForTests(set: (lab: PlaybookLab) => void, ...up: Parameters<typeof PlaybookLab.up>): void {
+  let lab: PlaybookLab | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    lab = await PlaybookLab.up(...up);
+    set(lab);
+  });
+  afterAll(async () => {
+    await lab?.down();
+  });
 }
 
 // Parses the JSON event lines of a run's stdout.

@@ -4,20 +4,13 @@
 // guarded k8s-dqlite restart is refused on the first node and no other node is touched; without it,
 // each node is upgraded and its args change restarts k8s-dqlite then kubelite on that node alone, one
 // node after the other, quorum holds, and the summary names the packages and the reboot now needed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { indexOf, nodeSummary, PlaybookLab, results } from './lab.js';
+import { describe, expect, it } from 'vitest';
+import { indexOf, labForTests, nodeSummary, PlaybookLab, results } from './lab.js';
 
 let lab: PlaybookLab;
 const RESTART = 'restart k8s-dqlite';
 
-beforeAll(async () => {
-  assertBuilt();
-  lab = await PlaybookLab.up('dqlite');
-});
-afterAll(async () => {
-  await lab?.down();
-});
+labForTests((l) => (lab = l), 'dqlite');
 
 describe('update/home.yml on the lab', { timeout: 180_000 }, () => {
   it('--check shows the args diff and the guarded handler, and changes nothing', async () => {

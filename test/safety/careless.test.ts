@@ -9,9 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../e2e/cli.js';
-import { parseEvents, PlaybookLab, PLAYBOOKS, results, type LabStatus, type RunEvent } from '../playbooks/lab.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { labForTests, type LabStatus, parseEvents, PlaybookLab, PLAYBOOKS, results, type RunEvent } from '../playbooks/lab.js';
 
 let lab: PlaybookLab;
 const DQLITE = 'snap.microk8s.daemon-k8s-dqlite';
@@ -74,13 +73,7 @@ const restartPlay = (hosts: string, extra = '') => `- hosts: ${hosts}
         state: restarted
 `;
 
-beforeAll(async () => {
-  assertBuilt();
-  lab = await PlaybookLab.up('dqlite');
-});
-afterAll(async () => {
-  await lab?.down();
-});
+labForTests((l) => (lab = l), 'dqlite');
 
 // A command run on a lab node behind tsplay's back, with the real OpenSSH client.
 function byHand(host: string, cmd: string): number | null {
