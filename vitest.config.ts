@@ -20,6 +20,8 @@ const SLOW = [
   /test\/playbooks\/k8s-/,
   /test\/safety\/careless/,
   /test\/e2e\/(resume|lock)\.test/,
+  /test\/(lab\/cli|connection\/e2e|lab\/incidents-playbook|run\/lock|playbooks\/update-home|hostile\/crashes|e2e\/secrets)\.test/,
+  /test\/conformance\/conformance-/,
 ];
 const rank = (f: TestSpecification) => SLOW.findIndex((re) => re.test(f.moduleId));
 

@@ -1,13 +1,17 @@
 // What happens to a node's pods when the node or its kubelet goes away and comes back:
 // readiness, in-place restarts with new IPs, replacement of controller-owned pods, failed starts.
 import { allocatePodIp } from './kube/controllers/scheduler.js';
-import { nowTimestamp, type KubeObject } from './kube/types.js';
+import { cloneJson, nowTimestamp, type KubeObject } from './kube/types.js';
 import type { NodeSim } from './node.js';
 import type { LabSim } from './sim.js';
 
-// Pods bound to the node that are not terminating.
+// Pods bound to the node that are not terminating (copies; podsOnStored: the stored objects, read-only).
 export function podsOn(sim: LabSim, node: NodeSim): KubeObject[] {
-  return sim.store.list('pods', { fieldSelector: `spec.nodeName=${node.name}` }).filter((p) => !p.metadata.deletionTimestamp);
+  return podsOnStored(sim, node).map((p) => cloneJson(p));
+}
+
+export function podsOnStored(sim: LabSim, node: NodeSim): readonly KubeObject[] {
+  return sim.store.select('pods', { fieldSelector: `spec.nodeName=${node.name}` }).filter((p) => !p.metadata.deletionTimestamp);
 }
 
 function controllerKind(pod: KubeObject): string | undefined {

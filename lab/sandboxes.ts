@@ -2,9 +2,9 @@
 // kubelet's part), changed by crictl, and the stale "name is reserved" state after a reboot.
 import { randomBytes } from 'node:crypto';
 import { klog } from './journal.js';
-import type { KubeObject } from './kube/types.js';
+import { cloneJson, type KubeObject } from './kube/types.js';
 import type { NodeSim, Sandbox } from './node.js';
-import { failPodStart, podsOn, restartPodInPlace } from './pods.js';
+import { failPodStart, podsOn, podsOnStored, restartPodInPlace } from './pods.js';
 import type { LabSim } from './sim.js';
 
 // A fresh 64-hex sandbox id.
@@ -51,7 +51,7 @@ function startPod(sim: LabSim, node: NodeSim, pod: KubeObject, restart: boolean)
 // restarts of pods whose sandbox crictl stopped (after one sync period) or whose start had failed.
 export function syncSandboxes(sim: LabSim, node: NodeSim, now = Date.now()): void {
   if (!sim.kubeletActive(node)) return;
-  const pods = podsOn(sim, node).filter((p) => p.status?.phase === 'Running');
+  const pods = podsOnStored(sim, node).filter((p) => p.status?.phase === 'Running');
   const live = new Set(pods.map((p) => p.metadata.uid ?? ''));
   node.sandboxes = node.sandboxes.filter((s) => live.has(s.podUid) || (s.stale && node.staleSandboxes));
   for (const pod of pods) {
@@ -60,7 +60,7 @@ export function syncSandboxes(sim: LabSim, node: NodeSim, now = Date.now()): voi
     const touched = node.crictlTouched.get(uid);
     if (touched !== undefined && now - touched < sim.timings.kubeletSyncMs) continue;
     const hadOne = touched !== undefined || node.sandboxes.some((s) => s.podUid === uid) || !isReady(pod);
-    startPod(sim, node, pod, hadOne);
+    startPod(sim, node, cloneJson(pod), hadOne);
   }
 }
 

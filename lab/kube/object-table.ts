@@ -46,8 +46,13 @@ export class ObjectTable {
 
   // Copies of the objects matching namespace and selectors, sorted by namespace then name.
   list(resource: string, opts: ListOptions = {}): KubeObject[] {
+    return this.select(resource, opts).map((o) => cloneJson(o));
+  }
+
+  // The stored objects list() would copy (read-only by convention), for a controller's frequent reads.
+  select(resource: string, opts: ListOptions = {}): KubeObject[] {
     const match = this.matcher(mustResource(resource), opts);
-    return this.items(resource).filter(match).map((o) => cloneJson(o)).sort(byNamespaceName);
+    return this.items(resource).filter(match).sort(byNamespaceName);
   }
 
   // A predicate for the list options (selectors parsed once; throws 400 on bad syntax).
