@@ -1,11 +1,9 @@
 // The run journal, written: every run appends .tsplay/runs/<run>.jsonl (0600 in a 0700 directory)
 // — its header, plays, batches, each host's results, the intent before each disruptive action,
 // each task's checkpoint for --resume, lock and safety reports, and the run's final state. Every
-// record is appended whole (a kill -9 loses nothing written); the records a resume depends on
-// (intents, batches, locks, disruptive checkpoints, the end) are fsync'ed before the run goes on,
-// the others at most SYNC_EVERY_MS later. A write that fails is cut back off, the journal stops,
-// and the run is told to halt before its next task. The directory is checked (writable, room)
-// before any host is contacted.
+// record is appended whole and fsync'ed; a write that fails is cut back off, the journal stops, and
+// the run is told to halt before its next task. The directory is checked (writable, room) before
+// any host is contacted.
 import { accessSync, constants, existsSync, closeSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statfsSync, writeSync, chmodSync, appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunEvent } from './events.js';
@@ -115,29 +113,21 @@ export interface JournalSink {
   readonly where: string;
   /** why writing stopped, once it has */
   readonly failure: string | undefined;
-  /** appends one line (written, or queued for flush); false when it cannot be, and writing stops.
-   * `durable`: the line (and every line before it) must survive a power loss before append returns */
-  append(line: string, durable?: boolean): boolean;
+  /** appends one line (written, or queued for flush); false when it cannot be, and writing stops */
+  append(line: string): boolean;
   /** resolves once every line appended so far is durable; rejects with the reason when it cannot be */
   flush?(): Promise<void>;
   close(): void | Promise<void>;
 }
 
-/** how long a record that is not needed durable at once may stay unsynced (a power loss may lose
- * it; a resume then runs that task again, or treats its action as interrupted) */
-export const SYNC_EVERY_MS = 200;
-
-// The local journal file: created exclusively (0600), every line appended whole; fsync'ed at once
-// when durable, else within SYNC_EVERY_MS (a timer) and at close. A write that fails is cut back off.
+// The local journal file: created exclusively (0600), every line appended whole and fsync'ed; a
+// write that fails is cut back off.
 export class FileSink implements JournalSink {
   readonly where: string;
   failure: string | undefined;
   private fd: number | undefined;
-  private lastSync = 0;
-  private timer: NodeJS.Timeout | undefined;
 
-  // `sync` is fsync (a test counts the calls).
-  constructor(path: string, private readonly sync: (fd: number) => void = fsyncSync) {
+  constructor(path: string) {
     this.where = path;
     try {
       this.fd = openSync(path, 'wx', 0o600);
@@ -147,20 +137,19 @@ export class FileSink implements JournalSink {
     }
   }
 
-  append(line: string, durable = true): boolean {
+  append(line: string): boolean {
     if (this.fd === undefined || this.failure) return false;
     const buf = Buffer.from(line);
     const size = fstatSync(this.fd).size;
     try {
       let off = 0;
       while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off, size + off);
-      if (durable || Date.now() - this.lastSync >= SYNC_EVERY_MS) this.syncNow();
-      else this.timer ??= setTimeout(() => this.syncLater(), SYNC_EVERY_MS).unref();
+      fsyncSync(this.fd);
       return true;
     } catch (e) {
       try {
         ftruncateSync(this.fd, size);
-        this.sync(this.fd);
+        fsyncSync(this.fd);
       } catch {
         /* the reader tolerates a torn last line */
       }
@@ -169,28 +158,8 @@ export class FileSink implements JournalSink {
     }
   }
 
-  private syncNow(): void {
-    if (this.fd === undefined) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.sync(this.fd);
-    this.lastSync = Date.now();
-  }
-
-  // The timer's sync: a failure stops the journal (the run is told at its next record).
-  private syncLater(): void {
-    this.timer = undefined;
-    try {
-      this.syncNow();
-    } catch (e) {
-      this.failure ??= (e as Error).message;
-    }
-  }
-
   close(): void {
-    if (this.fd === undefined) return;
-    if (this.timer) this.syncLater();
-    closeSync(this.fd);
+    if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
 }
@@ -222,15 +191,13 @@ export class Journal {
     return this.sink.where;
   }
 
-  // Appends one record whole; when that fails the journal stops and the run is told. Results,
-  // notifications and the checkpoints of tasks that disrupted nothing need not be durable at once.
-  write(rec: { kind: string; disruptive?: unknown; interrupted?: unknown; [k: string]: unknown }): boolean {
+  // Appends one record whole; when that fails the journal stops and the run is told.
+  write(rec: object): boolean {
     if (this.closed || this.failure) {
       this.unwritten++;
       return false;
     }
-    const durable = !(rec.kind === 'result' || rec.kind === 'notify' || (rec.kind === 'task' && rec.disruptive === undefined && rec.interrupted === undefined));
-    if (this.sink.append(JSON.stringify(rec) + '\n', durable)) return true;
+    if (this.sink.append(JSON.stringify(rec) + '\n')) return true;
     this.fail(this.sink.failure ?? 'write failed');
     this.unwritten++;
     return false;
