@@ -1,10 +1,15 @@
 // ansible.utils' IP address filters (ipaddr and its queries, ipv4, ipv6, ipwrap, ipmath, ipsubnet,
 // nthhost, next/previous_nth_usable, network_in_usable, network_in_network) on ipaddr.js, the
 // maintained npm IP address parser; also under the ansible.utils. and ansible.netcommon. names.
-import ipaddr from 'ipaddr.js';
+import { createRequire } from 'node:module';
+import type IpAddr from 'ipaddr.js';
 import { ExprRuntimeError } from './errors.js';
 import { registerFilter, type FilterFn } from './registry.js';
 import { toPyStr } from './python-values.js';
+
+let ipaddrLib: typeof IpAddr | undefined;
+// ipaddr.js, loaded on first use: most runs call no ip filter, and every CLI start would pay for it.
+const ipaddr = (): typeof IpAddr => (ipaddrLib ??= createRequire(import.meta.url)('ipaddr.js') as typeof IpAddr);
 
 /** an address with its prefix (a bare address has the full prefix) */
 interface Net {
@@ -21,14 +26,14 @@ export function parseNet(value: unknown): Net | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const s = String(value).trim();
   const [addr = '', pre] = s.split('/');
-  if (!ipaddr.isValid(addr) || s.split('/').length > 2) return undefined;
-  const a = ipaddr.parse(addr);
+  if (!ipaddr().isValid(addr) || s.split('/').length > 2) return undefined;
+  const a = ipaddr().parse(addr);
   const version = a.kind() === 'ipv4' ? 4 : 6;
   let prefix = bits(version);
   if (pre !== undefined) {
     if (/^\d+$/.test(pre)) prefix = Number(pre);
-    else if (version === 4 && ipaddr.IPv4.isValid(pre)) {
-      const p = ipaddr.IPv4.parse(pre).prefixLengthFromSubnetMask();
+    else if (version === 4 && ipaddr().IPv4.isValid(pre)) {
+      const p = ipaddr().IPv4.parse(pre).prefixLengthFromSubnetMask();
       if (p === null) return undefined;
       prefix = p;
     } else return undefined;
@@ -42,7 +47,7 @@ function text(version: 4 | 6, ip: bigint): string {
   const n = version === 4 ? 4 : 16;
   const bytes: number[] = [];
   for (let i = n - 1; i >= 0; i--) bytes.push(Number((ip >> BigInt(i * 8)) & 0xffn));
-  return ipaddr.fromByteArray(bytes).toString();
+  return ipaddr().fromByteArray(bytes).toString();
 }
 
 const mask = (n: Net) => ((1n << BigInt(bits(n.version))) - 1n) ^ ((1n << BigInt(bits(n.version) - n.prefix)) - 1n);
@@ -59,7 +64,7 @@ function usable(n: Net): [bigint, bigint] {
 }
 
 function isPrivate(n: Net): boolean {
-  const range = ipaddr.parse(text(n.version, n.ip)).range();
+  const range = ipaddr().parse(text(n.version, n.ip)).range();
   return ['private', 'uniqueLocal', 'loopback', 'linkLocal', 'carrierGradeNat'].includes(range);
 }
 
@@ -113,7 +118,7 @@ function query(n: Net, q: string, original: string): unknown {
     case 'int':
       return n.bare ? Number(n.ip) : `${n.ip}/${n.prefix}`;
     case 'revdns':
-      return `${ipaddr.parse(text(n.version, n.ip)).toByteArray().reverse().join('.')}.in-addr.arpa.`;
+      return `${ipaddr().parse(text(n.version, n.ip)).toByteArray().reverse().join('.')}.in-addr.arpa.`;
     default:
       if (/^-?\d+$/.test(q)) {
         const i = BigInt(q);

@@ -1,13 +1,18 @@
 // json_query (JMESPath, with the jmespath npm package as community.general's uses the Python one)
 // and urlsplit (Python's urllib.parse.urlsplit fields).
-import jmespath from 'jmespath';
+import { createRequire } from 'node:module';
+import type JmesPath from 'jmespath';
+
+let jmespathLib: typeof JmesPath | undefined;
+// jmespath, loaded on first use (json_query is rare; every CLI start would pay for it).
+const jmespath = (): typeof JmesPath => (jmespathLib ??= createRequire(import.meta.url)('jmespath') as typeof JmesPath);
 import { ExprRuntimeError } from './errors.js';
 import { registerFilter } from './registry.js';
 import { toPlainData, toPyStr } from './python-values.js';
 
 const jsonQuery = (v: unknown, a: unknown[]): unknown => {
   try {
-    return jmespath.search(toPlainData(v) as Parameters<typeof jmespath.search>[0], toPyStr(a[0] ?? ''));
+    return jmespath().search(toPlainData(v) as Parameters<typeof JmesPath.search>[0], toPyStr(a[0] ?? ''));
   } catch (e) {
     throw new ExprRuntimeError(`JMESPathError in json_query filter plugin:\n${e instanceof Error ? e.message : String(e)}`);
   }
