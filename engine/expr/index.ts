@@ -17,7 +17,8 @@ export {
 export { templatingChain, describeChain } from './budget.js';
 export { evaluateCondition, compileCondition, conditionalErrorMessage } from './condition.js';
 export type { Condition } from './condition.js';
-export { toPyStr, toPyRepr, isTruthy, toPlainData } from './python-values.js';
+export { toPyStr, toPyRepr, isTruthy, toPlainData, pyTypeName } from './python-values.js';
+export { printf } from './pyformat.js';
 export { PyFloat, pyFloat, isFloat } from '../py/float.js';
 export { registerFilter, registerTest, registerGlobal, listNames } from './registry.js';
 export type { FilterFn, TestFn, GlobalFn, CallContext } from './registry.js';

@@ -67,13 +67,19 @@ export const iniLookup: TableLookup = (terms, kw, find, read) =>
     return [sec.has(k) ? sec.get(k) : (p['default'] ?? '')];
   });
 
-// csvfile: column `col` (default 1) of the row whose first field is the key.
+const CSV_OPTIONS = new Set(['file', 'delimiter', 'encoding', 'default', 'col']);
+
+// csvfile: column `col` (default 1) of the row whose first field is the key; no row and no
+// default: nothing for that term.
 export const csvfileLookup: TableLookup = (terms, kw, find, read) =>
-  terms.map((term) => {
+  terms.flatMap((term) => {
+    const parsed = parseKv(String(term), false);
+    if (parsed['_raw_params'] === undefined) throw new Error('Search key is required but was not found');
+    for (const name of Object.keys(parsed)) if (name !== '_raw_params' && !CSV_OPTIONS.has(name)) throw new Error(`${name} is not a valid option`);
     const { key, p } = params(term, kw);
     const file = String(p['file'] ?? 'ansible.csv');
     const path = find(file);
-    if (!path) throw new Error(`csvfile: file not found: ${file}`);
+    if (!path) throw new Error(`csvfile: [Errno 2] No such file or directory: '${file}'`);
     const d = String(p['delimiter'] ?? 'TAB');
     const delimiter = d === 'TAB' || d === '\\t' ? '\t' : d;
     const col = Number(p['col'] ?? 1);
@@ -81,10 +87,11 @@ export const csvfileLookup: TableLookup = (terms, kw, find, read) =>
       const row = splitCsv(line, delimiter);
       if (row.length > 0 && row[0] === key) {
         if (col >= row.length) throw new Error(`csvfile: list index out of range`);
-        return row[col];
+        return [row[col]];
       }
     }
-    return p['default'] ?? null;
+    const dflt = p['default'];
+    return dflt === undefined || dflt === null ? [] : [dflt];
   });
 
 // One CSV line (Python's csv: double quotes, doubled quotes inside).

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { sequenceItems } from './loops.js';
+import { dictItems, indexedItems, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
 import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
 import { makeTuple } from '../py/tuple.js';
 import { compilePyRe } from '../py/regex.js';
@@ -12,13 +12,29 @@ import { pySearch } from '../py/regex-sub.js';
 import { withRegexTimeout } from '../py/regex-time.js';
 import { limit } from '../shared/limits.js';
 import { readFileBounded, readTextBounded } from '../source/read.js';
-import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, registerGlobal, renderTemplateText, renderToString, toPyStr, type Scope } from '../expr/index.js';
+import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, pyTypeName, registerGlobal, renderTemplateText, renderToString, toPyStr, UndefinedVariableError, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
-// Ansible wraps the lookup's error (orig_exc), whose text it appends once more: "...: MSG. MSG".
-function fail(name: string, msg: string): never {
-  throw new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`);
+// How ansible-core's templar passes a lookup's failure on: a plain error is wrapped (its text
+// appended once more: "...: MSG. MSG"), an AnsibleLookupError (LookupFailure) is shown as it is,
+// both unless errors='ignore'|'warn' (then no result); options errors and undefined names always
+// as they are.
+export class LookupFailure extends Error {}
+export class LookupOptionsError extends Error {}
+
+function wrapped(name: string, msg: string): ExprRuntimeError {
+  return new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`);
+}
+
+function fail(_name: string, msg: string): never {
+  throw new Error(msg);
+}
+
+// 'Invalid setting identifier' for a term that is not a string (vars, varnames).
+function settingName(t: unknown, its: string): string {
+  if (typeof t !== 'string') throw new Error(`Invalid setting identifier, "${toPyStr(t)}" is not a string, ${its} a <class '${pyTypeName(t)}'>`);
+  return t;
 }
 
 function str(scope: Scope, name: string): string | undefined {
@@ -71,10 +87,10 @@ const LOOKUPS: Record<string, Lookup> = {
   env: (terms, kw) => flat(terms).map((t) => process.env[String(t)] ?? (kw['default'] !== undefined ? kw['default'] : '')),
   vars: (terms, kw, scope) =>
     flat(terms).map((t) => {
-      const v = scope.get(String(t));
+      const v = scope.get(settingName(t, 'its'));
       if (isUndefined(v)) {
-        if (kw['default'] !== undefined) return kw['default'];
-        fail('vars', `No variable found with this name: ${String(t)}`);
+        if (kw['default'] !== undefined && kw['default'] !== null) return kw['default'];
+        throw new UndefinedVariableError(`No variable found with this name: ${String(t)}`);
       }
       return v;
     }),
@@ -83,12 +99,13 @@ const LOOKUPS: Record<string, Lookup> = {
     return flat(terms).flatMap((t) => {
       let re: RegExp;
       try {
-        re = compilePyRe(String(t));
+        re = compilePyRe(settingName(t, 'it is'));
       } catch (e) {
+        if ((e as Error).message.startsWith('Invalid setting identifier')) throw e;
         return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
       }
-      // Python's re.match: anchored at the start of the name
-      return withRegexTimeout(String(t), () => names.filter((n) => pySearch(re, n)?.index === 0));
+      // Python's re.search: anywhere in the name
+      return withRegexTimeout(String(t), () => names.filter((n) => pySearch(re, n) !== null));
     });
   },
   pipe: (terms) =>
@@ -107,13 +124,22 @@ const LOOKUPS: Record<string, Lookup> = {
       return renderTemplateText(`template ${String(t)}`, readTextBounded(p), scope);
     }),
   first_found: (terms, kw, scope) => {
-    const files = flat(terms).flatMap((t) => (t && typeof t === 'object' && !Array.isArray(t) ? ((t as Record<string, unknown>)['files'] as unknown[]) ?? [] : [t]));
+    let skip = kw['skip'] === true;
+    const files = flat(terms).flatMap((t) => {
+      if (!t || typeof t !== 'object' || Array.isArray(t)) return [t];
+      const spec = t as Record<string, unknown>;
+      if (spec['skip'] !== undefined) skip = spec['skip'] === true || /^(yes|true|on|1)$/i.test(String(spec['skip']));
+      const split = (v: unknown, seps: RegExp) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).flatMap((x) => String(x).split(seps)).filter(Boolean);
+      const names = split(spec['files'], /[,;]/);
+      const paths = split(spec['paths'], /[,:;]/);
+      return paths.length ? paths.flatMap((p) => names.map((f) => join(p, f))) : names;
+    });
     for (const f of files) {
       const p = findFile(scope, String(f), 'files');
       if (p) return [p];
     }
-    if (kw['skip'] === true) return [];
-    return fail('first_found', 'No file was found when using first_found.');
+    if (skip) return [];
+    throw new LookupFailure('No file was found when using first_found.');
   },
   fileglob: (terms, _kw, scope) =>
     flat(terms).flatMap((t) => {
@@ -129,31 +155,22 @@ const LOOKUPS: Record<string, Lookup> = {
   csvfile: (terms, kw, scope) => tableLookup('csvfile', csvfileLookup, terms, kw, scope),
   items: (terms) => flat(terms),
   list: (terms) => terms,
-  dict: (terms) => flat(terms).flatMap((d) => Object.entries((d as Record<string, unknown>) ?? {}).map(([key, value]) => ({ key, value }))),
-  indexed_items: (terms) => flat(terms).map((x, i) => makeTuple([i, x])),
-  sequence: (terms) => {
-    try {
-      return sequenceItems(terms.map(String));
-    } catch (e) {
-      return fail('sequence', (e as Error).message);
-    }
-  },
+  dict: (terms) => dictItems(terms),
+  indexed_items: (terms) => indexedItems(terms).map((pair) => makeTuple(pair)),
+  sequence: (terms) => sequenceItems(terms.map(String)),
+  subelements: (terms) => subelementsItems(terms).map((pair) => makeTuple(pair)),
   nested: (terms) => {
     const lists = flat([terms]).map((l) => (Array.isArray(l) ? l : [l]));
     const count = lists.reduce((n, l) => Math.min(n * l.length, Number.MAX_SAFE_INTEGER), 1);
     if (count > limit('listItems')) fail('nested', `the nested lists would make ${count} items, more than the limit of ${limit('listItems')} (raise it with TSPLAY_MAX_LIST=N)`);
     return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
   },
-  together: (terms) => {
-    const lists = terms.map((l) => (Array.isArray(l) ? l : [l]));
-    const n = Math.max(0, ...lists.map((l) => l.length));
-    return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : null)));
-  },
+  together: (terms) => togetherItems(terms),
 };
 
-function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean): unknown {
+function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean, direct = false): unknown {
   const last = raw.at(-1);
-  const kw = last instanceof Kwargs ? last.values : {};
+  const { errors = 'strict', ...kw } = last instanceof Kwargs ? last.values : {};
   const terms = last instanceof Kwargs ? raw.slice(0, -1) : raw;
   const impl = LOOKUPS[String(name).replace(/^ansible\.builtin\./, '')];
   if (!impl) throw new ExprRuntimeError(`lookup plugin (${toPyStr(name)}) not found`);
@@ -162,10 +179,13 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean): u
     out = impl(terms, kw, scope);
   } catch (e) {
     // whatever a lookup throws fails the task on that host (never the run)
-    if (e instanceof ExprRuntimeError || !(e instanceof Error) || e.name === 'UndefinedVariableError') throw e;
-    return fail(String(name), e.message);
+    if (e instanceof ExprRuntimeError || !(e instanceof Error) || e instanceof UndefinedVariableError || e instanceof LookupOptionsError) throw e;
+    if (errors === 'ignore' || errors === 'warn') return wantlist ? [] : null;
+    // with_<lookup> runs the plugin itself: its message as it is
+    if (direct || e instanceof LookupFailure) throw new ExprRuntimeError(e.message);
+    throw wrapped(String(name), e.message);
   }
-  if (wantlist || kw['wantlist'] === true) return out;
+  if (wantlist || kw['wantlist'] === true || out.length === 0) return out;
   // Ansible: ",".join(ran), and when an element is not a string (TypeError) the list itself
   if (out.length === 1) return out[0];
   return out.every((x) => typeof x === 'string') ? out.join(',') : out;
@@ -175,7 +195,7 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean): u
 // there is no such lookup.
 export function queryLookup(name: string, terms: unknown[], scope: Scope): unknown[] | undefined {
   if (!LOOKUPS[name]) return undefined;
-  return call(name, terms, scope, true) as unknown[];
+  return call(name, terms, scope, true, true) as unknown[];
 }
 
 let installed = false;

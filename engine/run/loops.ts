@@ -1,14 +1,15 @@
 // Loop items for `loop:` and the with_* lookups, and the loop variables of one item
 // (loop_var, index_var, ansible_loop with loop_control.extended).
 import { queryLookup } from './lookups.js';
+import { dictItems, indexedItems, listify, LoopError, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
+
+export { LoopError };
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { isUndefined, templateValue, toPyStr, type Scope } from '../expr/index.js';
+import { isUndefined, printf, templateValue, toPyStr, type Scope } from '../expr/index.js';
 import type { LoopSpec, Vars } from '../load/model.js';
-import { parseKv } from '../load/kv.js';
 import { LIMITS, limit } from '../shared/limits.js';
 
-export class LoopError extends Error {}
 
 function asList(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
@@ -34,17 +35,12 @@ export function loopItems(spec: LoopSpec, scope: Scope, searchPaths: string[]): 
       return asList(v);
     case 'flattened':
       return flatten(asList(v), Infinity);
-    case 'dict': {
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new LoopError(`with_dict expects a dict, got ${toPyStr(v)}`);
-      return Object.entries(v as Vars).map(([key, value]) => ({ key, value }));
-    }
+    case 'dict':
+      return dictItems(listify(v));
     case 'indexed_items':
-      return flatten(asList(v), 1).map((x, i) => [i, x]);
-    case 'together': {
-      const lists = asList(v).map(asList);
-      const n = Math.max(0, ...lists.map((l) => l.length));
-      return Array.from({ length: n }, (_, i) => lists.map((l) => (i < l.length ? l[i] : null)));
-    }
+      return indexedItems(listify(v));
+    case 'together':
+      return togetherItems(asList(v));
     case 'nested':
     case 'cartesian': {
       const lists = asList(v).map(asList);
@@ -53,14 +49,9 @@ export function loopItems(spec: LoopSpec, scope: Scope, searchPaths: string[]): 
       return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
     }
     case 'sequence':
-      return sequence(asList(v).map(String));
-    case 'subelements': {
-      const [list, key] = asList(v) as [unknown, string];
-      return asList(list).flatMap((el) => {
-        const { [key]: subs, ...parent } = (el ?? {}) as Vars;
-        return asList(subs).map((sub) => [parent, sub]);
-      });
-    }
+      return sequenceItems(asList(v).map(String));
+    case 'subelements':
+      return subelementsItems(asList(v));
     case 'fileglob':
       return asList(v).flatMap((p) => fileglob(String(p), searchPaths));
     case 'first_found': {
@@ -100,41 +91,6 @@ function firstFound(candidates: unknown[], searchPaths: string[]): string | unde
     for (const d of searchPaths) for (const p of [join(d, 'files', f), join(d, f)]) if (existsSync(p)) return p;
   }
   return undefined;
-}
-
-// with_sequence / lookup('sequence'): start/end/count/stride/format, or the `1-5` shortcut.
-export function sequenceItems(terms: string[]): unknown[] {
-  return sequence(terms);
-}
-
-function sequence(terms: string[]): unknown[] {
-  const out: string[] = [];
-  for (const term of terms) {
-    const kv = term.includes('=') ? parseKv(term) : shortcut(term);
-    const start = Number(kv['start'] ?? 1);
-    const stride = Number(kv['stride'] ?? 1);
-    const end = kv['count'] !== undefined ? start + (Number(kv['count']) - 1) * stride : Number(kv['end'] ?? start);
-    const fmt = kv['format'] ?? '%d';
-    if (stride === 0 || !Number.isFinite(end)) throw new LoopError(`bad sequence: ${term}`);
-    for (let i = start; stride > 0 ? i <= end : i >= end; i += stride) {
-      out.push(fmt.replace(/%(0?\d*)([dxXo])/, (_m, w: string, t: string) => {
-        const s = t === 'd' ? String(i) : t === 'o' ? i.toString(8) : t === 'x' ? i.toString(16) : i.toString(16).toUpperCase();
-        return w ? s.padStart(Number(w), w.startsWith('0') ? '0' : ' ') : s;
-      }));
-      if (out.length > 100_000) throw new LoopError('sequence too long');
-    }
-  }
-  return out;
-}
-
-function shortcut(term: string): Record<string, string> {
-  const m = /^(\d+)-(\d+)(?:\/(\d+))?(?::(.+))?$/.exec(term.trim()) ?? /^()(\d+)()(?::(.+))?$/.exec(term.trim());
-  if (!m) throw new LoopError(`bad sequence: ${term}`);
-  const out: Record<string, string> = { end: m[2] as string };
-  if (m[1]) out['start'] = m[1];
-  if (m[3]) out['stride'] = m[3];
-  if (m[4]) out['format'] = m[4];
-  return out;
 }
 
 // The variables a loop item sees (item / loop_var, index_var, ansible_loop).

@@ -17,8 +17,11 @@ export function templateArgs(task: Task, scope: VarScope): Vars {
   const args: Vars = {};
   for (const [k, v] of Object.entries(task.args)) {
     if (k === 'apply' || k === '_variable_params') continue;
-    const tv = raw.has(k) ? v : templateValue(v, scope);
-    if (isUndefined(tv)) tv.fail();
+    // a raw argument is still templated, as ansible-core templates every argument (its failure fails
+    // the task), and then given as written
+    const rendered = raw.has(k) && !hasTemplate(v) ? v : templateValue(v, scope);
+    if (isUndefined(rendered)) rendered.fail();
+    const tv = raw.has(k) ? v : rendered;
     // keys are templated too (`set_fact: {"key_{{ x }}": 1}`), as Ansible templates the whole mapping
     const key = k.includes('{{') || k.includes('{%') ? templateValue(k, scope) : k;
     if (isUndefined(key)) key.fail();
@@ -34,6 +37,8 @@ export function templateArgs(task: Task, scope: VarScope): Vars {
   }
   return withModuleDefaults(task, merged, scope);
 }
+
+const hasTemplate = (v: unknown): boolean => (typeof v === 'string' ? v.includes('{{') || v.includes('{%') : Array.isArray(v) ? v.some(hasTemplate) : !!v && typeof v === 'object' && Object.values(v).some(hasTemplate));
 
 // module_defaults (play, role, block, task; innermost wins) for the task's module, under its arguments.
 function withModuleDefaults(task: Task, args: Vars, scope: VarScope): Vars {

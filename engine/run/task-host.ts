@@ -166,7 +166,8 @@ export async function runTaskOnHost(env: TaskEnv, written: Task, host: string): 
   try {
     if (!task.loop || loopErr !== undefined) {
       if (!whenHolds(task, scope)) return out('skipped', { ...SKIPPED });
-      if (loopErr !== undefined) return out(failedStatus(), { failed: true, changed: false, msg: errorMessage(loopErr, task) });
+      // ansible-core's result for loop items that cannot be made: no `changed`, an undefined name told twice
+      if (loopErr !== undefined) return out(failedStatus(), { failed: true, msg: loopErr instanceof UndefinedVariableError ? `${loopErr.message}. ${loopErr.message}` : errorMessage(loopErr, task) });
       if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') return includeOutcome(out, task, scope, [undefined]);
       return finish(ht, await execute(ht, scope));
     }

@@ -137,6 +137,13 @@ export class VarsBuilder {
           return basename(this.ctx.playbook.file);
         case 'tsplay_run_id':
           return this.ctx.runId;
+        case 'ansible_host':
+        case 'ansible_ssh_host': {
+          // ansible-core adds the connection's address to a task's variables (PlayContext.update_vars)
+          if (!task || self().raw(name)) return undefined;
+          const other = name === 'ansible_host' ? 'ansible_ssh_host' : 'ansible_host';
+          return self().raw(other) ? self().get(other) : host;
+        }
         default:
           return undefined;
       }
