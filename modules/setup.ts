@@ -3,7 +3,7 @@
 import { sh } from '../engine/connection/command.js';
 import { defineModule } from '../engine/module.js';
 
-const FACTS_CMD = sh`echo "hostname=$(hostname 2>/dev/null || cat /etc/hostname)"; echo "fqdn=$(hostname -f 2>/dev/null || hostname)"; echo "kernel=$(uname -r)"; echo "machine=$(uname -m)"; echo "system=$(uname -s)"; echo "boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"; echo "nproc=$(nproc 2>/dev/null || echo 1)"; echo "user=$(id -un)"; if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_like=$ID_LIKE"; fi; echo "python=$(python3 -c 'import sys; print(\"%d.%d.%d\" % sys.version_info[:3])' 2>/dev/null)"; echo "python_exe=$(command -v python3 2>/dev/null)"; echo __ENV__; env; echo __MOUNTS__; cat /proc/mounts 2>/dev/null | head -200`;
+const FACTS_CMD = sh`echo "hostname=$(hostname 2>/dev/null || cat /etc/hostname)"; echo "fqdn=$(hostname -f 2>/dev/null || hostname)"; echo "kernel=$(uname -r)"; echo "machine=$(uname -m)"; echo "system=$(uname -s)"; echo "boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"; echo "nproc=$(nproc 2>/dev/null || echo 1)"; echo "user=$(id -un)"; if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=$ID"; echo "os_version=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME"; echo "os_like=$ID_LIKE"; fi; echo "python=$(python3 -c 'import sys; print(\"%d.%d.%d.%s.%d\" % sys.version_info[:5])' 2>/dev/null)"; echo "python_exe=$(command -v python3 2>/dev/null)"; echo __ENV__; env; echo __MOUNTS__; cat /proc/mounts 2>/dev/null | head -200`;
 
 const NAMES: Record<string, string> = { debian: 'Debian', ubuntu: 'Ubuntu', centos: 'CentOS', rhel: 'RedHat', fedora: 'Fedora', rocky: 'Rocky', almalinux: 'AlmaLinux', alpine: 'Alpine', arch: 'Archlinux', opensuse: 'openSUSE' };
 const FAMILY: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', centos: 'RedHat', rhel: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', alpine: 'Alpine', arch: 'Archlinux' };
@@ -29,7 +29,6 @@ export function parseFacts(out: string): Record<string, unknown> {
   const id = kv['os_id'] ?? '';
   const version = kv['os_version'] ?? '';
   const hostname = kv['hostname'] ?? '';
-  const py = (kv['python'] ?? '').split('.');
   return {
     hostname: hostname.split('.')[0],
     nodename: hostname,
@@ -48,8 +47,15 @@ export function parseFacts(out: string): Record<string, unknown> {
     os_family: FAMILY[id] ?? FAMILY[(kv['os_like'] ?? '').split(' ')[0] ?? ''] ?? (id ? id.charAt(0).toUpperCase() + id.slice(1) : 'NA'),
     env,
     mounts,
-    ...(kv['python'] ? { python: { version: { major: Number(py[0]), minor: Number(py[1]), micro: Number(py[2]) }, executable: kv['python_exe'] ?? '' }, python_version: kv['python'] } : {}),
+    ...(kv['python'] ? { python: pythonFacts(kv['python'], kv['python_exe'] ?? ''), python_version: kv['python'].split('.').slice(0, 3).join('.') } : {}),
   };
+}
+
+// ansible_facts.python from "major.minor.micro.releaselevel.serial" (sys.version_info).
+function pythonFacts(text: string, executable: string): Record<string, unknown> {
+  const [major, minor, micro, releaselevel = 'final', serial = '0'] = text.split('.');
+  const version = { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(serial) };
+  return { executable, type: 'cpython', has_sslcontext: true, version, version_info: [version.major, version.minor, version.micro, releaselevel, version.serial] };
 }
 
 // The setup arguments.

@@ -3,6 +3,8 @@
 // (`key section=... file=... type=properties re=true default=...`, keyword arguments too).
 import { parseKv } from '../load/kv.js';
 import { compilePyRe } from '../py/regex.js';
+import { LookupFailure, LookupOptionsError, PyClassError } from './lookup-errors.js';
+import { toPyRepr } from '../expr/index.js';
 
 export type TableLookup = (terms: unknown[], kw: Record<string, unknown>, find: (file: string) => string | undefined, read: (path: string, encoding?: string) => string) => unknown[];
 
@@ -17,12 +19,17 @@ function params(term: unknown, kw: Record<string, unknown>): { key: string; p: R
 }
 
 // INI text as configparser reads it: sections of options (keys lower-cased unless case-sensitive),
-// `key = value` / `key: value`, indented continuation lines, # and ; comments.
-function parseIni(text: string, caseSensitive: boolean, allowNoValue: boolean): Map<string, Map<string, string | null>> {
+// `key = value` / `key: value`, indented continuation lines, # and ; comments; lines it cannot read
+// are told together at the end, an option twice at once.
+function parseIni(text: string, caseSensitive: boolean, allowNoValue: boolean, file: string): Map<string, Map<string, string | null>> {
   const sections = new Map<string, Map<string, string | null>>();
   let current: Map<string, string | null> | undefined;
+  let section = '';
   let last: string | undefined;
-  for (const raw of text.split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  const bad: string[] = [];
+  for (const [i, raw] of lines.entries()) {
+    const lineNo = i + 1;
     if (/^\s*([#;]|$)/.test(raw)) continue;
     if (/^\s/.test(raw) && current && last !== undefined && current.get(last) !== null) {
       current.set(last, `${current.get(last) ?? ''}\n${raw.trim()}`);
@@ -30,23 +37,38 @@ function parseIni(text: string, caseSensitive: boolean, allowNoValue: boolean): 
     }
     const sec = /^\s*\[([^\]]+)\]/.exec(raw);
     if (sec) {
-      current = sections.get(sec[1] as string) ?? new Map();
-      sections.set(sec[1] as string, current);
+      section = sec[1] as string;
+      current = sections.get(section) ?? new Map();
+      sections.set(section, current);
       continue;
     }
     if (!current) throw new Error(`File contains no section headers.`);
     const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw.trim());
     const k = m ? (m[1] as string) : raw.trim();
-    if (!m && !allowNoValue) throw new Error(`Source contains parsing errors: ${raw.trim()}`);
+    if (!m && !allowNoValue) {
+      bad.push(`\n\t[line ${String(lineNo).padStart(2)}]: ${toPyRepr(i < lines.length - 1 ? `${raw}\n` : raw)}`);
+      continue;
+    }
     last = caseSensitive ? k : k.toLowerCase();
+    // configparser (strict): an option twice in a section is an error
+    if (current.has(last)) throw new LookupFailure(`Duplicate option in '${file}': While reading from '<???>' [line ${String(lineNo).padStart(2)}]: option '${last}' in section '${section}' already exists`);
     current.set(last, m ? (m[2] as string) : null);
   }
+  if (bad.length) throw new PyClassError(`Source contains parsing errors: '<???>'${bad.join('')}`, 'configparser.ParsingError');
   return sections;
 }
 
 // ini: the value of each key (or of every key matching it with re=true) in the section.
+const INI_OPTIONS = new Set(['file', 'section', 're', 'encoding', 'default', 'type', 'case_sensitive', 'allow_no_value', 'allow_none']);
+
 export const iniLookup: TableLookup = (terms, kw, find, read) =>
   terms.flatMap((term) => {
+    const written = String(term);
+    if (written.includes('=') || written.trim().includes(' ')) {
+      const parsed = parseKv(written, false);
+      for (const name of Object.keys(parsed)) if (name !== '_raw_params' && !INI_OPTIONS.has(name)) throw new LookupFailure(`${name} is not a valid option.`);
+      if (parsed['_raw_params'] === undefined) throw new LookupOptionsError(`No key to lookup was provided as first term with in string inline options: ${written}`);
+    }
     const { key, p } = params(term, kw);
     const type = String(p['type'] ?? 'ini');
     const file = String(p['file'] ?? 'ansible.ini');
@@ -56,15 +78,17 @@ export const iniLookup: TableLookup = (terms, kw, find, read) =>
     const body = read(path, p['encoding'] === undefined ? undefined : String(p['encoding']));
     const text = type === 'properties' ? `[java_properties]\n${body}` : body;
     const section = type === 'properties' ? 'java_properties' : String(p['section'] ?? 'global');
-    const opts = parseIni(text, caseSensitive, truthy(p['allow_no_value']));
+    const opts = parseIni(text, caseSensitive, truthy(p['allow_no_value'] ?? p['allow_none']), file);
     const sec = opts.get(section);
-    if (!sec) throw new Error(`No section '${section}' in ${file}`);
+    if (!sec) throw new LookupFailure(`No section '${section}' in ${file}`);
     if (truthy(p['re'])) {
       const re = compilePyRe(key);
       return [...sec.entries()].filter(([k]) => re.test(k)).map(([, v]) => v);
     }
     const k = caseSensitive ? key : key.toLowerCase();
-    return [sec.has(k) ? sec.get(k) : (p['default'] ?? '')];
+    // an option without a value (allow_no_value) is None, which the lookup leaves out
+    const v = sec.has(k) ? sec.get(k) : (p['default'] ?? '');
+    return v === null || v === undefined ? [] : [v];
   });
 
 const CSV_OPTIONS = new Set(['file', 'delimiter', 'encoding', 'default', 'col']);

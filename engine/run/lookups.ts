@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { dictItems, indexedItems, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
 import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
+import { LookupFailure, LookupOptionsError, PyClassError } from './lookup-errors.js';
 import { makeTuple } from '../py/tuple.js';
 import { compilePyRe } from '../py/regex.js';
 import { pySearch } from '../py/regex-sub.js';
@@ -20,11 +21,10 @@ type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => u
 // appended once more: "...: MSG. MSG"), an AnsibleLookupError (LookupFailure) is shown as it is,
 // both unless errors='ignore'|'warn' (then no result); options errors and undefined names always
 // as they are.
-export class LookupFailure extends Error {}
-export class LookupOptionsError extends Error {}
 
-function wrapped(name: string, msg: string): ExprRuntimeError {
-  return new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class 'ansible.errors.AnsibleError'>, original message: ${msg}. ${msg}`);
+function wrapped(name: string, e: Error): ExprRuntimeError {
+  const cls = e instanceof PyClassError ? e.pyClass : 'ansible.errors.AnsibleError';
+  return new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class '${cls}'>, original message: ${e.message}. ${e.message}`);
 }
 
 function fail(_name: string, msg: string): never {
@@ -71,7 +71,7 @@ function tableLookup(name: string, impl: TableLookup, terms: unknown[], kw: Reco
   try {
     return impl(flat(terms), kw, (f) => findFile(scope, f, 'files'), readEncoded);
   } catch (e) {
-    if (e instanceof ExprRuntimeError) throw e;
+    if (e instanceof ExprRuntimeError || e instanceof LookupFailure || e instanceof LookupOptionsError || e instanceof PyClassError) throw e;
     return fail(name, (e as Error).message);
   }
 }
@@ -183,7 +183,7 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean, di
     if (errors === 'ignore' || errors === 'warn') return wantlist ? [] : null;
     // with_<lookup> runs the plugin itself: its message as it is
     if (direct || e instanceof LookupFailure) throw new ExprRuntimeError(e.message);
-    throw wrapped(String(name), e.message);
+    throw wrapped(String(name), e);
   }
   if (wantlist || kw['wantlist'] === true || out.length === 0) return out;
   // Ansible: ",".join(ran), and when an element is not a string (TypeError) the list itself
