@@ -25,6 +25,8 @@ function children(e: Expr): (Expr | null)[] {
       return [e.value, ...e.args, ...e.kwargs.map((k) => k[1])];
     case 'unary':
       return [e.operand];
+    case 'star':
+      return [e.value];
     case 'binary':
     case 'and':
     case 'or':

@@ -21,6 +21,8 @@ export type Expr =
   | (Pos & { kind: 'filter'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][] })
   | (Pos & { kind: 'test'; value: Expr; name: string; args: Expr[]; kwargs: [string, Expr][]; negated: boolean })
   | (Pos & { kind: 'unary'; op: 'not' | '-' | '+'; operand: Expr })
+  /** `*value` among a call's arguments, or `**value` (a kwargs entry named '**'): unpacked when called */
+  | (Pos & { kind: 'star'; value: Expr })
   | (Pos & { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr })
   | (Pos & { kind: 'and' | 'or'; left: Expr; right: Expr })
   | (Pos & { kind: 'compare'; first: Expr; rest: [CompareOp, Expr][] })

@@ -4,7 +4,7 @@ import { ExprRuntimeError, ExprSyntaxError, UndefinedVariableError } from './err
 import { Undefined, undefinedName } from './undefined.js';
 import { Kwargs as KwargsBox, PyCallable } from './objects.js';
 import type { CompareOp, Expr } from './ast.js';
-import { isTruthy, pyTypeName, toPyStr } from './python-values.js';
+import { isMapping, isTruthy, pyTypeName, toPyStr } from './python-values.js';
 import { makeTuple } from '../py/tuple.js';
 import { pyArith, pyCompare, pyConcat, pyContains, pyEquals, pyNegate } from './python-ops.js';
 import { getAttr, getItem, getSlice } from './access.js';
@@ -87,8 +87,32 @@ function compare(op: CompareOp, a: unknown, b: unknown): boolean {
 
 function evalArgs(ctx: EvalContext, args: Expr[], kwargs: [string, Expr][]): [unknown[], Record<string, unknown>] {
   const kw: Record<string, unknown> = {};
-  for (const [k, e] of kwargs) kw[k] = evalExpr(e, ctx);
-  return [args.map((a) => evalExpr(a, ctx)), kw];
+  for (const [k, e] of kwargs) {
+    if (e.kind !== 'star') kw[k] = evalExpr(e, ctx);
+    else Object.assign(kw, unpackKwargs(evalExpr(e.value, ctx)));
+  }
+  const out: unknown[] = [];
+  for (const a of args) {
+    if (a.kind === 'star') out.push(...unpackArgs(evalExpr(a.value, ctx)));
+    else out.push(evalExpr(a, ctx));
+  }
+  return [out, kw];
+}
+
+// `*value`: the items of a list, tuple or string, or the keys of a mapping (Python's iteration).
+function unpackArgs(v: unknown): unknown[] {
+  if (v instanceof Undefined) v.fail();
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  if (isMapping(v)) return Object.keys(v);
+  throw new ExprRuntimeError(`argument after * must be an iterable, not ${pyTypeName(v)}`);
+}
+
+// `**value`: a mapping's entries as keyword arguments.
+function unpackKwargs(v: unknown): Record<string, unknown> {
+  if (v instanceof Undefined) v.fail();
+  if (!isMapping(v)) throw new ExprRuntimeError(`argument after ** must be a mapping, not ${pyTypeName(v)}`);
+  return { ...(v as Record<string, unknown>) };
 }
 
 function callValue(ctx: EvalContext, node: Extract<Expr, { kind: 'call' }>): unknown {
@@ -154,6 +178,8 @@ export function evalExpr(node: Expr, ctx: EvalContext): unknown {
       }
       return node.negated ? !isTruthy(r) : r;
     }
+    case 'star':
+      throw new ExprRuntimeError('unpacking (*) is only allowed among call arguments');
     case 'unary':
       if (node.op === 'not') return !isTruthy(evalExpr(node.operand, ctx));
       return pyNegate(evalExpr(node.operand, ctx), node.op);

@@ -47,6 +47,9 @@ function walkExpr(e: Expr | null, bound: Set<string>, out: Set<string>): void {
     case 'unary':
       w(e.operand);
       return;
+    case 'star':
+      w(e.value);
+      return;
     case 'binary':
     case 'and':
     case 'or':

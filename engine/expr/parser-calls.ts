@@ -18,15 +18,33 @@ export abstract class CallParser extends TokenStream {
   parseArgs(): Args {
     this.expectOp('(');
     const out: Args = { args: [], kwargs: [] };
+    // Jinja's order: positional arguments, then keywords and one `*args` in any order, `**kwargs` last
+    let star = false;
+    let starStar = false;
     while (!this.isOp(')')) {
       if (out.args.length + out.kwargs.length > 0) this.expectOp(',');
       if (this.isOp(')')) break;
-      if (this.isOp('*') || this.isOp('**')) this.fail(`unsupported syntax '${this.cur.value}' in call arguments`);
-      if (this.cur.type === 'name' && this.peek().type === 'op' && this.peek().value === '=') {
+      const at = this.cur;
+      if (this.isOp('*') || this.isOp('**')) {
+        const double = this.isOp('**');
+        if (starStar || (!double && star)) this.fail(`invalid syntax for function call expression`);
+        this.next();
+        const value = this.parseExpression();
+        const node: Expr = { kind: 'star', value, offset: at.offset, end: value.end };
+        if (double) {
+          starStar = true;
+          out.kwargs.push(['**', node]);
+        } else {
+          star = true;
+          out.args.push(node);
+        }
+      } else if (this.cur.type === 'name' && this.peek().type === 'op' && this.peek().value === '=') {
+        if (starStar) this.fail(`invalid syntax for function call expression`);
         const name = this.next().value;
         this.next();
         out.kwargs.push([name, this.parseExpression()]);
       } else {
+        if (star || starStar) this.fail(`invalid syntax for function call expression`);
         if (out.kwargs.length > 0) this.fail('positional argument follows keyword argument');
         out.args.push(this.parseExpression());
       }

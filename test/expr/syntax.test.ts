@@ -49,7 +49,9 @@ describe('syntax errors', () => {
     ['a {# b', 'Missing end of comment tag', 2, 2],
     ['{{ 1 is number if true else 2 }}', "unexpected 'true'", 18, 4],
     ['{{ f(*a) }}', 'unknown function', 3, 1],
-    ['{{ range(*a) }}', "unsupported syntax '*'", 9, 1],
+    ['{{ range(*a, *b) }}', 'invalid syntax for function call expression', 13, 1],
+    ['{{ dict(**a, b=1) }}', 'invalid syntax for function call expression', 13, 1],
+    ['{{ range(*a, 1) }}', 'invalid syntax for function call expression', 13, 1],
     ['{{ d[1:2, 3] }}', 'multi-dimensional slicing', 5, 3],
   ])('%s → %s', (src, msg, offset, length) => {
     const e = syntaxError(() => compileTemplate(src));

@@ -192,3 +192,19 @@ describe('templateValue', () => {
     expect(templateValue('[1, 2]', scope)).toBe('[1, 2]');
   });
 });
+
+describe('unpacking in calls (*args, **kwargs)', () => {
+  it('spreads a list, a string or a mapping\'s keys as positional arguments, a mapping as keywords', () => {
+    expect(render('{{ range(*[1, 4]) | list }}')).toEqual([1, 2, 3]);
+    expect(text("{{ '%s-%s-%s' | format(*l) }}")).toBe('x-y-z');
+    expect(text("{{ '%s%s' | format(*d) }}")).toBe('ba');
+    expect(render('{{ dict(z=1, **d) }}')).toEqual({ z: 1, b: 1, a: 2 });
+    expect(text("{{ ['p', 'q'] | join(*'+') }}")).toBe('p+q');
+  });
+
+  it('refuses what cannot be unpacked, and names an undefined one', () => {
+    expect(() => render('{{ range(*five) }}')).toThrow('argument after * must be an iterable, not int');
+    expect(() => render('{{ dict(**l) }}')).toThrow('argument after ** must be a mapping, not list');
+    expect(() => render('{{ range(*nosuch) }}')).toThrow(UndefinedVariableError);
+  });
+});
