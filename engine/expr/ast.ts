@@ -40,4 +40,6 @@ export type Stmt =
   | (Pos & { kind: 'if'; branches: [Expr, Stmt[]][]; otherwise: Stmt[] | null })
   | (Pos & { kind: 'for'; target: Target; iter: Expr; filter: Expr | null; body: Stmt[]; otherwise: Stmt[] | null })
   | (Pos & { kind: 'set'; target: Target; expr: Expr })
-  | (Pos & { kind: 'setblock'; name: string; body: Stmt[] });
+  | (Pos & { kind: 'setblock'; name: string; body: Stmt[] })
+  /** `{% include name [ignore missing] [with|without context] %}`: a name or a list (the first found) */
+  | (Pos & { kind: 'include'; template: Expr; ignoreMissing: boolean; withContext: boolean });

@@ -32,3 +32,8 @@ export class ExprRuntimeError extends Error {
     this.name = 'ExprRuntimeError';
   }
 }
+
+// An `{% include %}` whose template is not found (Jinja's TemplateNotFound: the message is the name).
+export class TemplateNotFoundError extends ExprRuntimeError {
+  readonly pyClass = 'jinja2.exceptions.TemplateNotFound';
+}

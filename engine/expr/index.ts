@@ -1,8 +1,8 @@
 // Public API of the expression language (Jinja2-compatible, ansible-core 2.14 semantics).
-export { ExprSyntaxError, ExprRuntimeError, UndefinedVariableError } from './errors.js';
+export { ExprSyntaxError, ExprRuntimeError, TemplateNotFoundError, UndefinedVariableError } from './errors.js';
 export { Undefined, isUndefined } from './undefined.js';
 export type { Scope } from './evaluate.js';
-export type { Template, Expression } from './template.js';
+export type { Template, Expression, TemplateLoader } from './template.js';
 export {
   hasTemplate,
   compileTemplate,

@@ -127,8 +127,21 @@ export function renderStatements(stmts: Stmt[], ctx: EvalContext, out: unknown[]
         (ctx.frame as Frame).vars.set(s.name, setBlockValue(parts));
         break;
       }
+      case 'include':
+        includeImpl(s, ctx, out);
+        break;
     }
   }
+}
+
+type Include = (s: Extract<Stmt, { kind: 'include' }>, ctx: EvalContext, out: unknown[]) => void;
+let includeImpl: Include = () => {
+  throw new ExprRuntimeError('templates cannot be included here');
+};
+
+// Lets template.ts load and render `{% include %}` (it compiles; this file only runs statements).
+export function setInclude(fn: Include): void {
+  includeImpl = fn;
 }
 
 let concatImpl: (parts: unknown[]) => unknown = (parts) => parts.join('');

@@ -1,5 +1,5 @@
-// Parses template parts into statements: output, if/elif/else, for/else, set, set blocks.
-// Other Jinja statements (macro, include, block, ...) are compile errors naming them.
+// Parses template parts into statements: output, if/elif/else, for/else, set, set blocks, include.
+// Other Jinja statements (macro, import, block, ...) are compile errors naming them.
 import { ExprSyntaxError } from './errors.js';
 import type { Token } from './tokenizer.js';
 import type { Stmt, Target } from './ast.js';
@@ -8,7 +8,7 @@ import { lexTemplate } from './template-lexer.js';
 import { limit } from '../shared/limits.js';
 
 const UNSUPPORTED = new Set([
-  'macro', 'call', 'filter', 'include', 'import', 'from', 'extends', 'block', 'with', 'autoescape',
+  'macro', 'call', 'filter', 'import', 'from', 'extends', 'block', 'with', 'autoescape',
   'do', 'break', 'continue', 'trans', 'pluralize', 'endmacro', 'endcall', 'endfilter', 'endblock',
   'endwith', 'endautoescape', 'endtrans', 'print', 'debug',
 ]);
@@ -117,6 +117,21 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
         body().push(node);
         stack.push({ tag: 'set', node, body: node.body, at: tag });
       }
+      break;
+    }
+    case 'include': {
+      const template = p.checkDepth(p.parseExpression());
+      let ignoreMissing = false;
+      if (p.skipName('ignore')) {
+        if (!p.skipName('missing')) p.fail(`expected 'missing', got ${p.describe(p.cur)}`);
+        ignoreMissing = true;
+      }
+      let withContext = true;
+      if (p.isName('with') || p.isName('without')) {
+        withContext = p.next().value === 'with';
+        if (!p.skipName('context')) p.fail(`expected 'context', got ${p.describe(p.cur)}`);
+      }
+      body().push({ kind: 'include', template, ignoreMissing, withContext, ...pos });
       break;
     }
     case 'endif':

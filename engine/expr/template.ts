@@ -8,11 +8,11 @@ import { parseTemplate } from './template-parser.js';
 import type { Expr, Stmt } from './ast.js';
 import { Frame, evalExpr, newContext } from './evaluate.js';
 import type { Scope } from './evaluate.js';
-import { renderStatements, setBlockConcat } from './render.js';
+import { renderStatements, setBlockConcat, setInclude } from './render.js';
 import { isMapping, toPyStr } from './python-values.js';
 import { isTuple } from '../py/tuple.js';
 import { literalEval as pyLiteralEval, type LiteralResult } from '../py/literal-eval.js';
-import { UndefinedVariableError } from './errors.js';
+import { TemplateNotFoundError, UndefinedVariableError } from './errors.js';
 import { Undefined } from './undefined.js';
 import { normalizeName } from './registry.js';
 import { PyFloat } from '../py/float.js';
@@ -129,11 +129,42 @@ function joinText(parts: unknown[]): string {
   return texts.join('');
 }
 
+/** finds a template `{% include %}` names: its label (for the chain of files) and text */
+export type TemplateLoader = (name: string) => { label: string; source: string } | undefined;
+
+// The loaders of the template files being rendered (rendering is synchronous: a stack).
+const loaders: TemplateLoader[] = [];
+
 // Renders a template file's text, labelled with its name so that a template including itself
-// is refused with the chain of files (the template lookup; engine/run/render.ts).
-export function renderTemplateText(label: string, source: string, scope: Scope): string {
-  return evaluation(label, () => renderToString(compileTemplate(source), scope));
+// is refused with the chain of files (the template lookup and module; engine/run/render.ts);
+// `loader` finds the files it includes.
+// `convert`: a result that reads as a list, dict or bool becomes one (the lookup's convert_data).
+export function renderTemplateText(label: string, source: string, scope: Scope, loader?: TemplateLoader, convert = false): string {
+  if (loader) loaders.push(loader);
+  try {
+    return evaluation(label, () => (convert ? renderTemplate : renderToString)(compileTemplate(source), scope)) as string;
+  } finally {
+    if (loader) loaders.pop();
+  }
 }
+
+// `{% include %}`: the first of the names the loader finds, rendered into the output with the
+// includer's variables (or only the template's own with `without context`).
+setInclude((s, ctx, out) => {
+  const v = evalExpr(s.template, ctx);
+  if (v instanceof Undefined) v.fail();
+  const names = (Array.isArray(v) ? v : [v]).map((n) => toPyStr(n));
+  const loader = loaders.at(-1);
+  for (const name of names) {
+    const found = loader?.(name);
+    if (!found) continue;
+    const t = compileTemplate(found.source);
+    const inner = s.withContext ? { ...ctx, frame: new Frame(ctx.frame) } : { ...newContext(ctx.scope), frame: new Frame(null) };
+    evaluation(found.label, () => renderStatements(t.body, inner, out));
+    return;
+  }
+  if (!s.ignoreMissing) throw new TemplateNotFoundError(names.length === 1 ? (names[0] as string) : `None of the templates given were found: ${names.join(', ')}`);
+});
 
 function restoreNewlines(t: Template, v: unknown): unknown {
   if (typeof v !== 'string' || t.trailingNewlines === 0) return v;

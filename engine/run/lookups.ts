@@ -3,7 +3,8 @@
 // indexed_items, sequence, varnames).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { includeLoader } from './render.js';
 import { dictItems, indexedItems, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
 import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
 import { LookupFailure, LookupOptionsError, PyClassError } from './lookup-errors.js';
@@ -13,7 +14,7 @@ import { pySearch } from '../py/regex-sub.js';
 import { withRegexTimeout } from '../py/regex-time.js';
 import { limit } from '../shared/limits.js';
 import { readFileBounded, readTextBounded } from '../source/read.js';
-import { compileTemplate, ExprRuntimeError, isUndefined, Kwargs, pyTypeName, registerGlobal, renderTemplateText, renderToString, toPyStr, UndefinedVariableError, type Scope } from '../expr/index.js';
+import { compileTemplate, ExprRuntimeError, TemplateNotFoundError, isUndefined, Kwargs, pyTypeName, registerGlobal, renderTemplateText, renderToString, toPyStr, UndefinedVariableError, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
@@ -23,7 +24,7 @@ type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => u
 // as they are.
 
 function wrapped(name: string, e: Error): ExprRuntimeError {
-  const cls = e instanceof PyClassError ? e.pyClass : 'ansible.errors.AnsibleError';
+  const cls = e instanceof PyClassError || e instanceof TemplateNotFoundError ? e.pyClass : 'ansible.errors.AnsibleError';
   return new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class '${cls}'>, original message: ${e.message}. ${e.message}`);
 }
 
@@ -117,11 +118,12 @@ const LOOKUPS: Record<string, Lookup> = {
       }
     }),
   lines: (terms) => flat(terms).flatMap((t) => execFileSync('/bin/sh', ['-c', String(t)], { encoding: 'utf8', timeout: 60_000 }).replace(/\n$/, '').split('\n')),
-  template: (terms, _kw, scope) =>
+  template: (terms, kw, scope) =>
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'templates');
       if (!p) fail('template', `the template file ${String(t)} could not be found for the lookup`);
-      return renderTemplateText(`template ${String(t)}`, readTextBounded(p), scope);
+      const paths = [dirname(p), str(scope, 'role_path'), str(scope, 'playbook_dir')].filter((d): d is string => d !== undefined);
+      return renderTemplateText(`template ${String(t)}`, readTextBounded(p), scope, includeLoader(paths), kw['convert_data'] !== false);
     }),
   first_found: (terms, kw, scope) => {
     let skip = kw['skip'] === true;
@@ -179,6 +181,7 @@ function call(name: unknown, raw: unknown[], scope: Scope, wantlist: boolean, di
     out = impl(terms, kw, scope);
   } catch (e) {
     // whatever a lookup throws fails the task on that host (never the run)
+    if (e instanceof TemplateNotFoundError && errors === 'strict') throw wrapped(String(name), e);
     if (e instanceof ExprRuntimeError || !(e instanceof Error) || e instanceof UndefinedVariableError || e instanceof LookupOptionsError) throw e;
     if (errors === 'ignore' || errors === 'warn') return wantlist ? [] : null;
     // with_<lookup> runs the plugin itself: its message as it is

@@ -3,8 +3,9 @@
 import { stat } from 'node:fs/promises';
 import { readTextBounded } from '../source/read.js';
 import { hostname, userInfo } from 'node:os';
-import { resolve as resolvePath } from 'node:path';
-import { compileTemplate, hasTemplate, renderToString } from '../expr/index.js';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { compileTemplate, hasTemplate, renderTemplateText, renderToString, type TemplateLoader } from '../expr/index.js';
 import type { VarScope } from './scope.js';
 
 // A string with its {{ }} rendered (as is when it has none).
@@ -12,10 +13,23 @@ export function renderText(s: string, scope: VarScope): string {
   return hasTemplate(s) ? renderToString(compileTemplate(s), scope) : s;
 }
 
+// What `{% include %}` in a template file finds: the name in the including file's folder, then in
+// each search path's templates/ and the path itself (ansible-core's template search path).
+export function includeLoader(searchPaths: string[]): TemplateLoader {
+  return (name) => {
+    const dirs = isAbsolute(name) ? [''] : searchPaths.flatMap((d) => [join(d, 'templates'), d]);
+    for (const d of dirs) {
+      const p = d ? resolvePath(d, name) : name;
+      if (existsSync(p) && statSync(p).isFile()) return { label: `template ${p}`, source: readTextBounded(p) };
+    }
+    return undefined;
+  };
+}
+
 // The template module's file: handlebars (the template module's own format); a `.j2` file —
 // Ansible's convention for Jinja2 templates — renders as Jinja2 like Ansible does, with its
 // template_* variables, so existing roles work unchanged.
-export async function renderTemplateFile(path: string, scope: VarScope): Promise<string> {
+export async function renderTemplateFile(path: string, scope: VarScope, searchPaths: string[] = []): Promise<string> {
   const source = readTextBounded(path);
   if (!/\.(j2|jinja2?)$/.test(path)) {
     const { renderHandlebars } = await import('../template/handlebars.js');
@@ -23,5 +37,5 @@ export async function renderTemplateFile(path: string, scope: VarScope): Promise
   }
   const st = await stat(path);
   const withVars = scope.with({ name: 'template', vars: { template_path: path, template_fullpath: resolvePath(path), template_host: hostname(), template_uid: userInfo().username, template_mtime: st.mtime.toISOString(), template_run_date: new Date().toISOString(), ansible_managed: 'Ansible managed' } });
-  return hasTemplate(source) ? renderToString(compileTemplate(source), withVars) : source;
+  return hasTemplate(source) ? renderTemplateText(`template ${path}`, source, withVars, includeLoader([dirname(path), ...searchPaths])) : source;
 }

@@ -371,7 +371,7 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
       return v;
     },
     condition: (c) => evaluateCondition(c, scope),
-    renderTemplate: (path) => renderTemplateFile(path, scope),
+    renderTemplate: (path) => renderTemplateFile(path, scope, searchPaths),
     progress: (msg, data) => env.record.progress(host, task, noLog ? CENSORED : msg, noLog ? undefined : data),
     signal: env.signal,
   };
