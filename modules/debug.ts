@@ -30,8 +30,10 @@ export default defineModule({
       let value: unknown;
       try {
         value = ctx.evaluate(name);
-      } catch {
-        value = 'VARIABLE IS NOT DEFINED!';
+      } catch (e) {
+        // only an undefined name is printed as such; any other error fails the task, as in ansible-core
+        if ((e as Error | undefined)?.name !== 'UndefinedVariableError') throw e;
+        value = ctx.verbosity > 0 ? `VARIABLE IS NOT DEFINED!: ${(e as Error).message}` : 'VARIABLE IS NOT DEFINED!';
       }
       return { [name]: value, changed: false };
     }

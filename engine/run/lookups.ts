@@ -14,7 +14,7 @@ import { pySearch } from '../py/regex-sub.js';
 import { withRegexTimeout } from '../py/regex-time.js';
 import { limit } from '../shared/limits.js';
 import { readFileBounded, readTextBounded } from '../source/read.js';
-import { compileTemplate, ExprRuntimeError, TemplateNotFoundError, isUndefined, Kwargs, pyTypeName, registerGlobal, renderTemplateText, renderToString, toPyStr, UndefinedVariableError, type Scope } from '../expr/index.js';
+import { compileTemplate, ExprRuntimeError, TemplateNotFoundError, withStandardDelimiters, isUndefined, Kwargs, pyTypeName, registerGlobal, renderTemplateText, renderToString, toPyStr, UndefinedVariableError, type Scope } from '../expr/index.js';
 
 type Lookup = (terms: unknown[], kw: Record<string, unknown>, scope: Scope) => unknown[];
 
@@ -83,7 +83,8 @@ const LOOKUPS: Record<string, Lookup> = {
       const p = findFile(scope, String(t), 'files');
       if (!p) fail('file', `could not locate file in lookup: ${String(t)}`);
       const text = readTextBounded(p);
-      return kw['rstrip'] === false ? text : text.replace(/\s+$/, '');
+      const right = kw['rstrip'] === false ? text : text.replace(/\s+$/, '');
+      return kw['lstrip'] === true ? right.replace(/^\s+/, '') : right;
     }),
   env: (terms, kw) => flat(terms).map((t) => process.env[String(t)] ?? (kw['default'] !== undefined ? kw['default'] : '')),
   vars: (terms, kw, scope) =>
@@ -123,7 +124,14 @@ const LOOKUPS: Record<string, Lookup> = {
       const p = findFile(scope, String(t), 'templates');
       if (!p) fail('template', `the template file ${String(t)} could not be found for the lookup`);
       const paths = [dirname(p), str(scope, 'role_path'), str(scope, 'playbook_dir')].filter((d): d is string => d !== undefined);
-      return renderTemplateText(`template ${String(t)}`, readTextBounded(p), scope, includeLoader(paths), kw['convert_data'] !== false);
+      const pair = (a: string, b: string): [string, string] | undefined => (kw[a] === undefined && kw[b] === undefined ? undefined : [String(kw[a] ?? (a.startsWith('variable') ? '{{' : '{#')), String(kw[b] ?? (b.startsWith('variable') ? '}}' : '#}'))]);
+      const variable = pair('variable_start_string', 'variable_end_string');
+      const comment = pair('comment_start_string', 'comment_end_string');
+      const text = readTextBounded(p);
+      const source = variable || comment ? withStandardDelimiters(text, { ...(variable ? { variable } : {}), ...(comment ? { comment } : {}) }) : text;
+      const vars = kw['template_vars'];
+      const inner: Scope = vars && typeof vars === 'object' && !Array.isArray(vars) ? { get: (n) => (Object.prototype.hasOwnProperty.call(vars, n) ? (vars as Record<string, unknown>)[n] : scope.get(n)) } : scope;
+      return renderTemplateText(`template ${String(t)}`, source, inner, includeLoader(paths), kw['convert_data'] !== false);
     }),
   first_found: (terms, kw, scope) => {
     let skip = kw['skip'] === true;
