@@ -229,23 +229,27 @@ function roleLoaders(ctx: LoadContext, staticVars: Vars, play: Play, handlers: T
 // Expands import_tasks / import_role into an implicit block carrying the import's keywords.
 export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, play: Play, handlers: Task[], handler = false): Node | undefined {
   const kw = { ...task.kw };
+  // what an import's names are templated with: the play's vars, the import's own, extra vars on top
+  const vars = task.kw.vars ? { ...staticVars, ...(task.kw.vars as Vars), ...ctx.options.extraVars } : staticVars;
+  const strArg = (key: string, as: string): Record<string, string> => templatedArg(task.args, key, as, vars);
   if (task.mod.construct === 'import_role') {
-    const name = renderStatic(String(task.args['name'] ?? ''), staticVars);
+    const name = renderStatic(String(task.args['name'] ?? ''), vars);
     const req = {
       name,
       params: {},
       extraVars: { ...((task.args['vars'] as Vars) ?? {}), ...(task.kw.vars ?? {}) },
       kw,
-      ...(task.args['allow_duplicates'] !== undefined ? { allowDuplicates: !/^(false|no|off|0)$/i.test(renderStatic(String(task.args['allow_duplicates']), staticVars)) } : {}),
-      ...(task.args['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(renderStatic(String(task.args['rolespec_validate']), staticVars)) ? { skipArgumentSpec: true } : {}),
+      ...(task.args['allow_duplicates'] !== undefined ? { allowDuplicates: !/^(false|no|off|0)$/i.test(renderStatic(String(task.args['allow_duplicates']), vars)) } : {}),
+      ...(task.args['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(renderStatic(String(task.args['rolespec_validate']), vars)) ? { skipArgumentSpec: true } : {}),
       pos: task.pos,
       src: task.src,
       ...(task.parent ? { parent: task.parent } : {}),
-      ...strArg(task.args, 'tasks_from', 'tasksFrom'),
-      ...strArg(task.args, 'vars_from', 'varsFrom'),
-      ...strArg(task.args, 'defaults_from', 'defaultsFrom'),
-      ...strArg(task.args, 'handlers_from', 'handlersFrom'),
+      ...strArg('tasks_from', 'tasksFrom'),
+      ...strArg('vars_from', 'varsFrom'),
+      ...strArg('defaults_from', 'defaultsFrom'),
+      ...strArg('handlers_from', 'handlersFrom'),
     };
+    // ansible-core's role cache keys on tasks_from as written (two imports templating to the same file both run)
     const dedupKey = `${roleKey(name, {}, req.extraVars, { when: kw.when, tags: kw.tags })}#${String(task.args['tasks_from'] ?? '')}`;
     const loaded = loadRole(ctx, { ...req, dedupKey }, roleLoaders(ctx, staticVars, play, handlers));
     if (!loaded) return undefined;
@@ -253,7 +257,7 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
     play.allRoles.push(...loaded.roles);
     return loaded.block;
   }
-  const name = renderStatic(String(task.args['_raw_params'] ?? task.args['file'] ?? ''), staticVars);
+  const name = renderStatic(String(task.args['_raw_params'] ?? task.args['file'] ?? ''), vars);
   const block: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw, implicit: 'import', pos: task.pos, src: task.src };
   if (task.name) block.name = task.name;
   if (task.parent) block.parent = task.parent;
@@ -264,8 +268,9 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
   return block;
 }
 
-function strArg(args: Vars, key: string, as: string): Record<string, string> {
-  return typeof args[key] === 'string' ? { [as]: args[key] as string } : {};
+// A string argument under another name, templated with the variables known at load time.
+function templatedArg(args: Vars, key: string, as: string, vars: Vars): Record<string, string> {
+  return typeof args[key] === 'string' ? { [as]: renderStatic(args[key] as string, vars) } : {};
 }
 
 // Checks the include_tasks/include_role targets Ansible will certainly reach exist (and validates
@@ -289,7 +294,7 @@ function checkIncludes(ctx: LoadContext, nodes: Node[], staticVars: Vars, play: 
       loadIncludeFile(ctx, name, n, { handler: n.handler, parent, ...(n.role ? { role: n.role } : {}), expandImport: (t) => expandImport(ctx, t, staticVars, play, []) });
     } else {
       const name = String(n.args['name'] ?? '');
-      loadRole(ctx, { name, params: {}, kw: {}, pos: n.pos, src: n.src, ...strArg(n.args, 'tasks_from', 'tasksFrom'), ...strArg(n.args, 'vars_from', 'varsFrom'), ...strArg(n.args, 'defaults_from', 'defaultsFrom'), ...strArg(n.args, 'handlers_from', 'handlersFrom') }, roleLoaders(ctx, staticVars, play, []));
+      loadRole(ctx, { name, params: {}, kw: {}, pos: n.pos, src: n.src, ...templatedArg(n.args, 'tasks_from', 'tasksFrom', staticVars), ...templatedArg(n.args, 'vars_from', 'varsFrom', staticVars), ...templatedArg(n.args, 'defaults_from', 'defaultsFrom', staticVars), ...templatedArg(n.args, 'handlers_from', 'handlersFrom', staticVars) }, roleLoaders(ctx, staticVars, play, []));
     }
   }
 }
