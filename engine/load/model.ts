@@ -128,6 +128,8 @@ export interface RoleScope {
   parent?: Parent;
   handlers: Task[];
   pos: SourcePos;
+  /** reached only as another role's dependency (meta/main.yml) */
+  dependency?: boolean;
 }
 
 export interface PlayScope {

@@ -120,6 +120,7 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
     pos: req.pos,
   };
   if (req.parent) role.parent = req.parent;
+  if (req.parentRoleDir) role.dependency = true;
   const block: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: req.kw, implicit: 'role', role, pos: req.pos, src: req.src };
   if (req.parent) block.parent = req.parent;
   const allRoles: RoleScope[] = [];

@@ -3,7 +3,7 @@
 // indexed_items, sequence, varnames).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { includeLoader } from './render.js';
 import { dictItems, indexedItems, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
 import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
@@ -43,20 +43,22 @@ function str(scope: Scope, name: string): string | undefined {
   return isUndefined(v) || v === undefined || v === null ? undefined : String(v);
 }
 
-// Where controller files are searched: role files/, role dir, playbook files/, playbook dir, cwd.
+// Where controller files are searched (ansible-core's path_dwim_relative_stack): each entry of
+// ansible_search_path (a role's tasks/ folder stands for the role), its `sub` folder first; then
+// the playbook's folder; then the working directory.
 function findFile(scope: Scope, term: string, sub: string): string | undefined {
   if (isAbsolute(term)) return existsSync(term) ? term : undefined;
-  const dirs: string[] = [];
-  const role = str(scope, 'role_path');
-  const pb = str(scope, 'playbook_dir');
-  if (role) dirs.push(join(role, sub), role);
-  if (pb) dirs.push(join(pb, sub), pb);
-  dirs.push(process.cwd());
-  for (const d of dirs) {
-    const p = resolve(d, term);
-    if (existsSync(p)) return p;
+  const listed = scope.get('ansible_search_path');
+  const paths = Array.isArray(listed) ? listed.map(String) : [str(scope, 'role_path')].filter((p): p is string => p !== undefined);
+  const candidates: string[] = [];
+  for (const p of paths) {
+    if (basename(p) === 'tasks' && existsSync(join(dirname(p), 'tasks'))) candidates.push(join(dirname(p), sub, term), join(p, term));
+    else candidates.push(...(term.split('/')[0] === sub ? [] : [join(p, sub, term)]), join(p, term));
   }
-  return undefined;
+  const pb = str(scope, 'playbook_dir');
+  if (pb) candidates.push(join(pb, sub, term), join(pb, term));
+  candidates.push(resolve(process.cwd(), term));
+  return candidates.find((c) => existsSync(c));
 }
 
 const flat = (terms: unknown[]) => terms.flatMap((t) => (Array.isArray(t) ? t : [t]));

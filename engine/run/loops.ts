@@ -31,8 +31,11 @@ export function loopItems(spec: LoopSpec, scope: Scope, searchPaths: string[]): 
       return v;
     case 'items':
       return flatten(asList(v), 1);
-    case 'list':
-      return asList(v);
+    case 'list': {
+      const l = listify(v);
+      if (!Array.isArray(l)) throw new LoopError('with_list expects a list');
+      return l;
+    }
     case 'flattened':
       return flatten(asList(v), Infinity);
     case 'dict':
@@ -91,6 +94,19 @@ function firstFound(candidates: unknown[], searchPaths: string[]): string | unde
     for (const d of searchPaths) for (const p of [join(d, 'files', f), join(d, f)]) if (existsSync(p)) return p;
   }
   return undefined;
+}
+
+// loop_control with its settings templated once for the task (loop_var: "{{ name }}"); the label
+// stays as written, rendered per item.
+export function renderedControl(control: Vars | undefined, scope: Scope): Vars | undefined {
+  if (!control) return control;
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(control)) {
+    const r = k === 'label' ? v : templateValue(v, scope);
+    if (isUndefined(r)) r.fail();
+    out[k] = r;
+  }
+  return out;
 }
 
 // The variables a loop item sees (item / loop_var, index_var, ansible_loop).

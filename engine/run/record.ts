@@ -1,6 +1,7 @@
 // The bookkeeping of a batch, apart from its strategy: every host outcome is emitted as an event,
 // counted in the stats, registered, turned into facts and inventory changes, and its
 // notifications recorded; a failure is marked on the host for the strategy to route.
+import { markUnsafe } from './scope.js';
 import type { Task, Vars } from '../load/model.js';
 import type { DiffEntry } from '../module.js';
 import { enclosingSections, inherited } from '../load/inherit.js';
@@ -67,6 +68,8 @@ export class BatchRecord {
     const receivers = opts.runOnce ? this.b.hosts.filter((x) => !x.unreachable) : [h];
     if (task.register) {
       const value = withoutInternalKeys(o.result);
+      // a registered result is data: what it holds is never templated (ansible-core: unsafe)
+      markUnsafe(value);
       for (const r of receivers) r.hostVars[task.register] = value;
     }
     this.facts(ran, o, receivers);

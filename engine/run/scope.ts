@@ -1,7 +1,7 @@
 // Variable lookup with Ansible's precedence: a stack of layers (lowest first) plus magic
 // variables, where values holding templates are rendered lazily on access in the same
 // scope (so `a: "{{ b }}"` sees b), with a guard against self-reference.
-import { describeChain, ExprRuntimeError, isUndefined, templateVariable, Undefined, type Scope } from '../expr/index.js';
+import { describeChain, ExprRuntimeError, isUndefined, templateVariable, Undefined, UndefinedVariableError, type Scope } from '../expr/index.js';
 import type { Vars } from '../load/model.js';
 
 export interface Layer {
@@ -10,11 +10,17 @@ export interface Layer {
 }
 
 const templated = new WeakMap<object, boolean>();
+const unsafe = new WeakSet<object>();
 
-// True when the value (deeply) contains a string with template markers.
+// Marks a value never to be templated again (a registered result: ansible-core's unsafe text).
+export function markUnsafe(v: unknown): void {
+  if (v !== null && typeof v === 'object') unsafe.add(v);
+}
+
+// True when the value (deeply) contains a string with template markers, and is not unsafe.
 export function needsTemplating(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('{{') || v.includes('{%') || v.includes('{#');
-  if (v === null || typeof v !== 'object') return false;
+  if (v === null || typeof v !== 'object' || unsafe.has(v)) return false;
   const hit = templated.get(v);
   if (hit !== undefined) return hit;
   templated.set(v, false);
@@ -26,6 +32,9 @@ export function needsTemplating(v: unknown): boolean {
 export class VarScope implements Scope {
   private cache = new Map<string, unknown>();
   private resolving = new Set<string>();
+  /** hostvars: a value whose templating meets an undefined name stays as written (ansible-core's
+   * HostVarsVars templates with fail_on_undefined=False) */
+  lenient = false;
 
   constructor(
     private readonly layers: Layer[],
@@ -54,6 +63,10 @@ export class VarScope implements Scope {
       this.resolving.add(name);
       try {
         value = templateVariable(name, value, this);
+        if (this.lenient && isUndefined(value)) value = found.value;
+      } catch (e) {
+        if (!(this.lenient && e instanceof UndefinedVariableError)) throw e;
+        value = found.value;
       } finally {
         this.resolving.delete(name);
       }

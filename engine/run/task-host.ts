@@ -11,7 +11,7 @@ import { runAction, type ActionRequest } from './action.js';
 import { newJobId, resultsFile, writeJobStatus } from './async.js';
 import { renderTemplateFile } from './render.js';
 import { allWhen, displayName, inherited } from '../load/inherit.js';
-import { LoopError, loopItems, loopVars } from './loops.js';
+import { LoopError, loopItems, loopVars, renderedControl } from './loops.js';
 import type { VarScope } from './scope.js';
 import type { TaskEnv } from './task-env.js';
 import { renderTaskName, sourceOf, targetSpec, truthy } from './task-env.js';
@@ -174,7 +174,8 @@ export async function runTaskOnHost(env: TaskEnv, written: Task, host: string): 
     const list = items ?? [];
     if (list.length === 0) return out('skipped', { results: [], skipped: true, changed: false, skipped_reason: 'No items in the list' });
     if (task.mod.construct === 'include_tasks' || task.mod.construct === 'include_role') {
-      const vars = list.map((_, i) => loopVars(list, i, task.loop_control));
+      const control = renderedControl(task.loop_control, scope);
+      const vars = list.map((_, i) => loopVars(list, i, control));
       const active = vars.filter((v) => whenHolds(task, scope.with({ name: 'loop', vars: v })));
       if (active.length === 0) return out('skipped', { ...SKIPPED });
       return includeOutcome(out, task, scope, active);
@@ -231,13 +232,14 @@ function finish({ out, ignoreErrors, task, scope }: HostTask, r: Vars): HostOutc
 async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
   const { env, task, host, scope, name, out, ignoreErrors, noLog } = ht;
   const results: Vars[] = [];
-  const pause = Number(task.loop_control?.['pause'] ?? 0);
+  const control = renderedControl(task.loop_control, scope);
+  const pause = Number(control?.['pause'] ?? 0);
   // set_fact / include_vars in a loop: each item sees the variables the items before it set
   const factsSoFar: Vars = {};
   const keepsFacts = task.mod.factsAs === 'hostvars' || task.mod.factsAs === 'include_vars';
   for (let i = 0; i < list.length; i++) {
     if (i > 0 && pause > 0) await sleep(pause * 1000, undefined, { signal: env.signal });
-    const lv = loopVars(list, i, task.loop_control);
+    const lv = loopVars(list, i, control);
     const base = Object.keys(factsSoFar).length > 0 ? scope.with({ name: 'loop-facts', vars: { ...factsSoFar } }) : scope;
     const iscope = base.with({ name: 'loop', vars: lv });
     const label = task.loop_control?.['label'] !== undefined ? templateValue(task.loop_control['label'], iscope) : list[i];

@@ -2,7 +2,7 @@
 // role defaults, inventory (group then host vars), facts, play vars, vars_files, role vars,
 // block/task vars, include_vars, set_fact/register, role params, extra vars, loop vars;
 // plus the magic variables (inventory_hostname, groups, hostvars, ansible_play_batch, ...).
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { groupNamesOf, groupsMagicVar, hostVars } from '../inventory/index.js';
 import type { Play, RoleScope, Task, Vars } from '../load/model.js';
 import { nestedVars } from '../load/inherit.js';
@@ -112,7 +112,23 @@ export class VarsBuilder {
         case 'role_path':
           return task?.role?.path;
         case 'ansible_role_names':
-          return rt ? rt.play.allRoles.map((r) => r.name) : [];
+          return rt ? [...new Set(rt.play.allRoles.map((r) => r.name))] : [];
+        // the roles the play names itself, and those only reached as dependencies
+        case 'role_names':
+        case 'ansible_play_role_names':
+          return rt ? [...new Set(rt.play.allRoles.filter((r) => !r.dependency).map((r) => r.name))] : [];
+        case 'ansible_dependent_role_names':
+          return rt ? [...new Set(rt.play.allRoles.filter((r) => r.dependency).map((r) => r.name))] : [];
+        // the roles whose include_role / import_role reached this task's role, nearest first
+        case 'ansible_parent_role_names':
+        case 'ansible_parent_role_paths': {
+          const chain = task?.role ? parentRoles(task.role) : [];
+          if (chain.length === 0) return undefined;
+          return chain.map((r) => (name === 'ansible_parent_role_names' ? r.name : r.path));
+        }
+        // where a task's files are looked up: its roles' paths, then its own file's folder
+        case 'ansible_search_path':
+          return task ? [...new Set([...(task.role ? [task.role.path] : []), dirname(task.file)])] : undefined;
         case 'ansible_check_mode':
           return o.check;
         case 'ansible_diff_mode':
@@ -161,6 +177,7 @@ export class VarsBuilder {
         let v = cache.get(key);
         if (!v) {
           const sc = this.scope(rt ? { ...rt, play: { ...rt.play, vars: {}, allRoles: [] } } : undefined, key);
+          sc.lenient = true;
           v = scopeObject(() => sc, () => ['inventory_hostname', 'group_names', 'ansible_facts', 'inventory_hostname_short']);
           cache.set(key, v);
         }
@@ -177,6 +194,17 @@ export class VarsBuilder {
 // A role and the roles it was included from (dependencies see their parents' params).
 function roleChain(role: RoleScope): RoleScope[] {
   return [role];
+}
+
+// The roles that included or imported `role` (not as a dependency), nearest first (bounded by the
+// depth roles can nest at load).
+function parentRoles(role: RoleScope, depth = 0): RoleScope[] {
+  if (role.dependency || depth > 64) return [];
+  for (let p = role.parent; p; p = p.kind === 'play' ? undefined : p.parent) {
+    const owner = p.kind === 'block' ? p.role : p.kind === 'role' ? p : undefined;
+    if (owner && owner !== role) return [owner, ...parentRoles(owner, depth + 1)];
+  }
+  return [];
 }
 
 // Facts are also visible as top-level `ansible_<name>` variables.
