@@ -57,6 +57,9 @@ function walk(root: string, depth: number): [string, string[]][] {
   return depth > 0 ? all.slice(0, depth) : all;
 }
 
+// A file or folder include_vars cannot use: ansible-core words it under `message` (msg kept for our output).
+const refused = (why: string) => ({ failed: true, changed: false, ansible_facts: {}, ansible_included_var_files: [], message: why, msg: why });
+
 export default defineModule({
   name: 'include_vars',
   factsAs: 'include_vars',
@@ -70,7 +73,7 @@ export default defineModule({
     const files: string[] = [];
     if (args.dir !== undefined) {
       const dir = findSource(args.dir, ctx.searchPaths, 'vars');
-      if (!dir || !statSync(dir).isDirectory()) return { failed: true, changed: false, ansible_included_var_files: [], msg: `${args.dir} directory does not exist` };
+      if (!dir || !statSync(dir).isDirectory()) return refused(`${args.dir} directory does not exist`);
       const matching = args.files_matching !== undefined ? new RegExp(args.files_matching) : undefined;
       const ignored = (args.ignore_files ?? []).map((p) => new RegExp(`${p}$`));
       const exts = new Set(args.extensions);
@@ -80,10 +83,10 @@ export default defineModule({
           const ext = n.includes('.') ? n.slice(n.lastIndexOf('.') + 1) : '';
           if (!exts.has(ext)) {
             if (args.ignore_unknown_extensions) continue;
-            return { failed: true, changed: false, msg: `${join(d, n)} does not have a valid extension: ${[...exts].join(', ')}` };
+            return refused(`${join(d, n)} does not have a valid extension: ${[...exts].join(', ')}`);
           }
           const r = loadFile(join(d, n));
-          if ('error' in r) return { failed: true, changed: false, msg: r.error };
+          if ('error' in r) return refused(r.error);
           Object.assign(vars, r.vars);
           files.push(join(d, n));
         }
@@ -93,7 +96,7 @@ export default defineModule({
       const path = findSource(name, ctx.searchPaths, 'vars');
       if (!path) return { failed: true, changed: false, ansible_included_var_files: [], msg: `Could not find or access '${name}'` };
       const r = loadFile(path);
-      if ('error' in r) return { failed: true, changed: false, msg: r.error };
+      if ('error' in r) return refused(r.error);
       Object.assign(vars, r.vars);
       files.push(path);
     }

@@ -1,5 +1,6 @@
 // Python string formatting: printf-style `'%s-%d' % (a, b)` and str.format / the format spec
 // mini-language.
+import { Undefined } from './undefined.js';
 import { ExprRuntimeError } from './errors.js';
 import { dictGet, isMapping, pyTypeName, toPyRepr, toPyStr } from './python-values.js';
 import { isTuple } from '../py/tuple.js';
@@ -88,7 +89,8 @@ export function printf(format: string, values: unknown): string {
     } else v = next();
     let body: string;
     if (conv === 's' || conv === 'r' || conv === 'a') {
-      body = conv === 's' ? toPyStr(v) : toPyRepr(v);
+      // repr() of an undefined name does not raise: Jinja's AnsibleUndefined shows its name
+      body = conv === 's' ? toPyStr(v) : v instanceof Undefined && v.name !== undefined && v.hint === `'${v.name}' is undefined` ? `AnsibleUndefined(hint=None, obj=missing, name='${v.name}')` : toPyRepr(v);
       if (prec !== undefined) body = body.slice(0, prec);
       return pad(body, width, flags.includes('-'), false);
     }
