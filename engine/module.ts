@@ -95,6 +95,8 @@ export interface ActionContext {
   searchPaths: string[];
   /** -v count of the run */
   verbosity: number;
+  /** a variable of the host as the task sees it (rendered), undefined when it has none */
+  hostVar(name: string): unknown;
 }
 
 /** How a free-form string argument is parsed. */

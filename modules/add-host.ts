@@ -7,7 +7,7 @@ import { defineModule } from '../engine/module.js';
 export const addHostSchema = {
   type: 'object',
   properties: {
-    name: { type: 'string', aliases: ['host', 'hostname'], description: 'host name; host:port sets ansible_port' },
+    name: { type: 'string', aliases: ['host', 'hostname'], description: 'host name; host:port sets ansible_ssh_port' },
     groups: { type: ['array', 'string'], aliases: ['group', 'groupname'], description: 'groups to add the host to' },
   },
   required: ['name'],
@@ -27,7 +27,7 @@ export const addHost = defineModule({
     const vars: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(args)) if (k !== 'name' && k !== 'groups') vars[k] = v;
     const m = /^([^:\s]+):(\d+)$/.exec(args.name);
-    if (m) vars['ansible_port'] = Number(m[2]);
+    if (m) vars['ansible_ssh_port'] = Number(m[2]);
     return { add_host: { host_name: m ? m[1] : args.name, groups, host_vars: vars }, changed: true };
   },
 });

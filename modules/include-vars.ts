@@ -20,7 +20,7 @@ export const schema = {
     extensions: { type: 'array', items: { type: 'string' }, default: ['json', 'yaml', 'yml'], description: 'dir: the file extensions loaded' },
     ignore_unknown_extensions: { type: 'boolean', default: false, description: 'dir: skip files with other extensions instead of failing' },
     name: { type: 'string', description: 'put the variables under this key instead of at the top level' },
-    hash_behaviour: { enum: ['replace', 'merge'], description: 'accepted; later files replace top-level keys' },
+    hash_behaviour: { enum: ['replace', 'merge'], description: 'merge: mappings are merged, recursively, into the values the host already has' },
   },
   additionalProperties: false,
 } as const;
@@ -55,6 +55,16 @@ function walk(root: string, depth: number): [string, string[]][] {
   visit(root);
   all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return depth > 0 ? all.slice(0, depth) : all;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+// ansible-core's combine_vars with hash_behaviour=merge: mappings merged recursively, the rest replaced.
+function mergeHash(old: unknown, next: unknown, depth = 0): unknown {
+  if (!isMap(old) || !isMap(next) || depth > 64) return next;
+  const out: Record<string, unknown> = { ...old };
+  for (const [k, v] of Object.entries(next)) out[k] = mergeHash(out[k], v, depth + 1);
+  return out;
 }
 
 // A file or folder include_vars cannot use: ansible-core words it under `message` (msg kept for our output).
@@ -93,14 +103,16 @@ export default defineModule({
       }
     } else {
       const name = args.file ?? args._raw_params ?? '';
+      if (!name) return refused('Could not find file on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option');
       const path = findSource(name, ctx.searchPaths, 'vars');
-      if (!path) return { failed: true, changed: false, ansible_included_var_files: [], msg: `Could not find or access '${name}'` };
+      if (!path) return refused(`Could not find or access '${name}'`);
       const r = loadFile(path);
       if ('error' in r) return refused(r.error);
       Object.assign(vars, r.vars);
       files.push(path);
     }
-    const facts = args.name ? { [args.name]: vars } : vars;
+    let facts: Record<string, unknown> = args.name ? { [args.name]: vars } : vars;
+    if (args.hash_behaviour === 'merge') facts = Object.fromEntries(Object.entries(facts).map(([k, v]) => [k, mergeHash(ctx.hostVar(k), v)]));
     return { ansible_facts: facts, ansible_included_var_files: files, changed: false };
   },
 });

@@ -54,6 +54,7 @@ async function runModule(ctx: RunContext, req: ActionRequest): Promise<ModuleRes
       progress: req.progress,
       searchPaths: req.searchPaths,
       verbosity: ctx.options.verbosity,
+      hostVar: req.hostVar,
     };
     return req.mod.action(actx, req.args);
   }

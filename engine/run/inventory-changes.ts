@@ -3,6 +3,21 @@ import { addChild, addGroup, addHost, reconcileInventory, setEntityVar } from '.
 import type { Inventory } from '../inventory/index.js';
 import type { Vars } from '../load/model.js';
 
+// Whether applying the result would change the inventory (ansible-core reports add_host and
+// group_by as changed only then): a new host or group, new variable values, a new membership.
+export function inventoryWouldChange(inv: Inventory, host: string, result: Vars): boolean {
+  const add = result['add_host'] as { host_name: string; groups: string[]; host_vars: Vars } | undefined;
+  if (add) {
+    const h = inv.hosts.get(add.host_name);
+    if (!h || h.implicit) return true;
+    if (Object.entries(add.host_vars).some(([k, v]) => !(k in h.vars) || JSON.stringify(h.vars[k]) !== JSON.stringify(v))) return true;
+    return add.groups.some((g) => !inv.groups.get(g)?.hosts.includes(add.host_name));
+  }
+  const group = result['add_group'];
+  if (typeof group === 'string') return !inv.groups.get(group)?.hosts.includes(host);
+  return false;
+}
+
 // Applies the inventory change a result describes; returns true if there was one.
 export function applyInventoryChange(inv: Inventory, host: string, result: Vars): boolean {
   const add = result['add_host'] as { host_name: string; groups: string[]; host_vars: Vars } | undefined;

@@ -12,6 +12,7 @@ import { newJobId, resultsFile, writeJobStatus } from './async.js';
 import { renderTemplateFile } from './render.js';
 import { allWhen, displayName, inherited } from '../load/inherit.js';
 import { LoopError, loopItems, loopVars, renderedControl } from './loops.js';
+import { applyInventoryChange, inventoryWouldChange } from './inventory-changes.js';
 import type { VarScope } from './scope.js';
 import type { TaskEnv } from './task-env.js';
 import { renderTaskName, sourceOf, targetSpec, truthy } from './task-env.js';
@@ -306,6 +307,12 @@ async function execute(ht: HostTask, scope: VarScope): Promise<Vars> {
   for (let attempt = 1; attempt <= retries; attempt++) {
     result = await runOnce(ht, scope);
     if (result['unreachable'] === true) return result;
+    // add_host / group_by: applied at once (a loop's next item sees it), changed only when the
+    // inventory was (recording applies it again, which changes nothing, and refreshes the views)
+    if (task.mod.changesInventory && result['failed'] !== true) {
+      result['changed'] = inventoryWouldChange(env.ctx.inventory, host, result);
+      applyInventoryChange(env.ctx.inventory, host, result);
+    }
     const view = task.register ? scope.with({ name: 'register', vars: { [task.register]: result } }) : scope;
     const facts = result['ansible_facts'];
     const condScope = facts && typeof facts === 'object' && task.mod.factsAs !== 'none' ? view.with({ name: 'facts', vars: facts as Vars }) : view;
