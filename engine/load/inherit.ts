@@ -44,6 +44,15 @@ export function nestedVars(node: Node): Vars[] {
   return out;
 }
 
+// The vars of the includes above a node (dynamic ones, and bare `include:` even when static), outermost
+// first: ansible-core's include params, which rank above set_fact and role params.
+export function includeParams(node: Node): Vars[] {
+  return parents(node)
+    .reverse()
+    .filter((n): n is Block => n.kind === 'block' && n.params !== undefined)
+    .map((b) => b.params as Vars);
+}
+
 // The block sections a node sits in, innermost first, for rescue/always handling.
 export interface Enclosing {
   block: Block;

@@ -66,6 +66,9 @@ export interface Task {
   mod: ModuleDef;
   args: Vars;
   kw: Keywords;
+  /** a bare `include:`: its key=value arguments (variables of the included tasks, below set_fact;
+   *  its `vars:` are include params, above set_fact, even when the include is static) */
+  bareInclude?: Vars;
   register?: string;
   loop?: LoopSpec;
   loop_control?: Vars;
@@ -104,6 +107,9 @@ export interface Block {
   role?: RoleScope;
   /** a block made by tsplay (import_tasks, role wrapper), not written by the user */
   implicit?: 'import' | 'role' | 'include';
+  /** include params: the `vars:` of a dynamic include or a bare `include:` (and an include loop's
+   *  item), ranked above set_fact and role params */
+  params?: Vars;
   /** a role already listed with the same name and parameters: listed (--list-tasks) but not run, as
    *  Ansible skips a role that has run for the host */
   repeatedRole?: boolean;

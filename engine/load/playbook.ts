@@ -259,6 +259,12 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
   }
   const name = renderStatic(String(task.args['_raw_params'] ?? task.args['file'] ?? ''), vars);
   const block: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw, implicit: 'import', pos: task.pos, src: task.src };
+  if (task.bareInclude) {
+    // a bare include: key=value arguments are block vars, `vars:` are include params
+    if (task.kw.vars) block.params = task.kw.vars;
+    if (Object.keys(task.bareInclude).length > 0) block.kw = { ...kw, vars: task.bareInclude };
+    else delete block.kw.vars;
+  }
   if (task.name) block.name = task.name;
   if (task.parent) block.parent = task.parent;
   if (task.role) block.role = task.role;

@@ -1,6 +1,6 @@
 // Finds and loads roles (tasks/, handlers/, defaults/, vars/, meta/ dependencies) and
 // wraps each in an implicit block that carries the role entry's keywords.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourcePos } from '../diagnostics.js';
 import type { LoadContext } from './context.js';
@@ -70,6 +70,17 @@ function mainFile(dir: string, sub: string, base = 'main'): string | undefined {
   return undefined;
 }
 
+// A role's defaults or vars: main.yml (or .yaml, .json, no extension), or every YAML/JSON file of a
+// main/ folder in name order, merged (an empty file adds nothing), as ansible-core reads them.
+function roleVars(ctx: LoadContext, dir: string, sub: string, base: string): Vars {
+  const folder = join(dir, sub, base);
+  if (existsSync(folder) && statSync(folder).isDirectory()) {
+    const files = readdirSync(folder).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+    return Object.assign({}, ...files.map((f) => readVars(ctx, join(folder, f))));
+  }
+  return readVars(ctx, mainFile(dir, sub, base));
+}
+
 function readVars(ctx: LoadContext, path: string | undefined): Vars {
   if (!path) return {};
   const { file, diagnostics } = readYaml(path);
@@ -112,8 +123,8 @@ function loadRoleIn(ctx: LoadContext, req: RoleRequest, loaders: RoleLoaders, se
     kind: 'role',
     name: req.name,
     path: dir,
-    defaults: readVars(ctx, mainFile(dir, 'defaults', req.defaultsFrom ?? 'main')),
-    vars: { ...readVars(ctx, mainFile(dir, 'vars', req.varsFrom ?? 'main')), ...(req.extraVars ?? {}) },
+    defaults: roleVars(ctx, dir, 'defaults', req.defaultsFrom ?? 'main'),
+    vars: { ...roleVars(ctx, dir, 'vars', req.varsFrom ?? 'main'), ...(req.extraVars ?? {}) },
     params: req.params,
     kw: {},
     handlers: [],

@@ -344,5 +344,5 @@ function oldStyleInclude(ctx: LoadContext, task: Task): void {
   task.mod = mod;
   task.resolved = mod.name;
   task.args = { _raw_params: file, ...(task.args['apply'] !== undefined ? { apply: task.args['apply'] } : {}) };
-  if (Object.keys(vars).length > 0) task.kw.vars = { ...vars, ...(task.kw.vars ?? {}) };
+  task.bareInclude = vars;
 }

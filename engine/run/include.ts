@@ -96,7 +96,9 @@ function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined
   const wrapper: Block = { kind: 'block', id: newId(), block: [], rescue: [], always: [], kw: { ...(task.apply ?? {}), ...applyKeywords(task) }, implicit: 'include', pos: task.pos, src: task.src };
   if (task.parent) wrapper.parent = task.parent;
   if (task.role) wrapper.role = task.role;
-  if (g.loopVars || task.kw.vars) wrapper.kw.vars = { ...(task.kw.vars ?? {}), ...(g.loopVars ?? {}) };
+  // the include's vars: and loop item are include params; a bare include's key=value arguments are vars
+  if (g.loopVars || task.kw.vars) wrapper.params = { ...(task.kw.vars ?? {}), ...(g.loopVars ?? {}) };
+  if (task.bareInclude && Object.keys(task.bareInclude).length > 0) wrapper.kw.vars = task.bareInclude;
   let nodes: Node[] | undefined;
   if (task.mod.construct === 'include_role') {
     const from = g.from ?? {};

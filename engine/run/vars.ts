@@ -5,7 +5,7 @@
 import { basename, dirname } from 'node:path';
 import { groupNamesOf, groupsMagicVar, hostVars } from '../inventory/index.js';
 import type { Play, RoleScope, Task, Vars } from '../load/model.js';
-import { nestedVars } from '../load/inherit.js';
+import { includeParams, nestedVars } from '../load/inherit.js';
 import { scopeObject, VarScope, type Layer } from './scope.js';
 import type { RunContext } from './context.js';
 
@@ -70,6 +70,7 @@ export class VarsBuilder {
     if (task) for (const v of nestedVars(task)) layers.push({ name: 'block/task vars', vars: v });
     layers.push({ name: 'include_vars', vars: h.includeVars }, { name: 'set_fact/register', vars: h.hostVars });
     if (task?.role) layers.push({ name: 'role params', vars: task.role.params });
+    if (task) for (const v of includeParams(task)) layers.push({ name: 'include params', vars: v });
     layers.push({ name: 'extra vars', vars: this.ctx.options.extraVars }, { name: 'rescue', vars: h.rescueVars }, ...extra);
     let self: VarScope;
     const magic = this.magic(rt, host, task, () => self);
