@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { includeLoader } from './render.js';
+import { passwordFor } from './lookup-password.js';
 import { dictItems, indexedItems, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
 import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
 import { LookupFailure, LookupOptionsError, PyClassError } from './lookup-errors.js';
@@ -163,6 +164,7 @@ const LOOKUPS: Record<string, Lookup> = {
       if (!found) return [];
       return readdirSync(found).filter((f) => re.test(f)).sort().map((f) => join(found, f));
     }),
+  password: (terms, _kw, scope) => flat(terms).map((t) => passwordFor(String(t), str(scope, 'playbook_dir') ?? process.cwd())),
   ini: (terms, kw, scope) => tableLookup('ini', iniLookup, terms, kw, scope),
   csvfile: (terms, kw, scope) => tableLookup('csvfile', csvfileLookup, terms, kw, scope),
   items: (terms) => flat(terms),

@@ -159,9 +159,11 @@ export function readSourceFile(path: string, from?: SourcePos): { text?: string;
 }
 
 // A text file on the controller read within the size limit and decoded as UTF-8, invalid bytes as
-// U+FFFD (lookups, templates, ansible.cfg); throws FileTooLargeError or the fs error.
+// U+FFFD (lookups, templates, ansible.cfg), a vaulted one as its plaintext (ansible-core's loader
+// decrypts every file it reads); throws FileTooLargeError, VaultError or the fs error.
 export function readTextBounded(path: string): string {
   const bytes = readFileBounded(path);
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return lossy.decode(bytes.subarray(start));
+  const text = lossy.decode(bytes.subarray(start));
+  return isVaulted(text) ? decryptVault(text, path) : text;
 }
