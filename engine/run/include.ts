@@ -15,7 +15,8 @@ import { checkShapes } from '../validate/envelope.js';
 import type { BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
 import type { HostOutcome } from './task-host.js';
-import { sourceOf } from './task-env.js';
+import { sourceOf, truthy } from './task-env.js';
+import { inherited } from '../load/inherit.js';
 
 interface Group {
   file: string;
@@ -25,9 +26,12 @@ interface Group {
 }
 
 // Runs an include task: evaluates it per host, then runs each included file for its hosts.
-export async function runInclude(br: BatchRunner, task: Task, hosts: HostState[], name: string, handler: boolean): Promise<void> {
+export async function runInclude(br: BatchRunner, task: Task, all: HostState[], name: string, handler: boolean): Promise<void> {
   br.ctx.emit({ type: 'task', play: br.playNo, batch: br.batchNo, name, handler, action: task.action, source: sourceOf(task) });
-  const outcomes = await br.runOnHosts(task, hosts, br.vars.scope(br.rt, (hosts[0] as HostState).name, task));
+  const scope0 = br.vars.scope(br.rt, (all[0] as HostState).name, task);
+  // run_once on a dynamic include: only the first host includes the file (and runs its tasks)
+  const hosts = truthy(inherited(task, 'run_once'), scope0) ? all.slice(0, 1) : all;
+  const outcomes = await br.runOnHosts(task, hosts, scope0);
   const groups: Group[] = [];
   for (const o of outcomes) {
     for (const inc of o.status === 'ok' ? (o.includes ?? []) : []) {
