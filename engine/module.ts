@@ -89,6 +89,8 @@ export interface ActionContext {
   /** raw task args before templating (debug var=, assert that use expressions) */
   rawArgs: Record<string, unknown>;
   evaluate(expr: string): unknown;
+  /** a string with {{ }} rendered with the task's variables (undefined names raise) */
+  render(text: string): unknown;
   condition(expr: unknown): boolean;
   signal: AbortSignal;
   progress(msg: string, data?: Record<string, unknown>): void;

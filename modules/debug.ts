@@ -26,13 +26,17 @@ export default defineModule({
   async action(ctx, args) {
     if (args.verbosity > ctx.verbosity) return { skipped: true, skipped_reason: 'Verbosity threshold not met.', changed: false };
     if (args.var !== undefined) {
-      const name = args.var;
+      // var="{{ x }}" is templated first (ansible-core templates every argument), its text then
+      // evaluated as the expression; a written expression is evaluated as it is
+      const templated = /\{\{|\{%/.test(args.var);
+      const name = templated ? String(ctx.render(args.var)) : args.var;
       let value: unknown;
       try {
         value = ctx.evaluate(name);
       } catch (e) {
-        // only an undefined name is printed as such; any other error fails the task, as in ansible-core
-        if ((e as Error | undefined)?.name !== 'UndefinedVariableError') throw e;
+        // an undefined name prints as such; another error in a written expression fails the task,
+        // as in ansible-core (a templated one's text is data: it prints as not defined)
+        if (!templated && (e as Error | undefined)?.name !== 'UndefinedVariableError') throw e;
         value = ctx.verbosity > 0 ? `VARIABLE IS NOT DEFINED!: ${(e as Error).message}` : 'VARIABLE IS NOT DEFINED!';
       }
       return { [name]: value, changed: false };

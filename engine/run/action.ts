@@ -22,6 +22,8 @@ export interface ActionRequest {
   spec: () => ConnectionSpec;
   hostVar: (name: string) => unknown;
   evaluate: (expr: string) => unknown;
+  /** a string with {{ }} rendered with the task's variables */
+  render: (text: string) => unknown;
   condition: (c: unknown) => boolean;
   renderTemplate: (path: string) => Promise<string>;
   progress: (msg: string, data?: Record<string, unknown>) => void;
@@ -49,6 +51,7 @@ async function runModule(ctx: RunContext, req: ActionRequest): Promise<ModuleRes
       diffMode: req.diffMode,
       rawArgs: req.task.args,
       evaluate: req.evaluate,
+      render: req.render,
       condition: req.condition,
       signal: req.signal,
       progress: req.progress,

@@ -379,6 +379,11 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
       if (isUndefined(v)) v.fail();
       return v;
     },
+    render: (text) => {
+      const v = templateValue(text, scope);
+      if (isUndefined(v)) v.fail();
+      return v;
+    },
     condition: (c) => evaluateCondition(c, scope),
     renderTemplate: (path) => renderTemplateFile(path, scope, searchPaths),
     progress: (msg, data) => env.record.progress(host, task, noLog ? CENSORED : msg, noLog ? undefined : data),
