@@ -2,13 +2,13 @@
 // column of the CSV row whose first field is the key, with Ansible's term syntax
 // (`key section=... file=... type=properties re=true default=...`, keyword arguments too).
 import { parseKv } from '../load/kv.js';
+import { isAnsibleTrue } from '../shared/coerce.js';
 import { compilePyRe } from '../py/regex.js';
 import { LookupFailure, LookupOptionsError, PyClassError } from './lookup-errors.js';
 import { toPyRepr } from '../expr/index.js';
 
 export type TableLookup = (terms: unknown[], kw: Record<string, unknown>, find: (file: string) => string | undefined, read: (path: string, encoding?: string) => string) => unknown[];
 
-const truthy = (v: unknown) => v === true || /^(1|true|yes|on|y|t)$/i.test(String(v ?? ''));
 
 // Splits a term into its key and parameters (the term's own key=value pairs over the keywords).
 function params(term: unknown, kw: Record<string, unknown>): { key: string; p: Record<string, unknown> } {
@@ -74,14 +74,14 @@ export const iniLookup: TableLookup = (terms, kw, find, read) =>
     const file = String(p['file'] ?? 'ansible.ini');
     const path = find(file);
     if (!path) throw new Error(`file not found: ${file}`);
-    const caseSensitive = truthy(p['case_sensitive']);
+    const caseSensitive = isAnsibleTrue(p['case_sensitive']);
     const body = read(path, p['encoding'] === undefined ? undefined : String(p['encoding']));
     const text = type === 'properties' ? `[java_properties]\n${body}` : body;
     const section = type === 'properties' ? 'java_properties' : String(p['section'] ?? 'global');
-    const opts = parseIni(text, caseSensitive, truthy(p['allow_no_value'] ?? p['allow_none']), file);
+    const opts = parseIni(text, caseSensitive, isAnsibleTrue(p['allow_no_value'] ?? p['allow_none']), file);
     const sec = opts.get(section);
     if (!sec) throw new LookupFailure(`No section '${section}' in ${file}`);
-    if (truthy(p['re'])) {
+    if (isAnsibleTrue(p['re'])) {
       const re = compilePyRe(key);
       return [...sec.entries()].filter(([k]) => re.test(k)).map(([, v]) => v);
     }

@@ -14,6 +14,7 @@ import { compilePyRe } from '../py/regex.js';
 import { pySearch } from '../py/regex-sub.js';
 import { withRegexTimeout } from '../py/regex-time.js';
 import { limit } from '../shared/limits.js';
+import { isAnsibleTrue } from '../shared/coerce.js';
 import { readFileBounded, readTextBounded } from '../source/read.js';
 import { compileTemplate, ExprRuntimeError, TemplateNotFoundError, withStandardDelimiters, isUndefined, Kwargs, pyTypeName, registerGlobal, renderTemplateText, renderToString, toPyStr, UndefinedVariableError, type Scope } from '../expr/index.js';
 
@@ -29,7 +30,8 @@ function wrapped(name: string, e: Error): ExprRuntimeError {
   return new ExprRuntimeError(`An unhandled exception occurred while running the lookup plugin '${name}'. Error was a <class '${cls}'>, original message: ${e.message}. ${e.message}`);
 }
 
-function fail(_name: string, msg: string): never {
+// A lookup's own failure (wrapped by call() as ansible-core's templar wraps it).
+function fail(msg: string): never {
   throw new Error(msg);
 }
 
@@ -76,7 +78,7 @@ function tableLookup(name: string, impl: TableLookup, terms: unknown[], kw: Reco
     return impl(flat(terms), kw, (f) => findFile(scope, f, 'files'), readEncoded);
   } catch (e) {
     if (e instanceof ExprRuntimeError || e instanceof LookupFailure || e instanceof LookupOptionsError || e instanceof PyClassError) throw e;
-    return fail(name, (e as Error).message);
+    return fail((e as Error).message);
   }
 }
 
@@ -84,7 +86,7 @@ const LOOKUPS: Record<string, Lookup> = {
   file: (terms, kw, scope) =>
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'files');
-      if (!p) fail('file', `could not locate file in lookup: ${String(t)}`);
+      if (!p) fail(`could not locate file in lookup: ${String(t)}`);
       const text = readTextBounded(p);
       const right = kw['rstrip'] === false ? text : text.replace(/\s+$/, '');
       return kw['lstrip'] === true ? right.replace(/^\s+/, '') : right;
@@ -107,7 +109,7 @@ const LOOKUPS: Record<string, Lookup> = {
         re = compilePyRe(settingName(t, 'it is'));
       } catch (e) {
         if ((e as Error).message.startsWith('Invalid setting identifier')) throw e;
-        return fail('varnames', `Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
+        return fail(`Unable to use "${String(t)}" as a search parameter: ${(e as Error).message}`);
       }
       // Python's re.search: anywhere in the name
       return withRegexTimeout(String(t), () => names.filter((n) => pySearch(re, n) !== null));
@@ -118,14 +120,14 @@ const LOOKUPS: Record<string, Lookup> = {
       try {
         return execFileSync('/bin/sh', ['-c', String(t)], { encoding: 'utf8', timeout: 60_000 }).replace(/\s+$/, '');
       } catch (e) {
-        return fail('pipe', `lookup_plugin.pipe(${String(t)}) returned ${(e as { status?: number }).status ?? 1}`);
+        return fail(`lookup_plugin.pipe(${String(t)}) returned ${(e as { status?: number }).status ?? 1}`);
       }
     }),
   lines: (terms) => flat(terms).flatMap((t) => execFileSync('/bin/sh', ['-c', String(t)], { encoding: 'utf8', timeout: 60_000 }).replace(/\n$/, '').split('\n')),
   template: (terms, kw, scope) =>
     flat(terms).map((t) => {
       const p = findFile(scope, String(t), 'templates');
-      if (!p) fail('template', `the template file ${String(t)} could not be found for the lookup`);
+      if (!p) fail(`the template file ${String(t)} could not be found for the lookup`);
       const paths = [dirname(p), str(scope, 'role_path'), str(scope, 'playbook_dir')].filter((d): d is string => d !== undefined);
       const pair = (a: string, b: string): [string, string] | undefined => (kw[a] === undefined && kw[b] === undefined ? undefined : [String(kw[a] ?? (a.startsWith('variable') ? '{{' : '{#')), String(kw[b] ?? (b.startsWith('variable') ? '}}' : '#}'))]);
       const variable = pair('variable_start_string', 'variable_end_string');
@@ -141,7 +143,7 @@ const LOOKUPS: Record<string, Lookup> = {
     const files = flat(terms).flatMap((t) => {
       if (!t || typeof t !== 'object' || Array.isArray(t)) return [t];
       const spec = t as Record<string, unknown>;
-      if (spec['skip'] !== undefined) skip = spec['skip'] === true || /^(yes|true|on|1)$/i.test(String(spec['skip']));
+      if (spec['skip'] !== undefined) skip = isAnsibleTrue(spec['skip']);
       const split = (v: unknown, seps: RegExp) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).flatMap((x) => String(x).split(seps)).filter(Boolean);
       const names = split(spec['files'], /[,;]/);
       const paths = split(spec['paths'], /[,:;]/);
@@ -176,7 +178,7 @@ const LOOKUPS: Record<string, Lookup> = {
   nested: (terms) => {
     const lists = flat([terms]).map((l) => (Array.isArray(l) ? l : [l]));
     const count = lists.reduce((n, l) => Math.min(n * l.length, Number.MAX_SAFE_INTEGER), 1);
-    if (count > limit('listItems')) fail('nested', `the nested lists would make ${count} items, more than the limit of ${limit('listItems')} (raise it with TSPLAY_MAX_LIST=N)`);
+    if (count > limit('listItems')) fail(`the nested lists would make ${count} items, more than the limit of ${limit('listItems')} (raise it with TSPLAY_MAX_LIST=N)`);
     return lists.reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]]);
   },
   together: (terms) => togetherItems(terms),

@@ -5,6 +5,7 @@ import { isUndefined, printf, toPyStr } from '../expr/index.js';
 import type { Vars } from '../load/model.js';
 import { parseKv } from '../load/kv.js';
 import { LIMITS, limit } from '../shared/limits.js';
+import { isAnsibleTrue } from '../shared/coerce.js';
 
 export class LoopError extends Error {}
 
@@ -18,8 +19,6 @@ export function listify(v: unknown): unknown {
 // LookupBase._flatten: one level of lists opened.
 const flatOne = (v: unknown[]) => v.flatMap((x) => (Array.isArray(x) ? x : [x]));
 
-// Python's bool() as ansible's boolean(strict=False) reads a flag.
-const truthy = (v: unknown) => (typeof v === 'string' ? ['yes', 'on', '1', 'true', 'y', 't'].includes(v.trim().toLowerCase()) : v === true || v === 1);
 
 // with_dict: every mapping among the terms as {key, value} items.
 export function dictItems(terms: unknown): unknown[] {
@@ -57,7 +56,7 @@ export function subelementsItems(terms: unknown[]): unknown[][] {
   if (!isMap(flags) && !(Array.isArray(flags) && flags.every((k) => typeof k === 'string' && FLAGS.includes(k)))) throw bad(`the optional third item must be a dict with flags ${toPyStr(FLAGS)}`);
   if (isMap(data) && data['skipped'] !== undefined && data['skipped'] !== false) return [];
   const elements = isMap(data) ? Object.values(data) : (data as unknown[]);
-  const skipMissing = isMap(flags) && truthy(flags['skip_missing']);
+  const skipMissing = isMap(flags) && isAnsibleTrue(flags['skip_missing']);
   const out: unknown[][] = [];
   for (const original of elements) {
     if (!isMap(original)) throw new LoopError(`subelements lookup expects a dictionary, got '${toPyStr(original)}'`);

@@ -5,7 +5,7 @@ import { ExprRuntimeError, isUndefined, templateValue, toPyStr } from '../expr/i
 import type { Task, Vars } from '../load/model.js';
 import { inherited, parents } from '../load/inherit.js';
 import type { Restored } from './resume-tasks.js';
-import type { VarScope } from './scope.js';
+import { needsTemplating, type VarScope } from './scope.js';
 import { taskExecOptions, truthy, type BeforeActionRequest, type TaskEnv } from './task-env.js';
 import { OMIT } from './vars.js';
 
@@ -19,7 +19,7 @@ export function templateArgs(task: Task, scope: VarScope): Vars {
     if (k === 'apply' || k === '_variable_params') continue;
     // a raw argument is still templated, as ansible-core templates every argument (its failure fails
     // the task), and then given as written
-    const rendered = raw.has(k) && !hasTemplate(v) ? v : templateValue(v, scope);
+    const rendered = raw.has(k) && !needsTemplating(v) ? v : templateValue(v, scope);
     if (isUndefined(rendered)) rendered.fail();
     const tv = raw.has(k) ? v : rendered;
     // keys are templated too (`set_fact: {"key_{{ x }}": 1}`), as Ansible templates the whole mapping
@@ -37,8 +37,6 @@ export function templateArgs(task: Task, scope: VarScope): Vars {
   }
   return withModuleDefaults(task, merged, scope);
 }
-
-const hasTemplate = (v: unknown): boolean => (typeof v === 'string' ? v.includes('{{') || v.includes('{%') : Array.isArray(v) ? v.some(hasTemplate) : !!v && typeof v === 'object' && Object.values(v).some(hasTemplate));
 
 // module_defaults (play, role, block, task; innermost wins) for the task's module, under its arguments.
 function withModuleDefaults(task: Task, args: Vars, scope: VarScope): Vars {

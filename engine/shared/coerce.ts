@@ -3,6 +3,11 @@
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f', '']);
 
+// Ansible's boolean(value, strict=False): true, 1, or one of its true words (any case).
+export function isAnsibleTrue(v: unknown): boolean {
+  return v === true || v === 1 || (typeof v === 'string' && TRUE.has(v.trim().toLowerCase()));
+}
+
 interface Prop {
   type?: string | string[];
 }
