@@ -41,7 +41,7 @@ export default defineConfig({
     pool: 'forks',
     // The lab-driven files mostly wait on timers and other processes, so seven run at once even
     // where vitest's default (CPUs - 1) would run them one after the other.
-    maxWorkers: Math.max(7, availableParallelism() - 1),
+    maxWorkers: Math.max(10, availableParallelism() - 1),
     sequence: { sequencer: SlowFirst },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },

@@ -10,8 +10,7 @@ type Factory = (spec: ConnectionSpec) => Connection;
 let factory: Promise<Factory> | undefined;
 
 function loadFactory(): Promise<Factory> {
-  const path = '../connection/ssh.js';
-  factory ??= import(path).then((m: { createSshConnection: Factory }) => m.createSshConnection);
+  factory ??= import('../connection/ssh.js').then((m: { createSshConnection: Factory }) => m.createSshConnection);
   return factory;
 }
 
