@@ -39,6 +39,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/helpers/memory-tmp.ts'],
     // The lab-driven files mostly wait on timers and other processes, so seven run at once even
     // where vitest's default (CPUs - 1) would run them one after the other.
     maxWorkers: Math.max(10, availableParallelism() - 1),

@@ -2,6 +2,8 @@
 // Heavy modules (the executor, ink, ssh2) are imported lazily so `--version` stays fast.
 import { readFileSync } from 'node:fs';
 import { parseCli, UsageError, type ParsedArgs } from './args.js';
+import { resetLimits } from '../shared/limits.js';
+import { forgetSources } from '../source/yaml-file.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -91,6 +93,10 @@ export function version(): string {
 
 // Runs the CLI with argv (without node and script); returns the exit code.
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  // Each command starts as a new process would: limits read again from the environment, no
+  // source file cached from an earlier command in this process.
+  resetLimits();
+  forgetSources();
   let args: ParsedArgs;
   try {
     args = parseCli(argv);

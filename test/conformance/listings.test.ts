@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../engine/cli/app.js';
+import { main } from '../helpers/bundled-main.js';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 const index = JSON.parse(readFileSync(join(ROOT, 'listings', 'INDEX.json'), 'utf8')) as { playbook: string; args: string; expected: string; rc: number }[];

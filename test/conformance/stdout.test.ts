@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../engine/cli/app.js';
+import { main } from '../helpers/bundled-main.js';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 // Each test file runs in its own copy of the cases (playbooks write ./tmp_out), so files

@@ -1,6 +1,6 @@
 // Filters and tests beyond the recorded Ansible cases: error messages, options, and a check
 // that every registered filter/test is exercised by the verified cases or here.
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -147,6 +147,7 @@ describe('file tests run on the controller', () => {
     expect(ev('dir is directory and dir is is_dir', v)).toBe(true);
     expect(ev('link is link and link is file and link is is_link', v)).toBe(true);
     expect(ev('dangling is link_exists and dangling is not exists', v)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -2,10 +2,9 @@
 // starting Node and loading it again, for tests about what a command does rather than about its
 // process (signals, exit on a broken pipe, crashes, memory stay with the spawned binary). Calls run
 // one at a time, each in its own working directory and environment, with fresh source and limit
-// caches, as a new process would start.
-import { main, type Io } from '../../engine/cli/app.js';
-import { resetLimits } from '../../engine/shared/limits.js';
-import { forgetSources } from '../../engine/source/yaml-file.js';
+// caches, as a new process would start. main is the built bundle's (bundled-main.ts).
+import type { Io } from '../../engine/cli/app.js';
+import { main } from './bundled-main.js';
 
 export interface InProcessResult {
   rc: number | null;
@@ -32,8 +31,6 @@ async function once(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; t
     else process.env[k] = v;
   }
   process.chdir(o.cwd);
-  forgetSources();
-  resetLimits();
   let stdout = '';
   let stderr = '';
   const io: Io = { out: (s) => void (stdout += s + '\n'), err: (s) => void (stderr += s + '\n'), isTTY: false, env: process.env };

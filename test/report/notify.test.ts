@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../engine/cli/app.js';
+import { main } from '../helpers/bundled-main.js';
 import { metricsText, RunNotifier } from '../../engine/report/notify.js';
 import { redactUrl } from '../../engine/report/notify-send.js';
 

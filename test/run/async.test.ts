@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../engine/cli/app.js';
+import { main } from '../helpers/bundled-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-async-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

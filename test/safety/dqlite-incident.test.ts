@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../engine/cli/app.js';
+import { main } from '../helpers/bundled-main.js';
 
 const FIX = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepare } from '../../engine/cli/prepare.js';
 import { builtinModules } from '../../modules/index.js';
-import { main } from '../../engine/cli/app.js';
+import { main } from '../helpers/bundled-main.js';
 import { lineCol } from '../../engine/source/position.js';
 import type { Diagnostic } from '../../engine/diagnostics.js';
 
