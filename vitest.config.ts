@@ -22,6 +22,9 @@ const SLOW = [
   /test\/e2e\/(resume|lock)\.test/,
   /test\/(lab\/cli|connection\/e2e|lab\/incidents-playbook|run\/lock|playbooks\/update-home|hostile\/crashes|e2e\/secrets)\.test/,
   /test\/conformance\/conformance-/,
+  // CPU-bound with nothing to wait on: started early, they fill the others' waits instead of
+  // running alone at the end.
+  /test\/fuzz\/(loader|cli|inventory)\.test/,
 ];
 const rank = (f: TestSpecification) => SLOW.findIndex((re) => re.test(f.moduleId));
 

@@ -33,10 +33,20 @@ function reservedMessage(pod: KubeObject, blocker: Sandbox): string {
   return `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to reserve sandbox name "${name}": name "${name}" is reserved for "${blocker.id}"`;
 }
 
+// When each node last failed to start each pod (by uid): the kubelet retries a failed sandbox
+// creation on its next sync, not on every change of the cluster (the failure's own event is one).
+const failedStarts = new WeakMap<NodeSim, Map<string, number>>();
+
 // Start (in a new sandbox) a pod the kubelet finds without one; a stale reservation makes it fail instead.
-function startPod(sim: LabSim, node: NodeSim, pod: KubeObject, restart: boolean): void {
-  const blocker = staleBlocker(node, pod.metadata.uid ?? '');
+function startPod(sim: LabSim, node: NodeSim, pod: KubeObject, restart: boolean, now: number): void {
+  const uid = pod.metadata.uid ?? '';
+  const blocker = staleBlocker(node, uid);
   if (blocker) {
+    const failed = failedStarts.get(node) ?? new Map<string, number>();
+    failedStarts.set(node, failed);
+    const last = failed.get(uid);
+    if (last !== undefined && now - last < sim.timings.kubeletSyncMs) return;
+    failed.set(uid, now);
     const msg = reservedMessage(pod, blocker);
     failPodStart(sim, pod, msg);
     const err = msg.replace(/^Failed to create pod sandbox: /, '');
@@ -60,7 +70,7 @@ export function syncSandboxes(sim: LabSim, node: NodeSim, now = Date.now()): voi
     const touched = node.crictlTouched.get(uid);
     if (touched !== undefined && now - touched < sim.timings.kubeletSyncMs) continue;
     const hadOne = touched !== undefined || node.sandboxes.some((s) => s.podUid === uid) || !isReady(pod);
-    startPod(sim, node, cloneJson(pod), hadOne);
+    startPod(sim, node, cloneJson(pod), hadOne, now);
   }
 }
 
@@ -75,6 +85,7 @@ export function bootSandboxes(node: NodeSim, staleFault: boolean): void {
   node.staleSandboxes = stale;
   node.drainedSinceBoot = false;
   node.crictlTouched.clear();
+  failedStarts.delete(node);
 }
 
 // containerd or kubelite restarted: stale reservations are flushed.

@@ -27,6 +27,8 @@ export class KubeStore extends DeletingTable {
   // While true the scheduler places no pods and records no FailedScheduling events (a stalled scheduler).
   schedulerPaused = false;
   private readonly frozen = new Set<string>();
+  /** recorded events by what they say (recordEvent), to their names */
+  private readonly recordedEvents = new Map<string, string>();
   private reconciling = false;
   private dirty = false;
 
@@ -131,8 +133,20 @@ export class KubeStore extends DeletingTable {
   }
 
   // Record a core/v1 Event about an object (e.g. FailedScheduling); returns the Event.
+  // An event like one already recorded (same object, reason, message, type and source) counts
+  // up that one, as client-go's event correlator does, instead of adding another.
   recordEvent(input: EventInput): KubeObject {
-    return this.create('events', buildEvent(input));
+    const ev = buildEvent(input);
+    const { resourceVersion: _rv, ...involved } = ev['involvedObject'] as Record<string, unknown>;
+    const key = JSON.stringify([ev.metadata.namespace, involved, ev['reason'], ev['message'], ev['type'], ev['source']]);
+    const seen = this.recordedEvents.get(key);
+    const old = seen === undefined ? undefined : this.get('events', seen, ev.metadata.namespace);
+    if (!old) {
+      const made = this.create('events', ev);
+      this.recordedEvents.set(key, made.metadata.name ?? '');
+      return made;
+    }
+    return this.update('events', { ...old, count: Number(old['count'] ?? 1) + 1, lastTimestamp: ev['lastTimestamp'] });
   }
 
   // Keep (or release) an EndpointSlice as it is: the controller stops updating it while frozen.
