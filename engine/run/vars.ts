@@ -5,7 +5,8 @@
 import { basename, dirname } from 'node:path';
 import { groupNamesOf, groupsMagicVar, hostVars } from '../inventory/index.js';
 import type { Play, RoleScope, Task, Vars } from '../load/model.js';
-import { includeParams, nestedVars } from '../load/inherit.js';
+import { includeParams, inherited, nestedVars } from '../load/inherit.js';
+import { templateValue } from '../expr/index.js';
 import { scopeObject, VarScope, type Layer } from './scope.js';
 import type { RunContext } from './context.js';
 
@@ -154,6 +155,16 @@ export class VarsBuilder {
           return basename(this.ctx.playbook.file);
         case 'tsplay_run_id':
           return this.ctx.runId;
+        // a delegated task: the delegated host's variables by its name, with the task's own
+        // inventory_hostname (ansible-core's VariableManager._get_delegated_vars)
+        case 'ansible_delegated_vars': {
+          const raw = task ? inherited(task, 'delegate_to') : undefined;
+          if (raw === undefined || raw === null) return undefined;
+          const target = String(templateValue(raw, self()));
+          const known = this.ctx.inventory.hosts.has(target) || this.ctx.hosts.has(target);
+          const theirs = (known ? this.hostvars(rt)[target] : { ansible_host: target }) as Vars;
+          return { [target]: new Proxy(theirs, { get: (t, k) => (k === 'inventory_hostname' ? host : Reflect.get(t, k)) }) };
+        }
         case 'ansible_host':
         case 'ansible_ssh_host': {
           // ansible-core adds the connection's address to a task's variables (PlayContext.update_vars)
