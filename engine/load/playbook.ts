@@ -239,7 +239,9 @@ export function expandImport(ctx: LoadContext, task: Task, staticVars: Vars, pla
       params: {},
       extraVars: { ...((task.args['vars'] as Vars) ?? {}), ...(task.kw.vars ?? {}) },
       kw,
-      ...(task.args['allow_duplicates'] !== undefined ? { allowDuplicates: !/^(false|no|off|0)$/i.test(renderStatic(String(task.args['allow_duplicates']), vars)) } : {}),
+      // import_role's own allow_duplicates (default true) replaces the role's meta, as ansible-core's
+      // IncludeRole does: the same role imported twice runs twice unless the import says false
+      allowDuplicates: task.args['allow_duplicates'] === undefined || !/^(false|no|off|0)$/i.test(renderStatic(String(task.args['allow_duplicates']), vars)),
       ...(task.args['rolespec_validate'] !== undefined && /^(false|no|off|0)$/i.test(renderStatic(String(task.args['rolespec_validate']), vars)) ? { skipArgumentSpec: true } : {}),
       pos: task.pos,
       src: task.src,
