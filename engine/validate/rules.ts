@@ -67,8 +67,10 @@ function validateTask(play: Play, t: Task, out: Diagnostic[]): void {
     const actions = metaActions(mod.schema);
     if (!actions.includes(a)) out.push(diag('module-args', `invalid meta action requested: ${a}`, keyPos(t.action), `one of: ${actions.join(', ')}`));
   } else {
-    // arguments of a module Ansible has are checked when the task runs (as Ansible does): here a warning
-    const severity = isAnsibleModule(mod) ? 'warning' : 'error';
+    // arguments of a module Ansible has are checked when the task runs (as Ansible does): here a
+    // warning; include_role and import_role are parsed when the playbook loads (IncludeRole.load)
+    const atLoad = mod.construct === 'include_role' || mod.construct === 'import_role';
+    const severity = isAnsibleModule(mod) && !atLoad ? 'warning' : 'error';
     for (const e of checkModuleArgs(mod, t.args, { skipTemplates: true })) {
       out.push({ ...diag('module-args', e.message, argPos(t, e.arg, !e.message.includes('unsupported parameter'))), severity });
     }
