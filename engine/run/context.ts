@@ -1,6 +1,7 @@
 // The state of one run: options, inventory, hosts, statistics, connections and events.
 import { randomBytes } from 'node:crypto';
 import type { Inventory } from '../inventory/index.js';
+import type { InventoryChange } from './inventory-changes.js';
 import type { Playbook, Vars } from '../load/model.js';
 import type { LoadOptions } from '../load/context.js';
 import { ConnectionPool, type Transport } from '../connection/pool.js';
@@ -131,6 +132,8 @@ export class RunContext {
   guardTripped = false;
   /** quorum groups of the inventory (plan-time and run-time limits) */
   quorumGroups: QuorumGroup[] = [];
+  /** the add_host / group_by changes made so far (meta: refresh_inventory applies them again) */
+  readonly inventoryChanges: InventoryChange[] = [];
   /** the run's identity-based safety (set by runPlaybook) */
   safety!: SafetyRun;
   /** --check: what earlier steps would have changed, for later probes (see ModuleEnv.checkState) */

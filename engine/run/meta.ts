@@ -7,6 +7,9 @@ import type { HostState } from './host-state.js';
 import { allWhen, displayName } from '../load/inherit.js';
 import { errorMessage } from './task-host.js';
 import { renderTaskName, sourceOf } from './task-env.js';
+import { refreshInventory } from './inventory-changes.js';
+import { quorumGroups } from '../plan/quorum.js';
+import { playHosts } from './play.js';
 
 const PER_HOST = new Set(['noop', 'flush_handlers', 'end_host', 'reset_connection', 'role_complete']);
 
@@ -50,8 +53,16 @@ export async function runMeta(br: BatchRunner, task: Task, hosts: HostState[], h
     case 'noop':
     case 'reset_connection':
     case 'role_complete':
-    case 'refresh_inventory':
+    case 'refresh_inventory': {
+      const problems = refreshInventory(br.ctx.inventory, br.ctx.playbook.dir, br.ctx.inventoryChanges);
+      if (problems.length > 0) throw new RunError(`refresh_inventory: ${problems.map((d) => d.message).join('; ')}`);
+      br.ctx.quorumGroups = quorumGroups(br.ctx.inventory, br.ctx.playbook.dir);
+      br.vars.inventoryChanged();
+      // hosts the play no longer matches leave it (ansible-core resets the strategy's host cache)
+      const still = new Set(playHosts(br.ctx, br.vars, br.rt.play).matched);
+      for (const h of br.hosts) if (!still.has(h.name)) h.ended = true;
       return;
+    }
     case 'flush_handlers':
       if (handler) throw new RunError('flush_handlers cannot be used as a handler');
       return br.flush(passed);

@@ -118,7 +118,11 @@ export class BatchRecord {
   private inventory(o: HostOutcome): void {
     const results = Array.isArray(o.result['results']) ? (o.result['results'] as Vars[]) : [o.result];
     let changed = false;
-    for (const r of results) if (!r['failed'] && !r['skipped']) changed = applyInventoryChange(this.b.ctx.inventory, o.host, r) || changed;
+    for (const r of results) {
+      if (r['failed'] || r['skipped'] || !applyInventoryChange(this.b.ctx.inventory, o.host, r)) continue;
+      this.b.ctx.inventoryChanges.push({ host: o.host, result: r });
+      changed = true;
+    }
     if (changed) this.b.vars.inventoryChanged();
   }
 
