@@ -226,11 +226,16 @@ export class BatchRunner implements TaskEnv, RecordScope {
     return unexpectedFailure(task, host, e, this.ctx.options.verbosity, ignored);
   }
 
+  // Whether a failure of the task stops the play (any_errors_fatal of the task or the play).
+  anyErrorsFatal(task: Task, scope0: VarScope): boolean {
+    return truthy(inherited(task, 'any_errors_fatal') ?? this.rt.play.scope.kw.any_errors_fatal, scope0);
+  }
+
   // any_errors_fatal / max_fail_percentage / run_once failure checks after a task.
-  private checkThresholds(task: Task, outcomes: HostOutcome[], runOnce: boolean, scope0: VarScope): void {
+  checkThresholds(task: Task, outcomes: HostOutcome[], runOnce: boolean, scope0: VarScope): void {
     const failedNow = outcomes.filter((o) => this.ctx.host(o.host).failed && o.failed);
     const unreachableNow = outcomes.filter((o) => o.unreachable);
-    const aef = truthy(inherited(task, 'any_errors_fatal') ?? this.rt.play.scope.kw.any_errors_fatal, scope0) || runOnce;
+    const aef = this.anyErrorsFatal(task, scope0) || runOnce;
     if (aef && !truthy(inherited(task, 'ignore_errors'), scope0) && (failedNow.length > 0 || unreachableNow.length > 0)) {
       for (const h of this.hosts) if (!h.unreachable && h.failure === undefined) h.failed = true;
       this.abort(runOnce ? 'a run_once task failed' : `any_errors_fatal: ${task.name ?? task.action} failed`);

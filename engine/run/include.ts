@@ -72,8 +72,15 @@ export async function runInclude(br: BatchRunner, task: Task, all: HostState[], 
       if (task.mod.construct === 'include_tasks') br.record.outcome(task, includeFailure(h.name, name, `Could not find or access '${resolve(g.file)}' on the Ansible Controller.`), { handler, pending: true });
     }
   }
+  const travel = (h: HostState) => br.record.travel(task, h, { failed: true, changed: false, msg: `could not load the included file or role` });
+  // under any_errors_fatal the failure stops the play before any included file runs (as
+  // ansible-core's linear strategy checks after loading the included files)
+  if (failing.size > 0 && br.anyErrorsFatal(task, scope0) && !truthy(inherited(task, 'ignore_errors'), scope0)) {
+    for (const h of failing) travel(h);
+    br.checkThresholds(task, [...failing].map((h) => includeFailure(h.name, name, 'could not load the included file or role')), false, scope0);
+  }
   for (const { g, nodes } of loaded) if (nodes) await br.runNodes(nodes, g.hosts.filter((h) => h.active || failing.has(h)), handler);
-  for (const h of failing) br.record.travel(task, h, { failed: true, changed: false, msg: `could not load the included file or role` });
+  for (const h of failing) travel(h);
 }
 
 // The files of the includes enclosing `task`, outermost first (each include's own file).
