@@ -11,6 +11,8 @@ import { runAction, type ActionRequest } from './action.js';
 import { newJobId, resultsFile, writeJobStatus } from './async.js';
 import { renderTemplateFile } from './render.js';
 import { allWhen, displayName, inherited } from '../load/inherit.js';
+import { strictAnsibleBool } from '../shared/coerce.js';
+import { notBoolean, timedOut } from './keyword-results.js';
 import { LoopError, loopItems, loopVars, renderedControl } from './loops.js';
 import { applyInventoryChange, inventoryWouldChange } from './inventory-changes.js';
 import type { VarScope } from './scope.js';
@@ -305,7 +307,7 @@ async function execute(ht: HostTask, scope: VarScope): Promise<Vars> {
   const delay = task.delay === undefined ? 5 : Number(templateValue(task.delay, scope));
   let result: Vars = {};
   for (let attempt = 1; attempt <= retries; attempt++) {
-    result = await runOnce(ht, scope);
+    result = timedOut(task, await runOnce(ht, scope), scope);
     if (result['unreachable'] === true) return result;
     // add_host / group_by: applied at once (a loop's next item sees it), changed only when the
     // inventory was (recording applies it again, which changes nothing, and refreshes the views)
@@ -363,12 +365,14 @@ async function runOnce({ env, task, host, searchPaths, key, noLog }: HostTask, s
   const before = actionRequest(env, task, host, scope, args, { key, noLog });
   const { target, exec, checkMode } = before;
   const diff = inherited(task, 'diff');
+  const diffMode = diff === undefined || diff === null ? env.ctx.options.diff : strictAnsibleBool(typeof diff === 'string' ? templateValue(diff, scope) : diff);
+  if (diffMode === undefined) return { failed: true, changed: false, msg: notBoolean('diff', typeof diff === 'string' ? templateValue(diff, scope) : diff) };
   const refusal = await env.checkBeforeAction(before);
   if (refusal) return { failed: true, changed: false, ...refusal, ...(target !== host ? { _delegated_to: target } : {}) };
   const req: ActionRequest = {
     task, mod, host, target, args, exec, searchPaths,
     checkMode,
-    diffMode: diff === undefined || diff === null ? env.ctx.options.diff : truthy(diff, scope),
+    diffMode,
     spec: () => targetSpec(env, target, host, scope),
     hostVar: (n) => {
       const v = scope.get(n);

@@ -8,6 +8,15 @@ export function isAnsibleTrue(v: unknown): boolean {
   return v === true || v === 1 || (typeof v === 'string' && TRUE.has(v.trim().toLowerCase()));
 }
 
+// Ansible's boolean(value, strict=True) for a keyword: undefined when the value is none of its words.
+export function strictAnsibleBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 0 || v === 1) return v === 1;
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim().toLowerCase();
+  return TRUE.has(s) ? true : FALSE.has(s) && s !== '' ? false : undefined;
+}
+
 interface Prop {
   type?: string | string[];
 }
