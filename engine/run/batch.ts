@@ -278,8 +278,8 @@ export class BatchRunner implements TaskEnv, RecordScope {
   }
 
   // Handler flush for the given hosts (or every live host of the batch).
-  flush(hosts?: HostState[]): Promise<void> {
-    return flushHandlers(this, hosts);
+  flush(hosts?: HostState[], from?: Task): Promise<void> {
+    return flushHandlers(this, hosts, from);
   }
 }
 

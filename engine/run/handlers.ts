@@ -4,7 +4,7 @@
 import { hasTemplate, templateValue } from '../expr/index.js';
 import type { Task } from '../load/model.js';
 import { resolveHandlers } from '../load/handlers.js';
-import { inherited } from '../load/inherit.js';
+import { enclosingSections, inherited } from '../load/inherit.js';
 import { renderStatic } from '../load/static-vars.js';
 import { RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
@@ -58,7 +58,9 @@ export function notify(br: BatchRunner, task: Task, host: HostState, forHost: st
 // pass, as ansible-core's play iterator does): a handler notified by a later one waits for the next
 // flush, and a handler notifying itself while it runs is not run again (the host's notification is
 // cleared once the handler has run).
-export async function flushHandlers(br: BatchRunner, only?: HostState[]): Promise<void> {
+// A flush_handlers task inside a block (`from`): a handler's failure on a host travels from it to
+// the block's rescue and always sections, as ansible-core's play iterator fails the host's block.
+export async function flushHandlers(br: BatchRunner, only?: HostState[], from?: Task): Promise<void> {
   const force = br.forceHandlers;
   const eligible = (h: HostState) => !h.unreachable && !h.ended && (h.live || force) && (!only || only.includes(h));
   for (const handler of [...br.rt.play.handlers]) {
@@ -74,6 +76,15 @@ export async function flushHandlers(br: BatchRunner, only?: HostState[]): Promis
     for (const h of targets) {
       if (h.failure) br.failHost(h);
       else if (wasFailed.get(h)) h.failed = true;
+      else if (h.failed && from && travelsFrom(from)) {
+        h.failed = false;
+        br.record.travel(from, h, { failed: true, changed: false, msg: `the handler '${handler.name ?? handler.action}' failed` });
+      }
     }
   }
+}
+
+// Whether a failure at `task` is caught by an enclosing rescue or always section.
+function travelsFrom(task: Task): boolean {
+  return enclosingSections(task).some((e) => (e.section === 'block' && e.block.rescue.length > 0) || (e.section !== 'always' && e.block.always.length > 0));
 }

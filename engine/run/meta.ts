@@ -65,7 +65,7 @@ export async function runMeta(br: BatchRunner, task: Task, hosts: HostState[], h
     }
     case 'flush_handlers':
       if (handler) throw new RunError('flush_handlers cannot be used as a handler');
-      return br.flush(passed);
+      return br.flush(passed, task);
     case 'end_host':
       for (const h of passed) {
         h.ended = true;
