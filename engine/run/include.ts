@@ -12,7 +12,7 @@ import { loadNodeList } from '../load/task.js';
 import { newId, type Block, type Node, type Parent, type Task } from '../load/model.js';
 import { formatDiagnostics } from '../source/format.js';
 import { checkShapes } from '../validate/envelope.js';
-import type { BatchRunner } from './batch.js';
+import { AbortRun, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
 import type { HostOutcome } from './task-host.js';
 import { sourceOf, truthy } from './task-env.js';
@@ -101,6 +101,9 @@ function tooDeep(br: BatchRunner, task: Task, g: Group): boolean {
   return true;
 }
 
+// Load problems of an included file that fail its hosts rather than the run.
+const HOST_FAILURES = new Set(['missing-file', 'undefined-role', 'recursion', 'nesting-too-deep', 'file-too-large', 'too-many-aliases', 'line-too-long', 'invalid-character', 'vault']);
+
 function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined {
   if (tooDeep(br, task, g)) return undefined;
   const ctx = new LoadContext(br.ctx.playbook.file, { ...(br.ctx.options.load ?? {}), extraVars: br.ctx.options.extraVars, modules: br.ctx.options.modules });
@@ -134,6 +137,11 @@ function loadIncluded(br: BatchRunner, task: Task, g: Group): Node[] | undefined
   }
   ctx.diagnostics.push(...checkShapes(ctx.shapes));
   const errors = ctx.diagnostics.filter((d) => d.severity !== 'warning');
+  // a file that is there but does not parse ends the run (ansible-core re-raises its parser
+  // errors); one that is missing, or over a limit, fails the hosts that include it
+  if (errors.length > 0 && errors.every((d) => !HOST_FAILURES.has(d.code))) {
+    throw new AbortRun(formatDiagnostics(errors, { color: false, atRunTime: true }), 4);
+  }
   if (errors.length > 0 || !nodes) {
     br.ctx.emit({ type: 'error', msg: formatDiagnostics(errors.length ? errors : ctx.diagnostics, { color: false, atRunTime: true }) || `could not load ${resolve(g.file)}` });
     return undefined;

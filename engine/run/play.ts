@@ -172,7 +172,9 @@ export async function runPlay(ctx: RunContext, vars: VarsBuilder, play: Play, pl
         continue;
       }
       if (e instanceof EndPlay) return finishPlay(ctx, hosts, 'continue');
-      if (e instanceof AbortRun) {
+      // a break (any_errors_fatal, an interruption) ends the play; one with an exit code of its
+      // own (an included file that does not parse) is the run's ERROR!
+      if (e instanceof AbortRun && e.rc === undefined) {
         finishPlay(ctx, hosts, 'stop');
         return 'stop';
       }
