@@ -97,6 +97,8 @@ export interface ActionContext {
   searchPaths: string[];
   /** -v count of the run */
   verbosity: number;
+  /** jinja2_native is on (ANSIBLE_JINJA2_NATIVE): templated values keep their types */
+  jinja2Native: boolean;
   /** a variable of the host as the task sees it (rendered), undefined when it has none */
   hostVar(name: string): unknown;
 }

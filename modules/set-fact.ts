@@ -17,11 +17,13 @@ export default defineModule({
   freeForm: 'kv',
   checkMode: 'runs as usual (only sets variables)',
   example: '- set_fact:\n    target_minor: "{{ kube_version.split(\'.\')[1] | int }}"',
-  async action(_ctx, args) {
+  async action(ctx, args) {
     const facts: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(args)) {
       if (k === 'cacheable') continue;
-      facts[k] = typeof v === 'string' && ['true', 'false', 'yes', 'no'].includes(v.toLowerCase()) ? ['true', 'yes'].includes(v.toLowerCase()) : v;
+      // without jinja2_native, "yes"/"no"/"true"/"false" strings become booleans (ansible-core's set_fact)
+      const word = typeof v === 'string' && !ctx.jinja2Native && ['true', 'false', 'yes', 'no'].includes(v.toLowerCase());
+      facts[k] = word ? ['true', 'yes'].includes((v as string).toLowerCase()) : v;
     }
     return { ansible_facts: facts, changed: false };
   },

@@ -185,6 +185,7 @@ export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
   const forks = intFlag(args.flags['forks'] ?? (cfg.forks !== undefined ? String(cfg.forks) : undefined), 'forks', 5);
   const options = runOptions(args, forks);
   if (cfg.forceHandlers) options.forceHandlers = true;
+  if (cfg.jinja2Native) options.jinja2Native = true;
   if (cfg.errorOnMissingHandler === false) options.errorOnMissingHandler = false;
   if (options.become === undefined && cfg.become) options.become = true;
   if (options.becomeUser === undefined && cfg.becomeUser) options.becomeUser = cfg.becomeUser;

@@ -57,6 +57,7 @@ async function runModule(ctx: RunContext, req: ActionRequest): Promise<ModuleRes
       progress: req.progress,
       searchPaths: req.searchPaths,
       verbosity: ctx.options.verbosity,
+      jinja2Native: ctx.options.jinja2Native === true,
       hostVar: req.hostVar,
     };
     return req.mod.action(actx, req.args);

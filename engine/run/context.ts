@@ -27,6 +27,8 @@ export interface RunOptions {
   extraVars: Vars;
   forceHandlers: boolean;
   verbosity: number;
+  /** jinja2_native (ANSIBLE_JINJA2_NATIVE or ansible.cfg): set_fact keeps yes/no strings as strings */
+  jinja2Native?: boolean;
   runId?: string;
   /** replaces every transport (tests, the lab) */
   transport?: Transport;
