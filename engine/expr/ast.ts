@@ -41,5 +41,7 @@ export type Stmt =
   | (Pos & { kind: 'for'; target: Target; iter: Expr; filter: Expr | null; body: Stmt[]; otherwise: Stmt[] | null })
   | (Pos & { kind: 'set'; target: Target; expr: Expr })
   | (Pos & { kind: 'setblock'; name: string; body: Stmt[] })
+  /** `{% macro name(a, b=default) %}...{% endmacro %}`: a callable returning its rendered body as text */
+  | (Pos & { kind: 'macro'; name: string; params: { name: string; dflt: Expr | null }[]; body: Stmt[] })
   /** `{% include name [ignore missing] [with|without context] %}`: a name or a list (the first found) */
   | (Pos & { kind: 'include'; template: Expr; ignoreMissing: boolean; withContext: boolean });

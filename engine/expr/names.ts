@@ -99,6 +99,12 @@ function walkStmts(stmts: Stmt[], bound: Set<string>, out: Set<string>): void {
         walkStmts(s.body, bound, out);
         bound.add(s.name);
         break;
+      case 'macro': {
+        for (const p of s.params) walkExpr(p.dflt, bound, out);
+        bound.add(s.name);
+        walkStmts(s.body, new Set([...bound, ...s.params.map((p) => p.name), 'varargs', 'kwargs']), out);
+        break;
+      }
     }
   }
 }

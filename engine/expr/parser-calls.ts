@@ -14,6 +14,8 @@ export abstract class CallParser extends TokenStream {
   abstract parseExpression(): Expr;
   abstract parsePrimary(): Expr;
   abstract parsePostfix(node: Expr): Expr;
+  /** names a template defines as callables before this point (its macros) */
+  localCallables: ReadonlySet<string> = new Set();
 
   parseArgs(): Args {
     this.expectOp('(');
@@ -53,7 +55,7 @@ export abstract class CallParser extends TokenStream {
     return out;
   }
   parseCall(callee: Expr): Expr {
-    if (callee.kind === 'name' && !findGlobal(callee.name)) {
+    if (callee.kind === 'name' && !findGlobal(callee.name) && !this.localCallables.has(callee.name)) {
       this.fail(`unknown function '${callee.name}'`, { ...this.cur, offset: callee.offset, end: callee.end });
     }
     if (callee.kind === 'attr' && MUTATING_METHODS.has(callee.name)) {

@@ -3,7 +3,7 @@ import { ExprRuntimeError } from './errors.js';
 import { Undefined } from './undefined.js';
 import { Namespace, PyCallable, PyObject } from './objects.js';
 import type { Stmt, Target } from './ast.js';
-import { isMapping, isTruthy } from './python-values.js';
+import { isMapping, isTruthy, toPyStr } from './python-values.js';
 import { pyIter } from './access.js';
 import { Frame, evalExpr } from './evaluate.js';
 import type { EvalContext } from './evaluate.js';
@@ -130,8 +130,32 @@ export function renderStatements(stmts: Stmt[], ctx: EvalContext, out: unknown[]
       case 'include':
         includeImpl(s, ctx, out);
         break;
+      case 'macro':
+        (ctx.frame as Frame).vars.set(s.name, defineMacro(s, ctx));
+        break;
     }
   }
+}
+
+// A macro as a callable: its parameters from the call's arguments or their defaults, the rest in
+// `varargs` and `kwargs`; it returns its body rendered as text (Jinja's Markup).
+function defineMacro(s: Extract<Stmt, { kind: 'macro' }>, def: EvalContext): PyCallable {
+  return new PyCallable(s.name, (args, kwargs) => {
+    const frame = new Frame(def.frame);
+    const inner: EvalContext = { ...def, frame };
+    const rest = { ...kwargs };
+    s.params.forEach((p, i) => {
+      if (i < args.length) frame.vars.set(p.name, args[i]);
+      else if (Object.hasOwn(rest, p.name)) frame.vars.set(p.name, rest[p.name]);
+      else frame.vars.set(p.name, p.dflt ? evalExpr(p.dflt, inner) : new Undefined(`parameter '${p.name}' was not provided`, p.name));
+      delete rest[p.name];
+    });
+    frame.vars.set('varargs', args.slice(s.params.length));
+    frame.vars.set('kwargs', rest);
+    const parts: unknown[] = [];
+    renderStatements(s.body, inner, parts);
+    return parts.map((x) => toPyStr(x)).join('');
+  });
 }
 
 type Include = (s: Extract<Stmt, { kind: 'include' }>, ctx: EvalContext, out: unknown[]) => void;

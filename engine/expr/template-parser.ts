@@ -1,5 +1,5 @@
-// Parses template parts into statements: output, if/elif/else, for/else, set, set blocks, include.
-// Other Jinja statements (macro, import, block, ...) are compile errors naming them.
+// Parses template parts into statements: output, if/elif/else, for/else, set, set blocks, include,
+// macro. Other Jinja statements (call, import, block, ...) are compile errors naming them.
 import { ExprSyntaxError } from './errors.js';
 import type { Token } from './tokenizer.js';
 import type { Stmt, Target } from './ast.js';
@@ -8,15 +8,16 @@ import { lexTemplate } from './template-lexer.js';
 import { limit } from '../shared/limits.js';
 
 const UNSUPPORTED = new Set([
-  'macro', 'call', 'filter', 'import', 'from', 'extends', 'block', 'with', 'autoescape',
-  'do', 'break', 'continue', 'trans', 'pluralize', 'endmacro', 'endcall', 'endfilter', 'endblock',
+  'call', 'filter', 'import', 'from', 'extends', 'block', 'with', 'autoescape',
+  'do', 'break', 'continue', 'trans', 'pluralize', 'endcall', 'endfilter', 'endblock',
   'endwith', 'endautoescape', 'endtrans', 'print', 'debug',
 ]);
 
 type Open =
   | { tag: 'if'; node: Extract<Stmt, { kind: 'if' }>; body: Stmt[]; at: Token }
   | { tag: 'for'; node: Extract<Stmt, { kind: 'for' }>; body: Stmt[]; at: Token }
-  | { tag: 'set'; node: Extract<Stmt, { kind: 'setblock' }>; body: Stmt[]; at: Token };
+  | { tag: 'set'; node: Extract<Stmt, { kind: 'setblock' }>; body: Stmt[]; at: Token }
+  | { tag: 'macro'; node: Extract<Stmt, { kind: 'macro' }>; body: Stmt[]; at: Token };
 
 function parseTarget(p: Parser, withNamespace: boolean): Target {
   const paren = p.skipOp('(');
@@ -42,19 +43,21 @@ export function parseTemplate(src: string): Stmt[] {
   const stack: Open[] = [];
   const maxDepth = limit('exprDepth');
   const body = (): Stmt[] => stack.at(-1)?.body ?? root;
+  const macros = new Set<string>();
   for (const part of lexTemplate(src)) {
     if (part.kind === 'text') {
       body().push({ kind: 'text', text: part.text, offset: part.offset, end: part.offset + part.text.length });
       continue;
     }
     const p = new Parser(part.tokens, src);
+    p.localCallables = macros;
     if (part.kind === 'var') {
       const expr = p.checkDepth(p.parseTuple());
       p.expectEnd();
       body().push({ kind: 'output', expr, offset: part.offset, end: part.end });
       continue;
     }
-    parseBlock(p, part, stack, body);
+    parseBlock(p, part, stack, body, macros);
     if (stack.length > maxDepth) p.tooDeep(part.offset, part.end);
   }
   const open = stack.at(-1);
@@ -65,7 +68,7 @@ export function parseTemplate(src: string): Stmt[] {
   return root;
 }
 
-function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Open[], body: () => Stmt[]): void {
+function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Open[], body: () => Stmt[], macros: Set<string>): void {
   const tag = p.cur;
   if (tag.type !== 'name') p.fail('expected a statement name');
   const name = tag.value;
@@ -119,6 +122,23 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
       }
       break;
     }
+    case 'macro': {
+      const macroName = p.expectName().value;
+      macros.add(macroName);
+      p.expectOp('(');
+      const params: Extract<Stmt, { kind: 'macro' }>['params'] = [];
+      while (!p.isOp(')')) {
+        const param = p.expectName().value;
+        const dflt = p.skipOp('=') ? p.checkDepth(p.parseExpression()) : null;
+        params.push({ name: param, dflt });
+        if (!p.skipOp(',')) break;
+      }
+      p.expectOp(')');
+      const node: Extract<Stmt, { kind: 'macro' }> = { kind: 'macro', name: macroName, params, body: [], ...pos };
+      body().push(node);
+      stack.push({ tag: 'macro', node, body: node.body, at: tag });
+      break;
+    }
     case 'include': {
       const template = p.checkDepth(p.parseExpression());
       let ignoreMissing = false;
@@ -137,6 +157,7 @@ function parseBlock(p: Parser, part: { offset: number; end: number }, stack: Ope
     case 'endif':
     case 'endfor':
     case 'endset':
+    case 'endmacro':
       if (top?.tag !== name.slice(3)) p.fail(`unexpected '{% ${name} %}'`, tag);
       stack.pop();
       break;

@@ -5,7 +5,7 @@ import { readTextBounded } from '../source/read.js';
 import { hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { compileTemplate, hasTemplate, renderTemplateText, renderToString, type TemplateLoader } from '../expr/index.js';
+import { compileTemplate, hasTemplate, renderTemplateText, renderToString, withStandardDelimiters, type Delimiters, type TemplateLoader } from '../expr/index.js';
 import type { VarScope } from './scope.js';
 
 // A string with its {{ }} rendered (as is when it has none).
@@ -35,7 +35,38 @@ export async function renderTemplateFile(path: string, scope: VarScope, searchPa
     const { renderHandlebars } = await import('../template/handlebars.js');
     return renderHandlebars(source, scope.toObject(['inventory_hostname', 'group_names', 'groups', 'ansible_facts', 'ansible_play_hosts', 'ansible_play_batch', 'playbook_dir', 'ansible_check_mode']), path);
   }
+  const { text, delimiters } = jinjaHeader(source);
+  const body = Object.keys(delimiters).length > 0 ? withStandardDelimiters(text, delimiters) : text;
   const st = await stat(path);
   const withVars = scope.with({ name: 'template', vars: { template_path: path, template_fullpath: resolvePath(path), template_host: hostname(), template_uid: userInfo().username, template_mtime: st.mtime.toISOString(), template_run_date: new Date().toISOString(), ansible_managed: 'Ansible managed' } });
-  return hasTemplate(source) ? renderTemplateText(`template ${path}`, source, withVars, includeLoader([dirname(path), ...searchPaths])) : source;
+  return hasTemplate(body) ? renderTemplateText(`template ${path}`, body, withVars, includeLoader([dirname(path), ...searchPaths])) : body;
+}
+
+const HEADER_DELIMITERS: Record<string, [keyof Delimiters, 0 | 1]> = {
+  variable_start_string: ['variable', 0],
+  variable_end_string: ['variable', 1],
+  block_start_string: ['block', 0],
+  block_end_string: ['block', 1],
+  comment_start_string: ['comment', 0],
+  comment_end_string: ['comment', 1],
+};
+const STANDARD: Required<Delimiters> = { variable: ['{{', '}}'], block: ['{%', '%}'], comment: ['{#', '#}'] };
+
+// A template's first line `#jinja2: variable_start_string:'<<', ...` (ansible-core's template
+// overrides): the delimiters it sets, and the text without that line. Other settings are ignored.
+function jinjaHeader(source: string): { text: string; delimiters: Delimiters } {
+  if (!source.startsWith('#jinja2:')) return { text: source, delimiters: {} };
+  const eol = source.indexOf('\n');
+  const line = source.slice('#jinja2:'.length, eol < 0 ? undefined : eol);
+  const delimiters: Delimiters = {};
+  for (const m of line.matchAll(/(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,\s]*))/g)) {
+    const which = HEADER_DELIMITERS[m[1] as string];
+    if (!which) continue;
+    const [kind, i] = which;
+    const [open, close] = delimiters[kind] ?? STANDARD[kind];
+    const pair: [string, string] = [open, close];
+    pair[i] = m[2] ?? m[3] ?? m[4] ?? '';
+    delimiters[kind] = pair;
+  }
+  return { text: eol < 0 ? '' : source.slice(eol + 1), delimiters };
 }
