@@ -226,7 +226,7 @@ function finish({ out, ignoreErrors, task, scope }: HostTask, r: Vars): HostOutc
   delete r['_delegated_to'];
   const extra: Partial<HostOutcome> = delegated ? { delegatedTo: delegated } : {};
   if (r['unreachable'] === true) return out('unreachable', r, { ...extra, ...ignoreUnreachable(task, scope) });
-  if (r['failed'] === true) return out(ignoreErrors ? 'ignored' : 'failed', r, extra);
+  if (isFailedResult(r)) return out(ignoreErrors ? 'ignored' : 'failed', r, extra);
   if (r['skipped'] === true) return out('skipped', r, extra);
   return out(r['changed'] === true ? 'changed' : 'ok', r, extra);
 }
@@ -271,7 +271,7 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
       item['ansible_index_var'] = lv['ansible_index_var'];
     }
     results.push(item);
-    const status: Status = r['failed'] === true ? 'failed' : r['skipped'] === true ? 'skipped' : r['changed'] === true ? 'changed' : 'ok';
+    const status: Status = isFailedResult(r) ? 'failed' : r['skipped'] === true ? 'skipped' : r['changed'] === true ? 'changed' : 'ok';
     env.record.item(host, name, task, status, item, label, { noLog, ...(delegated ? { delegatedTo: delegated } : {}) });
   }
   const res: Vars = { results, changed: results.some((r) => r['changed'] === true) };
@@ -282,9 +282,18 @@ async function runLoop(ht: HostTask, list: unknown[]): Promise<HostOutcome> {
     res['msg'] = 'One or more items failed';
   } else res['msg'] = allSkipped ? 'All items skipped' : 'All items completed';
   res['skipped'] = allSkipped;
-  if (failed) return out(ignoreErrors ? 'ignored' : 'failed', res);
+  if (isFailedResult(res)) return out(ignoreErrors ? 'ignored' : 'failed', res);
   if (allSkipped) return out('skipped', res);
   return out(res['changed'] ? 'changed' : 'ok', res);
+}
+
+// Whether a result fails its task: failed_when's verdict where there is one (even when until ran
+// out of retries and set `failed`), as ansible-core's TaskResult.is_failed.
+function isFailedResult(r: Vars): boolean {
+  if ('failed_when_result' in r) return r['failed_when_result'] === true;
+  const items = Array.isArray(r['results']) ? (r['results'] as Vars[]) : [];
+  if (items.some((x) => x && typeof x === 'object' && 'failed_when_result' in x)) return items.some((x) => x?.['failed_when_result'] === true);
+  return r['failed'] === true;
 }
 
 // Results of arguments that could not be templated: in a loop they fail the whole task.
