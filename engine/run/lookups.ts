@@ -8,6 +8,7 @@ import { includeLoader } from './render.js';
 import { passwordFor } from './lookup-password.js';
 import { dictItems, indexedItems, sequenceItems, subelementsItems, togetherItems } from './loop-lookups.js';
 import { csvfileLookup, iniLookup, type TableLookup } from './lookups-tables.js';
+import { configLookup } from './lookup-config.js';
 import { LookupFailure, LookupOptionsError, PyClassError } from './lookup-errors.js';
 import { makeTuple } from '../py/tuple.js';
 import { compilePyRe } from '../py/regex.js';
@@ -92,6 +93,8 @@ const LOOKUPS: Record<string, Lookup> = {
       return kw['lstrip'] === true ? right.replace(/^\s+/, '') : right;
     }),
   env: (terms, kw) => flat(terms).map((t) => process.env[String(t)] ?? (kw['default'] !== undefined ? kw['default'] : '')),
+  // on_missing=warn skips like skip (lookups have no warning channel here)
+  config: (terms, kw, scope) => configLookup(terms, kw, scope, () => undefined),
   vars: (terms, kw, scope) =>
     flat(terms).map((t) => {
       const v = scope.get(settingName(t, 'its'));
