@@ -1,6 +1,6 @@
 // Renders templated names that must be known at load time (import paths, role names)
 // with the variables available then: play vars and extra vars.
-import { compileTemplate, hasTemplate, renderToString, Undefined } from '../expr/index.js';
+import { compileTemplate, hasTemplate, renderTemplate, renderToString, Undefined } from '../expr/index.js';
 import type { Vars } from './model.js';
 
 // Renders `s` with `vars`; returns `s` unchanged when it has no template or cannot render.
@@ -9,6 +9,17 @@ export function renderStatic(s: string, vars: Vars): string {
   try {
     const scope = { get: (name: string) => (name in vars ? vars[name] : undefinedValue(name)) };
     return renderToString(compileTemplate(s), scope);
+  } catch {
+    return s;
+  }
+}
+
+// Like renderStatic, keeping the value's type (a list stays a list); `s` when it cannot render.
+export function renderStaticValue(s: string, vars: Vars): unknown {
+  if (!hasTemplate(s)) return s;
+  try {
+    const scope = { get: (name: string) => (name in vars ? vars[name] : undefinedValue(name)) };
+    return renderTemplate(compileTemplate(s), scope);
   } catch {
     return s;
   }

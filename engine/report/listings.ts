@@ -3,7 +3,7 @@
 // the tasks the tag filter selects (only block bodies, as Ansible lists them) with their
 // effective tags, and the union of the task tags.
 import type { Node, Playbook, Vars } from '../load/model.js';
-import { renderStatic } from '../load/static-vars.js';
+import { renderStatic, renderStaticValue } from '../load/static-vars.js';
 import type { ExecutionPlan } from '../plan/plan.js';
 import { allTags, displayName } from '../load/inherit.js';
 import { shouldRun, type TagFilter } from '../plan/tags.js';
@@ -51,7 +51,11 @@ export function formatListings(playbookArg: string, pb: Playbook, plan: Executio
     const seen = new Set<string>();
     for (const t of bodyTasks([...play.pre_tasks, ...play.roles, ...play.tasks, ...play.post_tasks])) {
       if (t.kind === 'block') continue;
-      const tags = strings(allTags(t)).map((x) => renderStatic(x, { ...play.vars, ...extraVars }));
+      // a tag templated to a list adds each of its items (ansible-core's Taggable)
+      const tags = strings(allTags(t)).flatMap((x) => {
+        const v = renderStaticValue(x, { ...play.vars, ...extraVars });
+        return Array.isArray(v) ? v.map(String) : [typeof v === 'string' ? v : renderStatic(x, { ...play.vars, ...extraVars })];
+      });
       if (!shouldRun(tags, filter)) continue;
       for (const x of tags) seen.add(x);
       if (f.tasks) taskMsg += `      ${t.name ? displayName(t) : t.action}\tTAGS: [${[...new Set([...playTags, ...tags])].sort().join(', ')}]\n`;
