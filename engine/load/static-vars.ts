@@ -5,21 +5,18 @@ import type { Vars } from './model.js';
 
 // Renders `s` with `vars`; returns `s` unchanged when it has no template or cannot render.
 export function renderStatic(s: string, vars: Vars): string {
-  if (!hasTemplate(s)) return s;
-  try {
-    const scope = { get: (name: string) => (name in vars ? vars[name] : undefinedValue(name)) };
-    return renderToString(compileTemplate(s), scope);
-  } catch {
-    return s;
-  }
+  return rendered(s, vars, renderToString);
 }
 
 // Like renderStatic, keeping the value's type (a list stays a list); `s` when it cannot render.
 export function renderStaticValue(s: string, vars: Vars): unknown {
+  return rendered(s, vars, renderTemplate);
+}
+
+function rendered<T>(s: string, vars: Vars, render: (t: ReturnType<typeof compileTemplate>, scope: { get(name: string): unknown }) => T): T | string {
   if (!hasTemplate(s)) return s;
   try {
-    const scope = { get: (name: string) => (name in vars ? vars[name] : undefinedValue(name)) };
-    return renderTemplate(compileTemplate(s), scope);
+    return render(compileTemplate(s), { get: (name: string) => (name in vars ? vars[name] : undefinedValue(name)) });
   } catch {
     return s;
   }
