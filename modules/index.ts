@@ -54,6 +54,7 @@ import hostname from './hostname.js';
 import cron from './cron.js';
 import getent from './getent.js';
 import snap from './snap.js';
+import pip from './pip.js';
 import k8s from './k8s.js';
 import k8sInfo from './k8s-info.js';
 import k8sDrain from './k8s-drain.js';
@@ -64,7 +65,7 @@ export const MODULES: ModuleDef[] = [
   lineinfile, meta, pause, ping, raw, replace, script, setFact, setup, shell, slurp, stat, tempfile, template, waitFor,
   apt, crictl, journal, kubectl, systemd, reboot, waitForConnection,
   pkg, service, serviceFacts, getUrl, uri, fetch, unarchive, sysctl, modprobe, mount,
-  aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap,
+  aptRepository, aptKey, dpkgSelections, user, group, hostname, cron, getent, snap, pip,
   k8s, k8sInfo, k8sDrain, asyncStatus, validateArgumentSpec,
 ] as ModuleDef[];
 
