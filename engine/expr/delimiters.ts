@@ -7,7 +7,8 @@ export interface Delimiters {
   block?: [string, string];
 }
 
-const STANDARD = { variable: ['{{', '}}'], comment: ['{#', '#}'], block: ['{%', '%}'] } as const;
+/** Jinja's own delimiters */
+export const STANDARD_DELIMITERS: Required<Delimiters> = { variable: ['{{', '}}'], comment: ['{#', '#}'], block: ['{%', '%}'] };
 
 // Plain text with every '{' that would open a standard tag printed through an expression.
 function escapeText(text: string): string {
@@ -20,7 +21,7 @@ function escapeText(text: string): string {
 }
 
 export function withStandardDelimiters(src: string, d: Delimiters): string {
-  const kinds = (Object.keys(STANDARD) as (keyof Delimiters)[]).map((k) => ({ k, open: (d[k] ?? STANDARD[k])[0], close: (d[k] ?? STANDARD[k])[1] }));
+  const kinds = (Object.keys(STANDARD_DELIMITERS) as (keyof Delimiters)[]).map((k) => ({ k, open: (d[k] ?? STANDARD_DELIMITERS[k])[0], close: (d[k] ?? STANDARD_DELIMITERS[k])[1] }));
   let out = '';
   let pos = 0;
   while (pos < src.length) {
@@ -33,7 +34,7 @@ export function withStandardDelimiters(src: string, d: Delimiters): string {
     const end = src.indexOf(best.close, best.at + best.open.length);
     if (end < 0) break;
     out += escapeText(src.slice(pos, best.at));
-    const [open, close] = STANDARD[best.k];
+    const [open, close] = STANDARD_DELIMITERS[best.k];
     out += open + src.slice(best.at + best.open.length, end) + close;
     pos = end + best.close.length;
   }

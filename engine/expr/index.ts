@@ -15,7 +15,7 @@ export {
   renderTemplateText,
 } from './template.js';
 export { templatingChain, describeChain } from './budget.js';
-export { withStandardDelimiters, type Delimiters } from './delimiters.js';
+export { STANDARD_DELIMITERS, withStandardDelimiters, type Delimiters } from './delimiters.js';
 export { evaluateCondition, compileCondition, conditionalErrorMessage } from './condition.js';
 export type { Condition } from './condition.js';
 export { toPyStr, toPyRepr, isTruthy, toPlainData, pyTypeName } from './python-values.js';

@@ -72,6 +72,15 @@ export function enclosingSections(node: Node): Enclosing[] {
   return out;
 }
 
+// Where a failure at `node` goes: the nearest enclosing block whose rescue catches it, and whether
+// any enclosing rescue or always section sees it (when none does, the host has failed).
+export function failurePath(node: Node): { rescuedBy?: Enclosing['block']; caught: boolean } {
+  const sections = enclosingSections(node);
+  const rescuedBy = sections.find((e) => e.section === 'block' && e.block.rescue.length > 0)?.block;
+  const caught = rescuedBy !== undefined || sections.some((e) => e.section !== 'always' && e.block.always.length > 0);
+  return rescuedBy ? { rescuedBy, caught } : { caught };
+}
+
 // The name Ansible prints for a task: `role : name`, the name, or the action.
 export function displayName(task: Task, name?: string): string {
   // include_role names itself like Ansible's IncludeRole.get_name: its name, else "action : role"

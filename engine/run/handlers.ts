@@ -4,7 +4,7 @@
 import { hasTemplate, templateValue } from '../expr/index.js';
 import type { Task } from '../load/model.js';
 import { resolveHandlers } from '../load/handlers.js';
-import { enclosingSections, inherited } from '../load/inherit.js';
+import { failurePath, inherited } from '../load/inherit.js';
 import { renderStatic } from '../load/static-vars.js';
 import { RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
@@ -76,7 +76,7 @@ export async function flushHandlers(br: BatchRunner, only?: HostState[], from?: 
     for (const h of targets) {
       if (h.failure) br.failHost(h);
       else if (wasFailed.get(h)) h.failed = true;
-      else if (h.failed && from && travelsFrom(from)) {
+      else if (h.failed && from && failurePath(from).caught) {
         h.failed = false;
         br.record.travel(from, h, { failed: true, changed: false, msg: `the handler '${handler.name ?? handler.action}' failed` });
       }
@@ -84,7 +84,3 @@ export async function flushHandlers(br: BatchRunner, only?: HostState[], from?: 
   }
 }
 
-// Whether a failure at `task` is caught by an enclosing rescue or always section.
-function travelsFrom(task: Task): boolean {
-  return enclosingSections(task).some((e) => (e.section === 'block' && e.block.rescue.length > 0) || (e.section !== 'always' && e.block.always.length > 0));
-}

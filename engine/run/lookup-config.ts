@@ -3,6 +3,7 @@
 // The settings known here are the ones playbooks commonly read; each comes from its environment
 // variable, else its default.
 import { isUndefined, type Scope } from '../expr/index.js';
+import { isAnsibleTrue } from '../shared/coerce.js';
 import { LookupFailure, LookupOptionsError } from './lookup-errors.js';
 
 type Kind = 'str' | 'bool' | 'int' | 'list' | 'path-list';
@@ -74,13 +75,11 @@ const PLUGINS: Record<string, Record<string, PluginOption>> = {
 // Names in ansible-core's constants module that are not settings.
 const NOT_SETTINGS = new Set(['ConfigManager', 'Sentinel', 'config', 'set_constant', 'ensure_type', 'to_text']);
 
-const TRUE = /^(1|y|yes|on|true|t)$/i;
-
 function convert(v: unknown, kind: Kind): unknown {
   if (typeof v !== 'string') return v;
   switch (kind) {
     case 'bool':
-      return TRUE.test(v.trim());
+      return isAnsibleTrue(v);
     case 'int':
       return Number.isNaN(Number(v)) ? v : Number(v);
     case 'list':

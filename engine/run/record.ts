@@ -4,7 +4,7 @@
 import { markUnsafe } from './scope.js';
 import type { Task, Vars } from '../load/model.js';
 import type { DiffEntry } from '../module.js';
-import { enclosingSections, inherited } from '../load/inherit.js';
+import { failurePath, inherited } from '../load/inherit.js';
 import type { RunContext } from './context.js';
 import type { RunEvent, Status } from './events.js';
 import type { HostState } from './host-state.js';
@@ -54,7 +54,7 @@ export class BatchRecord {
     // a task the run handed off to its successor (self-deferral) did not run: nothing to record
     if (o.result['deferred'] === true) return;
     const h = ctx.host(o.host);
-    const handled = o.failed ? enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0) : undefined;
+    const path = o.failed ? failurePath(task) : { caught: false };
     if (o.notify && inherited(task, 'notify') !== undefined) this.b.checkNotify(task, o.host);
     // an `action: "{{ name }}"` task is shown and applied as the module it resolved to on this host
     const ran = o.mod ? { ...task, mod: o.mod } : task;
@@ -62,7 +62,7 @@ export class BatchRecord {
     this.checkpoint(task, o, opts.handler);
     if (opts.counted !== false) {
       if (o.ignoredUnreachable) ctx.stats.countIgnoredUnreachable(o.host);
-      else if (o.failed && handled && !opts.pending) ctx.stats.rescued(o.host);
+      else if (o.failed && path.rescuedBy && !opts.pending) ctx.stats.rescued(o.host);
       else ctx.stats.count(o.host, o.status, o.changed);
     }
     const receivers = opts.runOnce ? this.b.hosts.filter((x) => !x.unreachable) : [h];
@@ -84,10 +84,9 @@ export class BatchRecord {
     if (!o.failed || opts.pending) return;
     // the failure travels up to a rescue or an always section; without one the host has failed
     // (a run_once failure is every host's)
-    const travels = handled !== undefined || enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0);
     for (const x of opts.runOnce ? this.b.hosts.filter((y) => !y.unreachable && !y.failed) : [h]) {
-      x.failure = { task, result: o.result, ...(handled ? { handledBy: handled.block } : {}) };
-      if (!travels) this.b.failHost(x);
+      x.failure = { task, result: o.result, ...(path.rescuedBy ? { handledBy: path.rescuedBy } : {}) };
+      if (!path.caught) this.b.failHost(x);
     }
   }
 
@@ -95,9 +94,9 @@ export class BatchRecord {
   // travels to a rescue or always section like the task's own, else the host has failed.
   travel(task: Task, h: HostState, result: Vars): void {
     if (h.unreachable || h.failed || h.failure) return;
-    const handled = enclosingSections(task).find((e) => e.section === 'block' && e.block.rescue.length > 0);
-    h.failure = { task, result, ...(handled ? { handledBy: handled.block } : {}) };
-    if (!handled && !enclosingSections(task).some((e) => e.section !== 'always' && e.block.always.length > 0)) this.b.failHost(h);
+    const path = failurePath(task);
+    h.failure = { task, result, ...(path.rescuedBy ? { handledBy: path.rescuedBy } : {}) };
+    if (!path.caught) this.b.failHost(h);
   }
 
   // The task's checkpoint in the journal: what --resume needs to restore it instead of running it again.

@@ -5,7 +5,7 @@ import { readTextBounded } from '../source/read.js';
 import { hostname, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { compileTemplate, hasTemplate, renderTemplateText, renderToString, withStandardDelimiters, type Delimiters, type TemplateLoader } from '../expr/index.js';
+import { compileTemplate, hasTemplate, renderTemplateText, renderToString, STANDARD_DELIMITERS, withStandardDelimiters, type Delimiters, type TemplateLoader } from '../expr/index.js';
 import type { VarScope } from './scope.js';
 
 // A string with its {{ }} rendered (as is when it has none).
@@ -50,7 +50,6 @@ const HEADER_DELIMITERS: Record<string, [keyof Delimiters, 0 | 1]> = {
   comment_start_string: ['comment', 0],
   comment_end_string: ['comment', 1],
 };
-const STANDARD: Required<Delimiters> = { variable: ['{{', '}}'], block: ['{%', '%}'], comment: ['{#', '#}'] };
 
 // A template's first line `#jinja2: variable_start_string:'<<', ...` (ansible-core's template
 // overrides): the delimiters it sets, and the text without that line. Other settings are ignored.
@@ -63,7 +62,7 @@ function jinjaHeader(source: string): { text: string; delimiters: Delimiters } {
     const which = HEADER_DELIMITERS[m[1] as string];
     if (!which) continue;
     const [kind, i] = which;
-    const [open, close] = delimiters[kind] ?? STANDARD[kind];
+    const [open, close] = delimiters[kind] ?? STANDARD_DELIMITERS[kind];
     const pair: [string, string] = [open, close];
     pair[i] = m[2] ?? m[3] ?? m[4] ?? '';
     delimiters[kind] = pair;
