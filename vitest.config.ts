@@ -2,9 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-// Folders whose tests call code in the test's process only (no lab, no CLI process, no sshd): their
-// files share a worker process and its loaded modules instead of starting one each. (The
-// conformance corpus runs the CLI in process with each case's configuration: a process per file.)
+// Folders whose tests call code in the test's process only (no lab, no CLI process, no sshd).
 const UNIT = ['expr', 'py', 'inventory', 'load', 'validate', 'ui', 'report', 'plan', 'cluster', 'architecture', 'kube', 'modules', 'lab/kube'].flatMap((d) => [
   `test/${d}/**/*.test.ts`,
   `test/${d}/**/*.test.tsx`,
@@ -25,6 +23,8 @@ const SLOW = [
   // CPU-bound with nothing to wait on: started early, they fill the others' waits instead of
   // running alone at the end.
   /test\/fuzz\/(loader|cli|inventory)\.test/,
+  // Real pip in a real virtualenv: some 10 CPU-s of Python, which at the end would run alone.
+  /test\/modules\/compat\/pip\.test/,
 ];
 const rank = (f: TestSpecification) => SLOW.findIndex((re) => re.test(f.moduleId));
 
@@ -43,12 +43,17 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/helpers/memory-tmp.ts'],
-    // The lab-driven files mostly wait on timers and other processes, so seven run at once even
+    // The lab-driven files mostly wait on timers and other processes, so ten run at once even
     // where vitest's default (CPUs - 1) would run them one after the other.
     maxWorkers: Math.max(10, availableParallelism() - 1),
+    // A worker process runs one file after another and keeps the modules it loaded: starting a
+    // process and loading the lab and the helpers again for each of some 150 files cost about a
+    // tenth of the suite's CPU. Files restore what they change (environment, working directory),
+    // and main() starts each in-process command with fresh caches, as a new process would.
+    isolate: false,
     sequence: { sequencer: SlowFirst },
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, isolate: false } },
+      { extends: true, test: { name: 'unit', include: UNIT } },
       { extends: true, test: { name: 'process', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: UNIT } },
     ],
   },
