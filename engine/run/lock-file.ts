@@ -3,14 +3,16 @@
 // a new lock is written whole to a temporary file and hard-linked into place (link fails if a lock
 // exists, so a half-written lock is never visible); renewal, takeover and release compare the
 // lock's whole content with what this run last wrote (or read) before replacing or removing it.
-import { sh, type ShellCommand } from '../connection/command.js';
+import { raw, sh, type ShellCommand } from '../connection/command.js';
 import type { ExecResult } from '../connection/types.js';
 import { describeLock, judgeHolder, LockError, RunLock, type HeldLock, type LockOptions, type LockOwner, type LockRecord, type LockStep } from './lock.js';
 
+// Run after `set -- MODE FILE NEW OLD` in the connection's own shell (no shell, dirname or subshell
+// of its own: a lock operation starts as few processes as it can).
 // exit 0 done; 3 held (content on stdout); 4 changed (content on stdout); 5 missing; 6 cannot write; 7 guard busy
 const SCRIPT = `set -u
 mode=$1 f=$2 new=$3 old=$4
-mkdir -p "$(dirname "$f")" 2>/dev/null
+case $f in */*) mkdir -p "\${f%/*}" 2>/dev/null ;; esac
 exec 9>>"$f.guard" || exit 6
 if command -v flock >/dev/null 2>&1; then flock -w 30 9 || exit 7; fi
 tmp="$f.$$.tmp"
@@ -47,7 +49,7 @@ export async function fileLock(exec: Exec, file: string, hostName: string, me: L
   const where = `${file} on ${hostName}`;
   const ttlMs = o.ttlS * 1000;
   const record = (at: number) => JSON.stringify({ ...me, expires: new Date(at + ttlMs).toISOString() } satisfies LockRecord);
-  const run = (mode: string, next: string, old: string) => exec(sh`sh -c ${SCRIPT} tsplay-lock ${mode} ${file} ${next} ${old}`);
+  const run = (mode: string, next: string, old: string) => exec(sh`set -- ${mode} ${file} ${next} ${old}; ${raw(SCRIPT)}`);
   const failure = (r: ExecResult) => (r.rc === 7 ? `another run held the guard ${file}.guard for 30s` : `exit ${r.rc}${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`);
   let mine = '';
   for (let attempt = 0; attempt < 8; attempt++) {

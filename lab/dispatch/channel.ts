@@ -126,7 +126,7 @@ export function startInProcess(stream: ServerChannel, exec: PlannedExec, env: Re
         /* the channel is already gone */
       }
     },
-    spawn: (file, args, childEnv, out) =>
+    spawn: (file, args, childEnv, out, input) =>
       new Promise((resolve) => {
         const child = spawnForNode({ argv: [file, ...args], cwd: o.node.dir, env: childEnv, user: o.user });
         const pid = child.pid;
@@ -134,7 +134,11 @@ export function startInProcess(stream: ServerChannel, exec: PlannedExec, env: Re
           children.add(pid);
           groups.add(pid);
         }
-        const unpipe = child.stdin ? stdin.pipe(child.stdin) : () => undefined;
+        let unpipe = () => undefined as void;
+        if (input) {
+          child.stdin?.on('error', () => undefined);
+          child.stdin?.end(input);
+        } else if (child.stdin) unpipe = stdin.pipe(child.stdin);
         child.stdout?.on('data', (d: Buffer) => out(1, d));
         child.stderr?.on('data', (d: Buffer) => out(2, d));
         let settled = false;

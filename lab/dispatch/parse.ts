@@ -1,7 +1,8 @@
 // Parses the small subset of POSIX sh (dash) that the in-process dispatch runs without a shell:
-// words with '…', "…", \x quoting and $$; `;`, newlines, `&&`, `||`, `{ …; }`, and the
-// redirections [1|2]>&[1|2] and [1|2]>/dev/null. Anything else (pipes, other expansions, globs,
-// other redirections, comments, compound commands) throws Unsupported and the command goes to a real shell.
+// words with '…', "…", \x quoting and $$; `;`, newlines, `&&`, `||`, `{ …; }`, the redirections
+// [1|2]>&[1|2] and [1|2]>/dev/null, and pipelines `CMD | REST` whose REST (kept as text, for a real
+// shell) is plain words and further pipes. Anything else (other expansions, globs, other
+// redirections, comments, compound commands) throws Unsupported and the command goes to a real shell.
 
 // Thrown for anything outside the subset (including what would be a syntax error in sh).
 export class Unsupported extends Error {}
@@ -23,6 +24,13 @@ export interface SimpleCommand {
   redirects: Redirect[];
 }
 
+// `CMD | REST`: the simple command's output is what the real shell running REST reads.
+export interface PipeCommand {
+  kind: 'pipe';
+  first: SimpleCommand;
+  rest: string;
+}
+
 // A `{ …; }` group run in the current shell.
 export interface GroupCommand {
   kind: 'group';
@@ -30,7 +38,7 @@ export interface GroupCommand {
   redirects: Redirect[];
 }
 
-export type Command = SimpleCommand | GroupCommand;
+export type Command = SimpleCommand | GroupCommand | PipeCommand;
 
 // `a && b || c`: the first command, then each operator with its command.
 export interface AndOr {
@@ -44,6 +52,7 @@ export type Script = AndOr[];
 type Token =
   | { t: 'word'; v: string; plain: boolean; name?: string }
   | { t: 'op'; v: ';' | '\n' | '&&' | '||' }
+  | { t: 'pipe'; rest: string }
   | { t: 'redir'; fd: number; op: string; target: string };
 
 const BREAK = new Set([' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')']);
@@ -116,7 +125,55 @@ function readWord(s: string, i: number, pid: number): { tok: Token & { t: 'word'
   return { tok: { t: 'word', v, plain, ...(name ? { name } : {}) }, end: i };
 }
 
-// Splits a script into words, operators and redirections.
+// The text of a pipeline's later commands, from i (just after the first `|`) to the end of the
+// pipeline: quoted text and plain words, spaces and further single pipes. Whatever would make its
+// end uncertain or touch this shell (substitutions, `$$`, groups, subshells, redirections,
+// comments, background jobs) is Unsupported. Returns the text and the index after it.
+function readPipeRest(s: string, i: number): { rest: string; end: number } {
+  const start = i;
+  let words = 0;
+  let inWord = false;
+  while (i < s.length) {
+    const c = s[i] as string;
+    if (c === '\n' || c === ';' || s.startsWith('&&', i) || s.startsWith('||', i)) break;
+    if (c === ' ' || c === '\t') {
+      inWord = false;
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      if (!inWord && words === 0) unsupported('an empty pipeline stage');
+      words = 0;
+      inWord = false;
+      i++;
+      continue;
+    }
+    if (!inWord) words++;
+    inWord = true;
+    if (c === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) unsupported('unterminated quote');
+      i = end + 1;
+    } else if (c === '"') {
+      for (i++; s[i] !== '"'; i++) {
+        const d = s[i];
+        if (d === undefined) unsupported('unterminated quote');
+        if (d === '`' || (d === '$' && (s[i + 1] === '(' || s[i + 1] === '$'))) unsupported('substitution in a pipeline');
+        if (d === '\\') i++;
+      }
+      i++;
+    } else if (c === '\\') {
+      if (s[i + 1] === undefined || s[i + 1] === '\n') unsupported('line continuation');
+      i += 2;
+    } else if ('&<>()`{}#'.includes(c) || (c === '$' && (s[i + 1] === '(' || s[i + 1] === '$'))) {
+      unsupported(`${c} in a pipeline`);
+    } else i++;
+  }
+  if (words === 0) unsupported('an empty pipeline stage');
+  return { rest: s.slice(start, i).trim(), end: i };
+}
+
+// Splits a script into words, operators, redirections and pipelines' later commands.
 function tokenize(s: string, pid: number): Token[] {
   const toks: Token[] = [];
   const redirect = (fd: number, i: number): number => {
@@ -142,7 +199,11 @@ function tokenize(s: string, pid: number): Token[] {
       toks.push({ t: 'op', v: two });
       i += 2;
     } else if (c === '>') i = redirect(1, i);
-    else if ('&|<()#'.includes(c)) unsupported(`operator ${c}`);
+    else if (c === '|') {
+      const p = readPipeRest(s, i + 1);
+      toks.push({ t: 'pipe', rest: p.rest });
+      i = p.end;
+    } else if ('&<()#'.includes(c)) unsupported(`operator ${c}`);
     else {
       const w = readWord(s, i, pid);
       if (w.tok.plain && /^\d+$/.test(w.tok.v) && s[w.end] === '>') i = redirect(Number(w.tok.v), w.end);
@@ -209,7 +270,7 @@ class Parser {
 
   private command(): Command {
     const tok = this.peek();
-    if (!tok || tok.t === 'op') return unsupported('empty command');
+    if (!tok || tok.t === 'op' || tok.t === 'pipe') return unsupported('empty command');
     if (this.isWord(tok, '{')) {
       this.i++;
       const body = this.list(true);
@@ -220,17 +281,23 @@ class Parser {
         redirects.push(checkRedirect(r));
         this.i++;
       }
+      if (this.peek()?.t === 'pipe') unsupported('a group in a pipeline');
       return { kind: 'group', body, redirects };
     }
     if (tok.t === 'word' && tok.plain && RESERVED.has(tok.v)) unsupported(`reserved word ${tok.v}`);
     const cmd: SimpleCommand = { kind: 'simple', assigns: [], words: [], redirects: [] };
-    for (let t = this.peek(); t && t.t !== 'op'; t = this.peek()) {
+    for (let t = this.peek(); t && t.t !== 'op' && t.t !== 'pipe'; t = this.peek()) {
       this.i++;
       if (t.t === 'redir') cmd.redirects.push(checkRedirect(t));
       else if (cmd.words.length === 0 && t.name) cmd.assigns.push([t.name, t.v.slice(t.name.length + 1)]);
       else cmd.words.push(t.v);
     }
     if (cmd.words.length === 0) unsupported('a command without a name');
+    const pipe = this.peek();
+    if (pipe?.t === 'pipe') {
+      this.i++;
+      return { kind: 'pipe', first: cmd, rest: pipe.rest };
+    }
     return cmd;
   }
 }

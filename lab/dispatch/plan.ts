@@ -1,7 +1,8 @@
 // Decides, before anything runs, whether an exec request can run in process: every command of the
 // parsed script must be a dash builtin of the subset (echo, printf, exit, true, false, :, export,
 // command -v, exec), a simulated tool or shim found on the lab's PATH, sudo (the shim's flags,
-// without a password prompt) or `/bin/sh -c SCRIPT` whose script qualifies too.
+// without a password prompt) or `/bin/sh -c SCRIPT` whose script qualifies too. In a pipeline only
+// the first command is planned; a real shell runs the rest, reading what the first one printed.
 import { TOOLS } from '../tools/index.js';
 import { SH_SHIMS } from '../shims.js';
 import { parseScript, Unsupported, type Command, type Redirect, type SimpleCommand } from './parse.js';
@@ -23,7 +24,10 @@ export type Action =
   | { kind: 'exec'; program: Program }
   | { kind: 'run'; assigns: [string, string][]; program: Program };
 
-export type PlannedCommand = { kind: 'simple'; action: Action; redirects: Redirect[] } | { kind: 'group'; body: Plan; redirects: Redirect[] };
+export type PlannedCommand =
+  | { kind: 'simple'; action: Action; redirects: Redirect[] }
+  | { kind: 'group'; body: Plan; redirects: Redirect[] }
+  | { kind: 'pipe'; action: Action; redirects: Redirect[]; rest: string };
 
 // A script with every command resolved.
 export type Plan = { first: PlannedCommand; rest: { op: '&&' | '||'; cmd: PlannedCommand }[] }[];
@@ -165,6 +169,13 @@ function simple(cmd: SimpleCommand, pid: number, ctx: PlanContext): Action {
 
 function command(cmd: Command, pid: number, ctx: PlanContext): PlannedCommand {
   if (cmd.kind === 'group') return { kind: 'group', body: cmd.body.map((a) => andOr(a, pid, ctx)), redirects: cmd.redirects };
+  if (cmd.kind === 'pipe') {
+    // dash runs each command of a pipeline in a subshell: one that would change this shell
+    // (exit, exec, export) is left to a real shell.
+    const action = simple(cmd.first, pid, ctx);
+    if (action.kind === 'exit' || action.kind === 'exec' || action.kind === 'export') unsupported(`${action.kind} in a pipeline`);
+    return { kind: 'pipe', action, redirects: cmd.first.redirects, rest: cmd.rest };
+  }
   return { kind: 'simple', action: simple(cmd, pid, ctx), redirects: cmd.redirects };
 }
 

@@ -14,8 +14,9 @@ export interface DispatchHost {
   tool(call: ToolCall): Promise<ToolResult>;
   // The channel's whole stdin (for `dpkg --set-selections`).
   readStdin(): Promise<string>;
-  // Runs a real program as the shell user (a tool's `exec` answer); resolves with its status.
-  spawn(file: string, args: string[], env: Record<string, string>, out: (fd: 1 | 2, data: Buffer) => void): Promise<number>;
+  // Runs a real program as the shell user (a tool's `exec` answer, a pipeline's later commands);
+  // its stdin is `input` when given, else the channel's. Resolves with its status.
+  spawn(file: string, args: string[], env: Record<string, string>, out: (fd: 1 | 2, data: Buffer) => void, input?: Buffer): Promise<number>;
   write(fd: 1 | 2, data: string | Buffer): void;
   // The channel went away or was signalled: stop before the next command.
   aborted(): boolean;
@@ -25,7 +26,9 @@ export interface DispatchHost {
 export class Aborted extends Error {}
 
 type Env = Record<string, string>;
-type Fds = { 1: Sink; 2: Sink };
+// Where fds 1 and 2 go: a sink of the channel, or the pipe to a pipeline's next command (collected).
+type Out = Sink | Buffer[];
+type Fds = { 1: Out; 2: Out };
 
 interface Shell {
   env: Env;
@@ -41,7 +44,9 @@ class Runner {
 
   private write(fds: Fds, fd: 1 | 2, data: string | Buffer): void {
     const to = fds[fd];
-    if (to !== 'null' && data.length > 0) this.host.write(to, data);
+    if (data.length === 0 || to === 'null') return;
+    if (Array.isArray(to)) to.push(Buffer.from(data));
+    else this.host.write(to, data);
   }
 
   private emit(r: ToolResult, fds: Fds): void {
@@ -109,9 +114,20 @@ class Runner {
 
   private async command(c: PlannedCommand, sh: Shell, fds: Fds): Promise<number> {
     if (this.host.aborted()) throw new Aborted();
-    const f: Fds = { ...fds };
+    // A pipeline's first command writes to the pipe, then its own redirections apply.
+    const piped: Buffer[] = [];
+    const f: Fds = c.kind === 'pipe' ? { 1: piped, 2: fds[2] } : { ...fds };
     for (const r of c.redirects) f[r.fd] = r.to === 'null' ? 'null' : f[r.to];
-    const status = c.kind === 'group' ? await this.script(c.body, sh, f) : await this.action(c.action, sh, f);
+    let status: number;
+    if (c.kind === 'group') status = await this.script(c.body, sh, f);
+    else if (c.kind === 'simple') status = await this.action(c.action, sh, f);
+    else {
+      // CMD runs to its end (in a copy of the shell, as dash's subshell), then a real shell runs
+      // REST on what it printed. The status is REST's, as in dash without pipefail.
+      await this.action(c.action, { env: { ...sh.env }, last: sh.last }, f);
+      if (this.host.aborted()) throw new Aborted();
+      status = await this.host.spawn('/bin/sh', ['-c', c.rest], sh.env, (fd, d) => this.write(fds, fd, d), Buffer.concat(piped));
+    }
     sh.last = status;
     return status;
   }

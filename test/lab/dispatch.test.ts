@@ -60,13 +60,24 @@ describe('what runs in process', () => {
       'cat /proc/sys/kernel/random/boot_id',
       'whoami; id -un; hostname; uname -r',
       'false || echo "a b" && exit 3',
+      "journalctl -u cron | grep -E -e 'a|b' | awk '{ n++ } END { print n + 0 }'",
+      'echo a | cat; echo b',
     ]) expect(inProcess(cmd), cmd).toBe(true);
   });
 
   it('leaves everything else to a real shell', () => {
     for (const cmd of [
       ': $HOME; systemctl is-active cron',
-      'journalctl -u cron | grep x',
+      'journalctl -u cron | grep $$',
+      'journalctl -u cron | grep "$(whoami)"',
+      'journalctl -u cron | grep x > /tmp/x',
+      'journalctl -u cron | grep x &',
+      'journalctl -u cron | { grep x; }',
+      '{ journalctl -u cron; } | grep x',
+      'exit 1 | cat',
+      'export A=1 | cat',
+      'journalctl -u cron |',
+      'journalctl -u cron | | cat',
       'systemctl is-active cron > /tmp/x',
       'cat /etc/hostname',
       '/usr/bin/systemctl restart cron',
@@ -133,6 +144,17 @@ describe('in process and through a real shell alike', () => {
       '/bin/sh -c "whoami; exit 4"', become('whoami; exit 4'), "sudo -H -u root /bin/sh -c 'id -u && systemctl is-active cron'",
       'command -v crictl >/dev/null 2>&1 || { printf %s __TSPLAY_ENOENT__ >&2; exit 2; }; crictl --version',
     ]) await both(cmd);
+  });
+
+  it('runs a pipeline: the first command in process, the rest in a real shell on its output', async () => {
+    await t.sh('k8s01', `systemctl restart ${KUBELITE}`, { root: true });
+    const guard = (m: number) => `journalctl -u ${KUBELITE} --since -600s --no-pager -o short-iso -q | grep -E -e 'Started|Stopped' | awk -v m=${m} '{ b[NR % m] = $0 } END { print NR + 0; for (i = (NR > m ? NR - m + 1 : 1); i <= NR; i++) print b[i % m] }'`;
+    for (const cmd of [
+      guard(2), become(guard(20)), 'echo a b | tr a-z A-Z', "printf '%s|' x y | wc -c", 'systemctl is-active nope.service 2>&1 | cat', 'systemctl is-active nope.service | cat',
+      'echo x >&2 | cat', 'echo x >/dev/null | wc -c', 'false | true', 'true | false', 'echo a | cat; echo b', '{ echo a 2>&1 | cat; } 2>&1', 'echo a | grep -q b || echo none',
+      'sudo id -u | cat', 'dpkg-query -W snapd | cut -f1',
+    ]) await both(cmd);
+    expect((await both(guard(2))).stdout).toMatch(/^[1-9]\d*\n.+\n/);
   });
 
   it('passes stdin to the tool that reads it', async () => {
