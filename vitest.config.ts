@@ -32,8 +32,11 @@ class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const slow = sorted.filter((f) => rank(f) >= 0).sort((a, b) => rank(a) - rank(b));
-    const unit = sorted.filter((f) => f.project.name === 'unit');
-    return [...slow, ...unit, ...sorted.filter((f) => rank(f) < 0 && f.project.name !== 'unit')];
+    const unit = sorted.filter((f) => rank(f) < 0 && f.project.name === 'unit');
+    const order = [...slow, ...unit, ...sorted.filter((f) => rank(f) < 0 && f.project.name !== 'unit')];
+    // A file listed twice would run twice, side by side.
+    if (order.length !== files.length) throw new Error(`test order: ${order.length} entries for ${files.length} files`);
+    return order;
   }
 }
 
