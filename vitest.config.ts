@@ -12,6 +12,8 @@ const UNIT = ['expr', 'py', 'inventory', 'load', 'validate', 'ui', 'report', 'pl
 // first, then the unit files, whose CPU fills those waits, then the rest. By path, since a fresh
 // clone has no durations cached (vitest would order by file size and run one project after the other).
 const SLOW = [
+  // Real pip in a real virtualenv: some 10 CPU-s of Python over a minute, which at the end would run alone.
+  /test\/modules\/compat\/pip\.test/,
   /test\/e2e\/lock-race-/,
   /test\/playbooks\/k8s-reboot(-resume)?\.test/,
   /test\/incluster\/runner/,
@@ -23,8 +25,6 @@ const SLOW = [
   // CPU-bound with nothing to wait on: started early, they fill the others' waits instead of
   // running alone at the end.
   /test\/fuzz\/(loader|cli|inventory)\.test/,
-  // Real pip in a real virtualenv: some 10 CPU-s of Python, which at the end would run alone.
-  /test\/modules\/compat\/pip\.test/,
 ];
 const rank = (f: TestSpecification) => SLOW.findIndex((re) => re.test(f.moduleId));
 
