@@ -1,5 +1,5 @@
-// `tsplay cluster install|uninstall` through the built CLI against the simulated API: the objects
-// are accepted, `--dry-run -o yaml` prints exactly what is applied, a second install changes
+// `tsplay cluster install|uninstall` (the built CLI's main, in process) against the simulated API:
+// the objects are accepted, `--dry-run -o yaml` prints exactly what is applied, a second install changes
 // nothing, uninstall removes them (the namespace and the SSH Secret stay; --purge takes the run
 // journals and the namespace); a bad schedule writes nothing.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient, loadKubeconfig, type KubeResource } from '../../engine/kube/index.js';
 import { makeSelfSignedCert, startKubeApi, type KubeApi } from '../../lab/kube/index.js';
-import { assertBuilt, runCli } from '../e2e/cli.js';
+import { assertBuilt } from '../e2e/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 type Obj = Record<string, any>;
 let api: KubeApi;
@@ -30,7 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (...args: string[]) => runCli(['cluster', ...args, '--kubeconfig', join(dir, 'kubeconfig')], { cwd: dir });
+const cli = (...args: string[]) => runInProcess(['cluster', ...args, '--kubeconfig', join(dir, 'kubeconfig')], { cwd: dir });
 const FLAGS = ['--schedule', '30 2 * * 1-5', '--image', 'registry.example.com/tsplay:0.1.0', '-u', 'ubuntu', '--pushgateway', 'http://pushgateway.monitoring:9091', '-e', 'reboot_soak_seconds=120'];
 
 // The fields of `have` that `want` sets (what the server added left out), to compare with toEqual.
