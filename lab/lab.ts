@@ -158,7 +158,9 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     };
     sim.hooks.availability = () => checkBudget(sim);
     sim.every(sim.timings.kubeletSyncMs, () => {
-      for (const n of nodes) syncSandboxes(sim, n);
+      sim.store.batch(() => {
+        for (const n of nodes) syncSandboxes(sim, n);
+      });
     });
     sim.every(sim.timings.nodeLeaseRenewMs, () => renewNodeLeases(sim));
     bootHistory(sim);

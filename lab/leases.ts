@@ -8,9 +8,11 @@ import type { LabSim } from './sim.js';
 export function renewNodeLeases(sim: LabSim, only?: NodeSim): void {
   if (!apiserverUp(sim) || sim.datastore.writesFailing()) return;
   const now = new Date().toISOString().replace(/Z$/, '000Z');
-  for (const n of only ? [only] : sim.nodes) {
-    if (!sim.kubeletActive(n)) continue;
-    const cur = sim.store.get('leases', n.name, 'kube-node-lease');
-    if (cur) sim.store.update('leases', { ...cur, spec: { ...cur.spec, holderIdentity: n.name, renewTime: now } });
-  }
+  sim.store.batch(() => {
+    for (const n of only ? [only] : sim.nodes) {
+      if (!sim.kubeletActive(n)) continue;
+      const cur = sim.store.get('leases', n.name, 'kube-node-lease');
+      if (cur) sim.store.update('leases', { ...cur, spec: { ...cur.spec, holderIdentity: n.name, renewTime: now } });
+    }
+  });
 }

@@ -173,6 +173,20 @@ export class KubeStore extends DeletingTable {
     this.dropListeners();
   }
 
+  // Runs fn's writes with the controllers held, then runs them once if anything changed: periodic
+  // work that writes one object per node (Lease renewals) reconciles once, not once per node.
+  batch(fn: () => void): void {
+    if (this.reconciling) return fn();
+    this.reconciling = true;
+    this.dirty = false;
+    try {
+      fn();
+    } finally {
+      this.reconciling = false;
+    }
+    if (this.dirty) this.changed();
+  }
+
   // Run the controllers until nothing changes (bounded), unless already inside a pass.
   protected changed(): void {
     if (!this.controllersEnabled) return;
