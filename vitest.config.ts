@@ -3,10 +3,8 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Folders whose tests call code in the test's process only (no lab, no CLI process, no sshd).
-const UNIT = ['expr', 'py', 'inventory', 'load', 'validate', 'ui', 'report', 'plan', 'cluster', 'architecture', 'kube', 'modules', 'lab/kube'].flatMap((d) => [
-  `test/${d}/**/*.test.ts`,
-  `test/${d}/**/*.test.tsx`,
-]);
+const UNIT = ['expr', 'py', 'inventory', 'load', 'validate', 'ui', 'report', 'plan', 'cluster', 'architecture', 'kube', 'modules', 'lab/kube'];
+const isUnit = (f: TestSpecification) => UNIT.some((d) => f.moduleId.includes(`/test/${d}/`));
 
 // The files that take longest (mostly waiting on the lab's timers and other processes) start
 // first, then the unit files, whose CPU fills those waits, then the rest. By path, since a fresh
@@ -32,8 +30,8 @@ class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const slow = sorted.filter((f) => rank(f) >= 0).sort((a, b) => rank(a) - rank(b));
-    const unit = sorted.filter((f) => rank(f) < 0 && f.project.name === 'unit');
-    const order = [...slow, ...unit, ...sorted.filter((f) => rank(f) < 0 && f.project.name !== 'unit')];
+    const unit = sorted.filter((f) => rank(f) < 0 && isUnit(f));
+    const order = [...slow, ...unit, ...sorted.filter((f) => rank(f) < 0 && !isUnit(f))];
     // A file listed twice would run twice, side by side.
     if (order.length !== files.length) throw new Error(`test order: ${order.length} entries for ${files.length} files`);
     return order;
@@ -52,12 +50,10 @@ export default defineConfig({
     // A worker process runs one file after another and keeps the modules it loaded: starting a
     // process and loading the lab and the helpers again for each of some 150 files cost about a
     // tenth of the suite's CPU. Files restore what they change (environment, working directory),
-    // and main() starts each in-process command with fresh caches, as a new process would.
+    // and main() starts each in-process command with fresh caches, as a new process would. (One
+    // project: vitest hands a worker only files of the project it started with.)
     isolate: false,
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     sequence: { sequencer: SlowFirst },
-    projects: [
-      { extends: true, test: { name: 'unit', include: UNIT } },
-      { extends: true, test: { name: 'process', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: UNIT } },
-    ],
   },
 });
