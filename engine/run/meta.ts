@@ -5,7 +5,7 @@ import type { Task } from '../load/model.js';
 import { AbortRun, EndBatch, EndPlay, RunError, type BatchRunner } from './batch.js';
 import type { HostState } from './host-state.js';
 import { allWhen, displayName } from '../load/inherit.js';
-import { errorMessage } from './task-host.js';
+import { errorMessage } from './task-exec.js';
 import { renderTaskName, sourceOf } from './task-env.js';
 import { refreshInventory } from './inventory-changes.js';
 import { quorumGroups } from '../plan/quorum.js';
