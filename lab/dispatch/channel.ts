@@ -8,6 +8,7 @@ import type { NodeSim } from '../node.js';
 import { killGroup, spawnForNode, type ShellUser } from '../shell.js';
 import type { LabSim } from '../sim.js';
 import { runTool } from '../tools/index.js';
+import { fileTest, runFileCommand } from './files.js';
 import { planScript, safeEnvName, type Plan } from './plan.js';
 import { Aborted, runPlanned, type DispatchHost } from './run.js';
 
@@ -117,6 +118,8 @@ export function startInProcess(stream: ServerChannel, exec: PlannedExec, env: Re
     cwd: o.node.dir,
     tool: (call) => runTool(o.sim, call),
     readStdin: () => stdin.readAll(),
+    file: (c) => runFileCommand(c, o.node.dir, o.user),
+    fileTest: (op, path) => fileTest(op, path, o.node.dir, o.user),
     aborted: () => aborted,
     write: (fd, data) => {
       if (aborted) return;

@@ -1,8 +1,9 @@
 // Parses the small subset of POSIX sh (dash) that the in-process dispatch runs without a shell:
-// words with '…', "…", \x quoting and $$; `;`, newlines, `&&`, `||`, `{ …; }`, the redirections
-// [1|2]>&[1|2] and [1|2]>/dev/null, and pipelines `CMD | REST` whose REST (kept as text, for a real
-// shell) is plain words and further pipes. Anything else (other expansions, globs, other
-// redirections, comments, compound commands) throws Unsupported and the command goes to a real shell.
+// words with '…', "…", \x quoting and $$ (and `[` as a word of its own); `;`, newlines, `&&`, `||`,
+// `{ …; }`, `if …; then …; [else …;] fi`, the redirections [1|2]>&[1|2] and [1|2]>/dev/null, and
+// pipelines `CMD | REST` whose REST (kept as text, for a real shell) is plain words and further
+// pipes. Anything else (other expansions, globs, other redirections, comments, other compound
+// commands) throws Unsupported and the command goes to a real shell.
 
 // Thrown for anything outside the subset (including what would be a syntax error in sh).
 export class Unsupported extends Error {}
@@ -38,7 +39,15 @@ export interface GroupCommand {
   redirects: Redirect[];
 }
 
-export type Command = SimpleCommand | GroupCommand | PipeCommand;
+// `if COND; then THEN; [else OTHERWISE;] fi`.
+export interface IfCommand {
+  kind: 'if';
+  cond: Script;
+  then: Script;
+  otherwise?: Script;
+}
+
+export type Command = SimpleCommand | GroupCommand | PipeCommand | IfCommand;
 
 // `a && b || c`: the first command, then each operator with its command.
 export interface AndOr {
@@ -112,6 +121,10 @@ function readWord(s: string, i: number, pid: number): { tok: Token & { t: 'word'
       quoted();
       v += String(pid);
       i += 2;
+    } else if (c === '[' && v === '' && literal < 0 && (i + 1 >= s.length || BREAK.has(s[i + 1] as string))) {
+      // `[` alone is the test builtin's name, not a glob
+      v = '[';
+      i++;
     } else if ('`*?[~'.includes(c)) {
       unsupported(`unquoted ${c}`);
     } else {
@@ -238,17 +251,18 @@ class Parser {
   }
 
   script(): Script {
-    const list = this.list(false);
+    const list = this.list([]);
     if (this.i < this.toks.length) unsupported('unexpected token');
     return list;
   }
 
-  private list(inGroup: boolean): Script {
+  // Commands up to the end or a reserved word of `until` at a command's place.
+  private list(until: string[]): Script {
     const items: Script = [];
     for (;;) {
       while (this.peek()?.t === 'op' && (this.peek() as { v: string }).v === '\n') this.i++;
       const tok = this.peek();
-      if (!tok || (inGroup && this.isWord(tok, '}'))) return items;
+      if (!tok || until.some((w) => this.isWord(tok, w))) return items;
       items.push(this.andOr());
       const sep = this.peek();
       if (!sep) return items;
@@ -268,12 +282,35 @@ class Parser {
     return { first, rest };
   }
 
+  // After `if`: the condition, `then` and its commands, an optional `else` and its commands, `fi`.
+  private ifClause(): IfCommand {
+    this.i++;
+    const part = (until: string[]): Script => {
+      const body = this.list(until);
+      if (body.length === 0 || !until.some((w) => this.isWord(this.peek(), w))) unsupported('an if without its parts');
+      return body;
+    };
+    const cond = part(['then']);
+    this.i++;
+    const then = part(['else', 'elif', 'fi']);
+    let otherwise: Script | undefined;
+    if (this.isWord(this.peek(), 'elif')) unsupported('elif');
+    if (this.isWord(this.peek(), 'else')) {
+      this.i++;
+      otherwise = part(['fi']);
+    }
+    this.i++;
+    const next = this.peek();
+    if (next && next.t !== 'op') unsupported('redirection or pipe after fi');
+    return { kind: 'if', cond, then, ...(otherwise ? { otherwise } : {}) };
+  }
+
   private command(): Command {
     const tok = this.peek();
     if (!tok || tok.t === 'op' || tok.t === 'pipe') return unsupported('empty command');
     if (this.isWord(tok, '{')) {
       this.i++;
-      const body = this.list(true);
+      const body = this.list(['}']);
       if (!this.isWord(this.peek(), '}') || body.length === 0) unsupported('unterminated group');
       this.i++;
       const redirects: Redirect[] = [];
@@ -284,6 +321,7 @@ class Parser {
       if (this.peek()?.t === 'pipe') unsupported('a group in a pipeline');
       return { kind: 'group', body, redirects };
     }
+    if (this.isWord(tok, 'if')) return this.ifClause();
     if (tok.t === 'word' && tok.plain && RESERVED.has(tok.v)) unsupported(`reserved word ${tok.v}`);
     const cmd: SimpleCommand = { kind: 'simple', assigns: [], words: [], redirects: [] };
     for (let t = this.peek(); t && t.t !== 'op' && t.t !== 'pipe'; t = this.peek()) {

@@ -1,10 +1,13 @@
 // Decides, before anything runs, whether an exec request can run in process: every command of the
 // parsed script must be a dash builtin of the subset (echo, printf, exit, true, false, :, export,
 // command -v, exec), a simulated tool or shim found on the lab's PATH, sudo (the shim's flags,
-// without a password prompt) or `/bin/sh -c SCRIPT` whose script qualifies too. In a pipeline only
-// the first command is planned; a real shell runs the rest, reading what the first one printed.
+// without a password prompt), `/bin/sh -c SCRIPT` whose script qualifies too, or a file command of
+// the engine's path probes (`[ -e|-L|-f|-d PATH ]`, `stat -c`, `sha1sum`, `readlink`, `cat` of one
+// path: files.ts). In a pipeline only the first command is planned; a real shell runs the rest,
+// reading what the first one printed.
 import { TOOLS } from '../tools/index.js';
 import { SH_SHIMS } from '../shims.js';
+import { fileCommand, type FileCommand } from './files.js';
 import { parseScript, Unsupported, type Command, type Redirect, type SimpleCommand } from './parse.js';
 import { shimAnswers, type ShimName } from './shims.js';
 
@@ -13,13 +16,15 @@ export type Program =
   | { kind: 'tool'; tool: string; args: string[] }
   | { kind: 'shim'; name: ShimName; args: string[] }
   | { kind: 'sh'; script: Plan; pid: number }
-  | { kind: 'sudo'; target: Program | undefined };
+  | { kind: 'sudo'; target: Program | undefined }
+  | { kind: 'file'; command: FileCommand; argv: string[] };
 
 // What one simple command does.
 export type Action =
   | { kind: 'print'; text: string }
   | { kind: 'exit'; code?: number }
   | { kind: 'status'; code: number }
+  | { kind: 'test'; op: string; path: string; argv: string[] }
   | { kind: 'export'; vars: [string, string][] }
   | { kind: 'exec'; program: Program }
   | { kind: 'run'; assigns: [string, string][]; program: Program };
@@ -27,7 +32,8 @@ export type Action =
 export type PlannedCommand =
   | { kind: 'simple'; action: Action; redirects: Redirect[] }
   | { kind: 'group'; body: Plan; redirects: Redirect[] }
-  | { kind: 'pipe'; action: Action; redirects: Redirect[]; rest: string };
+  | { kind: 'pipe'; action: Action; redirects: Redirect[]; rest: string }
+  | { kind: 'if'; cond: Plan; then: Plan; otherwise?: Plan; redirects: Redirect[] };
 
 // A script with every command resolved.
 export type Plan = { first: PlannedCommand; rest: { op: '&&' | '||'; cmd: PlannedCommand }[] }[];
@@ -38,7 +44,8 @@ export interface PlanContext {
   newPid: () => number;
 }
 
-const BUILTINS = new Set(['echo', 'printf', 'exit', 'true', 'false', ':', 'export', 'command', 'exec']);
+const BUILTINS = new Set(['echo', 'printf', 'exit', 'true', 'false', ':', 'export', 'command', 'exec', '[', 'test']);
+const FILE_TESTS = new Set(['-e', '-L', '-f', '-d']);
 const SUDO_WITH_ARG = new Set(['-u', '-g', '-C', '-D', '-r', '-t', '-U', '-T', '--user', '--group']);
 // Variables that would change how the shell, the shims or the node dispatcher behave.
 const UNSAFE_ENV = /^(PATH|IFS|ENV|BASH_ENV|PS4|TSPLAY_LAB_.*|NODE_.*|LD_.*|UV_.*|OPENSSL_.*|SSL_.*)$/;
@@ -114,6 +121,9 @@ function program(words: string[], pid: number, ctx: PlanContext): Program {
   }
   if (Object.hasOwn(TOOLS, name)) return { kind: 'tool', tool: name, args };
   if (shimAnswers(name, args)) return { kind: 'shim', name, args };
+  // cat is the shim's (which execs /bin/cat for a file other than the boot id)
+  const file = fileCommand(name, args);
+  if (file) return { kind: 'file', command: file, argv: [name === 'cat' ? '/bin/cat' : name, ...args] };
   return unsupported(`command ${name}`);
 }
 
@@ -127,6 +137,13 @@ function builtin(name: string, args: string[], ctx: PlanContext): Action {
       if (args.length === 0) return { kind: 'exit' };
       if (args.length > 1 || !/^\d{1,3}$/.test(args[0] as string) || Number(args[0]) > 255) unsupported('exit status');
       return { kind: 'exit', code: Number(args[0]) };
+    case '[':
+    case 'test': {
+      const test = name === '[' ? (args.at(-1) === ']' ? args.slice(0, -1) : []) : args;
+      const [op = '', path = ''] = test;
+      if (test.length !== 2 || !FILE_TESTS.has(op) || path === '') unsupported(`${name} ${args.join(' ')}`);
+      return { kind: 'test', op, path, argv: [name, ...args] };
+    }
     case 'true':
     case ':':
       return { kind: 'status', code: 0 };
@@ -169,6 +186,10 @@ function simple(cmd: SimpleCommand, pid: number, ctx: PlanContext): Action {
 
 function command(cmd: Command, pid: number, ctx: PlanContext): PlannedCommand {
   if (cmd.kind === 'group') return { kind: 'group', body: cmd.body.map((a) => andOr(a, pid, ctx)), redirects: cmd.redirects };
+  if (cmd.kind === 'if') {
+    const plan = (s: typeof cmd.cond) => s.map((a) => andOr(a, pid, ctx));
+    return { kind: 'if', cond: plan(cmd.cond), then: plan(cmd.then), ...(cmd.otherwise ? { otherwise: plan(cmd.otherwise) } : {}), redirects: [] };
+  }
   if (cmd.kind === 'pipe') {
     // dash runs each command of a pipeline in a subshell: one that would change this shell
     // (exit, exec, export) is left to a real shell.

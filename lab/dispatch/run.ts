@@ -3,6 +3,7 @@
 // and each simulated tool called as the node dispatcher calls it (same ToolCall, same output and status).
 import { PASS_ENV } from '../shims.js';
 import type { ToolCall, ToolResult } from '../types.js';
+import type { FileAnswer, FileCommand } from './files.js';
 import type { Sink } from './parse.js';
 import type { Action, Plan, PlannedCommand, Program } from './plan.js';
 import { runShim } from './shims.js';
@@ -18,6 +19,10 @@ export interface DispatchHost {
   // its stdin is `input` when given, else the channel's. Resolves with its status.
   spawn(file: string, args: string[], env: Record<string, string>, out: (fd: 1 | 2, data: Buffer) => void, input?: Buffer): Promise<number>;
   write(fd: 1 | 2, data: string | Buffer): void;
+  // A path probe's file command or `[ OP PATH ]` answered from the file system as the shell user
+  // (files.ts); undefined when only the real program can say.
+  file(c: FileCommand): FileAnswer | undefined;
+  fileTest(op: string, path: string): number | undefined;
   // The channel went away or was signalled: stop before the next command.
   aborted(): boolean;
 }
@@ -68,6 +73,11 @@ class Runner {
     return this.host.spawn(r.exec.file, r.exec.args, { ...env, ...(r.exec.env ?? {}) }, (fd, d) => this.write(fds, fd, d));
   }
 
+  // A real program, as the shell would start it (found on PATH), with an empty stdin.
+  private real(argv: string[], env: Env, fds: Fds): Promise<number> {
+    return this.host.spawn(argv[0] as string, argv.slice(1), env, (fd, d) => this.write(fds, fd, d), Buffer.alloc(0));
+  }
+
   async program(p: Program, env: Env, fds: Fds): Promise<number> {
     switch (p.kind) {
       case 'tool':
@@ -84,6 +94,12 @@ class Runner {
           if (e instanceof ExitShell) return e.code;
           throw e;
         }
+      case 'file': {
+        const r = this.host.file(p.command);
+        if (!r) return this.real(p.argv, env, fds);
+        this.write(fds, 1, r.stdout);
+        return r.rc;
+      }
       case 'sudo':
         if (!p.target) {
           this.write(fds, 2, 'usage: sudo [-u user] command\n');
@@ -102,6 +118,8 @@ class Runner {
         throw new ExitShell(a.code ?? sh.last);
       case 'status':
         return a.code;
+      case 'test':
+        return this.host.fileTest(a.op, a.path) ?? this.real(['test', a.op, a.path], sh.env, fds);
       case 'export':
         for (const [k, v] of a.vars) sh.env[k] = v;
         return 0;
@@ -120,6 +138,11 @@ class Runner {
     for (const r of c.redirects) f[r.fd] = r.to === 'null' ? 'null' : f[r.to];
     let status: number;
     if (c.kind === 'group') status = await this.script(c.body, sh, f);
+    else if (c.kind === 'if') {
+      // dash: the branch's status, or 0 when the condition failed and there is no else
+      if ((await this.script(c.cond, sh, f)) === 0) status = await this.script(c.then, sh, f);
+      else status = c.otherwise ? await this.script(c.otherwise, sh, f) : 0;
+    }
     else if (c.kind === 'simple') status = await this.action(c.action, sh, f);
     else {
       // CMD runs to its end (in a copy of the shell, as dash's subshell), then a real shell runs

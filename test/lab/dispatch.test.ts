@@ -1,8 +1,12 @@
 // The in-process dispatch (lab/dispatch): which exec requests it takes, and that each prints,
 // returns and changes exactly what the same command run by a real shell through the shims does.
 // `: $HOME; CMD` is the same command for sh but outside the subset, so it takes the shell path.
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planExec } from '../../lab/dispatch/channel.js';
+import { fileCommand, fileTest, runFileCommand } from '../../lab/dispatch/files.js';
+import { resolveShellUser } from '../../lab/shell.js';
 import { parseScript, type SimpleCommand } from '../../lab/dispatch/parse.js';
 import { TestLab, type Run } from './helpers.js';
 
@@ -18,6 +22,13 @@ const KUBELITE = 'snap.microk8s.daemon-kubelite';
 // The engine's wrapping of every command: the pid marker, then the command.
 const wrap = (cmd: string) => `exec /bin/sh -c '${`echo "[tsplay-pid:$$]" >&2; ${cmd}`.replace(/'/g, `'"'"'`)}'`;
 const become = (cmd: string) => `sudo -H -S -n -u root /bin/sh -c '${cmd.replace(/'/g, `'"'"'`)}'`;
+const q = (s: string) => `'${s.replace(/'/g, `'"'"'`)}'`;
+// The engine's path probe (modules/lib/remote-file.ts), with the checksum, the content, following.
+const probe = (p: string, o: { sum?: boolean; content?: boolean; follow?: boolean } = {}) =>
+  `if [ -e ${q(p)} ] || [ -L ${q(p)} ]; then stat ${o.follow ? '-L ' : ''}-c '%F|%a|%U|%G|%u|%g|%s|%Y' -- ${q(p)}` +
+  (o.sum ? ` && { [ -f ${q(p)} ] && sha1sum -- ${q(p)} || true; }` : '') +
+  (o.content ? ` && { [ -f ${q(p)} ] && { echo __TSPLAY_CONTENT__; cat -- ${q(p)}; } || true; }` : '') +
+  `; readlink -- ${q(p)} 2>/dev/null || true; else echo absent; fi`;
 // Without the pid marker line and crictl's logrus timestamps.
 const unmarked = (r: Run): Run => ({ ...r, stderr: r.stderr.replace(/^\[tsplay-pid:\d+\]\n/m, '').replace(/time="[^"]*"/g, 'time=T') });
 
@@ -62,6 +73,9 @@ describe('what runs in process', () => {
       'false || echo "a b" && exit 3',
       "journalctl -u cron | grep -E -e 'a|b' | awk '{ n++ } END { print n + 0 }'",
       'echo a | cat; echo b',
+      wrap(become(probe('/etc/hostname', { sum: true, content: true }))),
+      'if [ -d /tmp ]; then echo d; else echo x; fi',
+      'test -f x || stat -L -c %Y -- x; readlink y; sha1sum z; cat -- w',
     ]) expect(inProcess(cmd), cmd).toBe(true);
   });
 
@@ -79,7 +93,6 @@ describe('what runs in process', () => {
       'journalctl -u cron |',
       'journalctl -u cron | | cat',
       'systemctl is-active cron > /tmp/x',
-      'cat /etc/hostname',
       '/usr/bin/systemctl restart cron',
       '/snap/bin/microk8s status',
       'sudo -p prompt: systemctl stop cron',
@@ -92,7 +105,19 @@ describe('what runs in process', () => {
       'printf "%d" 3',
       'systemctl is-active *',
       'systemctl is-active cron &',
-      'if true; then whoami; fi',
+      'if true; then whoami; elif false; then id; fi',
+      'if true; then whoami; fi > /tmp/x',
+      'if true; then whoami',
+      '[ -x /bin/sh ]',
+      '[ -e a b ]',
+      '[ -e x',
+      'test -e ""',
+      '[[ -e x ]]',
+      "stat -c '%n' x",
+      'stat x',
+      'cat a b',
+      'readlink -f x',
+      'sha1sum -b x',
       '{ whoami; } }',
       'echo `whoami`',
       'whoami # comment',
@@ -155,6 +180,45 @@ describe('in process and through a real shell alike', () => {
       'sudo id -u | cat', 'dpkg-query -W snapd | cut -f1',
     ]) await both(cmd);
     expect((await both(guard(2))).stdout).toMatch(/^[1-9]\d*\n.+\n/);
+  });
+
+  it("answers the engine's path probes from the file system, as the shell user sees it", async () => {
+    const root = t.lab.sim.nodes[0]!.dir;
+    const d = join(root, 'probe');
+    mkdirSync(join(d, 'dir'), { recursive: true });
+    mkdirSync(join(d, 'closed'), { recursive: true });
+    writeFileSync(join(d, 'file'), 'one\ntwo\n');
+    writeFileSync(join(d, 'empty'), '');
+    writeFileSync(join(d, 'secret'), 'x');
+    writeFileSync(join(d, 'closed', 'inner'), 'y');
+    chmodSync(join(d, 'secret'), 0o600);
+    chmodSync(join(d, 'closed'), 0o700);
+    symlinkSync('file', join(d, 'link'));
+    symlinkSync('nowhere', join(d, 'dangling'));
+    for (const name of ['file', 'empty', 'dir', 'link', 'dangling', 'missing', 'secret', 'closed/inner', 'missing/deeper']) {
+      const p = join(d, name);
+      for (const o of [{}, { sum: true }, { content: true }, { sum: true, follow: true }, { sum: true, content: true }]) {
+        await both(probe(p, o));
+        await both(become(probe(p, o)));
+      }
+    }
+    for (const cmd of [
+      '[ -d probe/dir ] && echo dir', 'test -L probe/link && echo link', 'if [ -e probe/closed/inner ]; then echo yes; else echo no; fi',
+      'if false; then echo a; fi && echo after', 'if [ -e probe/missing ]; then echo a; else false; fi || echo failed', 'if true; then exit 4; fi; echo never',
+      become('if [ -f probe/secret ]; then cat -- probe/secret; fi'), 'cat -- probe/closed/inner', 'sha1sum probe/dir',
+    ]) await both(cmd);
+    // answered from the file system where the shell user may look, else by the real program
+    const reader = resolveShellUser();
+    const answered = (cmd: string, ...args: string[]) => runFileCommand(fileCommand(cmd, args)!, root, reader) !== undefined;
+    expect(['file', 'empty', 'dir', 'link'].map((n) => answered('stat', '-c', '%F|%a|%U', '--', `probe/${n}`))).toEqual([true, true, true, true]);
+    expect([answered('sha1sum', '--', 'probe/file'), answered('cat', 'probe/link'), answered('readlink', '--', 'probe/link'), answered('readlink', 'probe/missing')]).toEqual([true, !reader, true, true]);
+    expect([answered('stat', '-c', '%s', 'probe/missing'), answered('cat', 'probe/dir')]).toEqual([false, false]);
+    expect([fileTest('-e', 'probe/file', root, reader), fileTest('-f', 'probe/dir', root, reader), fileTest('-e', 'probe/missing/deeper', root, reader)]).toEqual([0, 1, 1]);
+    if (reader) expect([answered('cat', 'probe/secret'), answered('stat', '-c', '%s', 'probe/closed/inner'), fileTest('-e', 'probe/closed/inner', root, reader)]).toEqual([false, false, undefined]);
+    const absent = await both(probe(join(d, 'missing')));
+    expect(absent.stdout).toBe('absent\n');
+    const full = await both(probe(join(d, 'file'), { sum: true, content: true }));
+    expect(full.stdout).toMatch(/^regular file\|644\|root\|root\|0\|0\|8\|\d+\n[0-9a-f]{40}  \S+\n__TSPLAY_CONTENT__\none\ntwo\n$/);
   });
 
   it('passes stdin to the tool that reads it', async () => {
