@@ -24,8 +24,12 @@ export const journalctl: ToolFn = (_sim, node, call) => {
   const now = Date.now();
   const since = last(p, 'since');
   const until = last(p, 'until');
-  const sinceTs = since === undefined ? undefined : parseTimestamp(since, now);
-  if (since !== undefined && sinceTs === undefined) return fail(1, `Failed to parse timestamp: ${since}`);
+  const parsed = since === undefined ? undefined : parseTimestamp(since, now);
+  if (since !== undefined && parsed === undefined) return fail(1, `Failed to parse timestamp: ${since}`);
+  // Entries carry millisecond stamps; one stamped in this query's own millisecond was written before
+  // it (the lab does one thing at a time), so a window that starts now (`--since -0s`) leaves it
+  // out, as journald's microseconds would.
+  const sinceTs = parsed === undefined ? undefined : parsed >= now ? now + 1 : parsed;
   const untilTs = until === undefined ? undefined : parseTimestamp(until, now);
   if (until !== undefined && untilTs === undefined) return fail(1, `Failed to parse timestamp: ${until}`);
   const format = (last(p, 'o') ?? 'short') as JournalFormat;

@@ -1,6 +1,8 @@
 // systemctl and journalctl as the cluster modules call them, and what a service restart does to the
 // node and its datastore member.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logrus } from '../../lab/journal.js';
+import { runTool } from '../../lab/tools/index.js';
 import { TestLab, until } from './helpers.js';
 
 const KUBELITE = 'snap.microk8s.daemon-kubelite';
@@ -92,6 +94,20 @@ describe('journalctl', () => {
     expect(await t.sh('k8s03', 'journalctl -u snap.microk8s.daemon-etcd --since -600s --no-pager -o short-iso')).toEqual({ rc: 0, stdout: '-- No entries --\n', stderr: '' });
     expect(await t.sh('k8s03', `journalctl -u ${DQLITE} --since -600s --no-pager -o short-iso --grep 'database is locked'`)).toEqual({ rc: 1, stdout: '-- No entries --\n', stderr: '' });
     expect(await t.sh('k8s03', `journalctl -u ${DQLITE} --since -600s --no-pager -q --grep 'database is locked'`)).toEqual({ rc: 1, stdout: '', stderr: '' });
+  });
+
+  it('leaves out of a window that starts now (--since -0s) an entry stamped in the same millisecond', async () => {
+    const node = t.lab.sim.node('k8s03')!;
+    const ts = Date.now();
+    t.lab.sim.log(node, t.lab.sim.unit(node, 'datastore'), logrus('error', 'database is locked', ts), ts);
+    const query = (since: string) => runTool(t.lab.sim, { node: 'k8s03', tool: 'journalctl', args: ['-u', DQLITE, '--since', since, '--no-pager', '-q', '-o', 'cat', '--grep', 'database is locked'], root: true, cwd: node.dir, env: {} });
+    const now = vi.spyOn(Date, 'now').mockReturnValue(ts);
+    try {
+      expect((await query('-0s')).stdout).toBe('');
+      expect((await query('-1s')).stdout).toContain('database is locked');
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('keeps the last N lines with -n and rejects a bad --since', async () => {

@@ -277,7 +277,7 @@ describe('careless playbooks against the lab', { timeout: 180_000 }, () => {
       expect(res.rc).toBe(2);
       const events = parseEvents(res.stdout);
       expect(outcome(events, 'restart k8s-dqlite').changed).toEqual([]);
-      expect(safety(events)).toMatch(/datastore guard: refusing .*database is locked/);
+      expect(safety(events), safety(events)).toMatch(/datastore guard: refusing .*database is locked/);
     } finally {
       await lab.fault('dqlite-lock-contention', false);
     }
