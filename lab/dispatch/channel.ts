@@ -47,7 +47,7 @@ export function planExec(command: string, env: Record<string, string>, o: InProc
   if (user.includes('\\') || user === '-n') return undefined;
   const pid = newPid();
   try {
-    return { plan: planScript(command, pid, { binDir: o.binDir, newPid }), pid };
+    return { plan: planScript(command, pid, { binDir: o.binDir, path: env['PATH'] ?? '', newPid }), pid };
   } catch {
     // Unsupported (or a planner bug): the real shell does the same thing, only slower.
     return undefined;

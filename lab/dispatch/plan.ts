@@ -5,6 +5,7 @@
 // the engine's path probes (`[ -e|-L|-f|-d PATH ]`, `stat -c`, `sha1sum`, `readlink`, `cat` of one
 // path: files.ts). In a pipeline only the first command is planned; a real shell runs the rest,
 // reading what the first one printed.
+import { statSync } from 'node:fs';
 import { TOOLS } from '../tools/index.js';
 import { SH_SHIMS } from '../shims.js';
 import { fileCommand, type FileCommand } from './files.js';
@@ -17,7 +18,8 @@ export type Program =
   | { kind: 'shim'; name: ShimName; args: string[] }
   | { kind: 'sh'; script: Plan; pid: number }
   | { kind: 'sudo'; target: Program | undefined }
-  | { kind: 'file'; command: FileCommand; argv: string[] };
+  | { kind: 'file'; command: FileCommand; argv: string[] }
+  | { kind: 'clock' };
 
 // What one simple command does.
 export type Action =
@@ -41,6 +43,8 @@ export type Plan = { first: PlannedCommand; rest: { op: '&&' | '||'; cmd: Planne
 // The shim directory first on PATH (for `command -v`) and the source of the shells' process ids.
 export interface PlanContext {
   binDir: string;
+  // The shells' PATH (for `command -v` of a real program).
+  path: string;
   newPid: () => number;
 }
 
@@ -120,11 +124,29 @@ function program(words: string[], pid: number, ctx: PlanContext): Program {
     return { kind: 'sudo', target: cmd.length > 0 ? program(cmd, pid, ctx) : undefined };
   }
   if (Object.hasOwn(TOOLS, name)) return { kind: 'tool', tool: name, args };
+  // `date +%s` (the reboot module's clock): the real date's answer, the epoch seconds
+  if (name === 'date' && args.length === 1 && args[0] === '+%s') return { kind: 'clock' };
   if (shimAnswers(name, args)) return { kind: 'shim', name, args };
   // cat is the shim's (which execs /bin/cat for a file other than the boot id)
   const file = fileCommand(name, args);
   if (file) return { kind: 'file', command: file, argv: [name === 'cat' ? '/bin/cat' : name, ...args] };
   return unsupported(`command ${name}`);
+}
+
+// A real program NAME on the shells' PATH (after the shims' directory), executable by anyone, as
+// dash's `command -v` finds it; undefined when it is not that plain.
+function onPath(name: string, ctx: PlanContext): string | undefined {
+  if (!/^[\w.-]+$/.test(name)) return undefined;
+  for (const dir of ctx.path.split(':')) {
+    if (dir === ctx.binDir || !dir.startsWith('/')) continue;
+    try {
+      const st = statSync(`${dir}/${name}`);
+      if (st.isFile()) return (st.mode & 0o111) === 0o111 ? `${dir}/${name}` : undefined;
+    } catch {
+      /* not in this directory */
+    }
+  }
+  return undefined;
 }
 
 function builtin(name: string, args: string[], ctx: PlanContext): Action {
@@ -163,7 +185,8 @@ function builtin(name: string, args: string[], ctx: PlanContext): Action {
       if (args.length !== 2 || args[0] !== '-v') unsupported('command without exactly -v NAME');
       if (BUILTINS.has(target)) return { kind: 'print', text: `${target}\n` };
       if (Object.hasOwn(TOOLS, target) || SH_SHIMS.includes(target)) return { kind: 'print', text: `${ctx.binDir}/${target}\n` };
-      return unsupported(`command -v ${target}`);
+      const found = onPath(target, ctx);
+      return found ? { kind: 'print', text: `${found}\n` } : unsupported(`command -v ${target}`);
     }
     default:
       return unsupported(`builtin ${name}`);

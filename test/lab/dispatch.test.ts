@@ -54,7 +54,8 @@ describe('the sh subset', () => {
   });
 });
 
-const inProcess = (cmd: string) => planExec(cmd, { PATH: '/x', TSPLAY_LAB_USER: 'ubuntu' }, { sim: t.lab.sim, node: t.lab.sim.nodes[0]!, binDir: t.lab.paths.binDir, user: undefined }) !== undefined;
+// The lab shells' PATH (lab/lab.ts): the shims, then the system's.
+const inProcess = (cmd: string) => planExec(cmd, { PATH: `${t.lab.paths.binDir}:/usr/bin:/bin`, TSPLAY_LAB_USER: 'ubuntu' }, { sim: t.lab.sim, node: t.lab.sim.nodes[0]!, binDir: t.lab.paths.binDir, user: undefined }) !== undefined;
 
 describe('what runs in process', () => {
   const env = { PATH: '/x', TSPLAY_LAB_USER: 'ubuntu' };
@@ -123,7 +124,10 @@ describe('what runs in process', () => {
       'whoami # comment',
       'sh -c whoami extra',
       'exec',
-      'command -v ls',
+      'command -v no-such-program',
+      'command -v /bin/ls',
+      'date',
+      'date +%s%N',
       'id -G',
     ]) expect(inProcess(cmd), cmd).toBe(false);
     expect(planExec('whoami', { ...env, NODE_OPTIONS: '--x' }, o())).toBeUndefined();
@@ -168,7 +172,15 @@ describe('in process and through a real shell alike', () => {
       'echo x 1>&2', 'echo x >/dev/null 2>&1', 'echo a; exit 3; echo b', 'false; exit', 'sh -c "exit 5" || echo failed', 'exec systemctl is-active cron; echo never',
       '/bin/sh -c "whoami; exit 4"', become('whoami; exit 4'), "sudo -H -u root /bin/sh -c 'id -u && systemctl is-active cron'",
       'command -v crictl >/dev/null 2>&1 || { printf %s __TSPLAY_ENOENT__ >&2; exit 2; }; crictl --version',
+      'command -v sh', 'command -v date && command -v env', "command -v sh >/dev/null 2>&1 || exit 2; sh -c 'cat /proc/sys/kernel/random/boot_id; uname -r'",
     ]) await both(cmd);
+    // the reboot module's clock: the epoch seconds, as the real date prints them
+    const before = Math.floor(Date.now() / 1000);
+    const r = unmarked(await t.sh('k8s01', wrap("sh -c 'uname -r; date +%s'")));
+    expect(inProcess(wrap("sh -c 'uname -r; date +%s'"))).toBe(true);
+    const [, secs] = r.stdout.trim().split('\n');
+    expect(Number(secs)).toBeGreaterThanOrEqual(before);
+    expect(Number(secs)).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
   });
 
   it('runs a pipeline: the first command in process, the rest in a real shell on its output', async () => {
