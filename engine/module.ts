@@ -10,6 +10,17 @@ import { normalizeArgs } from './shared/normalize.js';
 
 export type ModuleResult = Record<string, unknown>;
 
+// A result whose command a deadline stopped (the exec layer's timedOut), marked for the engine's
+// `timeout` keyword. A symbol, not a key: the registered result keeps ansible-core's shape (JSON,
+// templates and listings see string keys only), and spreads of the result keep the mark.
+const TIMED_OUT = Symbol('tsplay.timedOut');
+export function markTimedOut<R extends ModuleResult>(result: R): R {
+  return Object.assign(result, { [TIMED_OUT]: true });
+}
+export function isTimedOut(result: ModuleResult): boolean {
+  return (result as { [TIMED_OUT]?: boolean })[TIMED_OUT] === true;
+}
+
 /** A before/after pair the reporters print as a unified diff (or a summary line). */
 export interface DiffEntry {
   before_header?: string;

@@ -3,6 +3,7 @@
 import type { Task, Vars } from '../load/model.js';
 import { inherited } from '../load/inherit.js';
 import { templateValue, toPyStr } from '../expr/index.js';
+import { isTimedOut } from '../module.js';
 import type { VarScope } from './scope.js';
 
 // ansible-core's error for a boolean keyword whose value is none of its boolean words.
@@ -14,7 +15,7 @@ export function notBoolean(field: string, v: unknown): string {
 // A command the task's `timeout` keyword stopped: ansible-core's result for an action it terminated.
 export function timedOut(task: Task, result: Vars, scope: VarScope): Vars {
   const t = inherited(task, 'timeout');
-  if (t === undefined || t === null || result['msg'] !== 'command timed out') return result;
+  if (t === undefined || t === null || !isTimedOut(result)) return result;
   const n = Number(templateValue(t, scope));
   return { failed: true, changed: false, msg: `The ${task.action} action failed to execute in the expected time frame (${n}) and was terminated` };
 }

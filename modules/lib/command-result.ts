@@ -2,7 +2,7 @@
 // (key order included: changed, stdout, stderr, rc, cmd, start, end, delta, msg, ...).
 import type { ShellCommand } from '../../engine/connection/command.js';
 import type { ExecOptions, ExecResult } from '../../engine/connection/types.js';
-import type { ArgsOf, HostReader, ModuleResult, Probe } from '../../engine/module.js';
+import { markTimedOut, type ArgsOf, type HostReader, type ModuleResult, type Probe } from '../../engine/module.js';
 
 // Formats a Date like Python's str(datetime): 2026-11-21 16:04:52.825552
 export function pyTime(d: Date): string {
@@ -30,6 +30,7 @@ export function commandResult(cmd: unknown, r: ExecResult, start: Date, end: Dat
   if (r.rc !== 0) {
     res['failed'] = true;
     res['msg'] = r.timedOut ? 'command timed out' : 'non-zero return code';
+    if (r.timedOut) markTimedOut(res);
   } else res['msg'] = '';
   res['stdout_lines'] = lines(stdout);
   res['stderr_lines'] = lines(stderr);

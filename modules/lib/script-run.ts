@@ -3,7 +3,7 @@
 // as written), remove the directory, and shape the result like Ansible's script action.
 import { posix } from 'node:path';
 import { raw, sh, shellLine } from '../../engine/connection/command.js';
-import type { ApplyContext, ModuleResult } from '../../engine/module.js';
+import { markTimedOut, type ApplyContext, type ModuleResult } from '../../engine/module.js';
 
 // A script ready to run: its content and how the task wrote the line.
 export interface ScriptRun {
@@ -41,7 +41,8 @@ export async function runScript(actx: ApplyContext, run: ScriptRun): Promise<Mod
     await actx.host_.put(run.data, remote, { mode: '0700' });
     const r = await actx.host_.run(shellLine(scriptLine(run, remote)), { ...exec, ...(run.chdir ? { cwd: run.chdir } : {}) });
     const res: ModuleResult = { changed: true, rc: r.rc, stdout: r.stdout, stdout_lines: lines(r.stdout), stderr: r.stderr, stderr_lines: lines(r.stderr) };
-    if (r.rc !== 0) return { ...res, failed: true, msg: r.timedOut ? 'command timed out' : 'non-zero return code' };
+    if (r.rc !== 0 && r.timedOut) return markTimedOut({ ...res, failed: true, msg: 'command timed out' });
+    if (r.rc !== 0) return { ...res, failed: true, msg: 'non-zero return code' };
     return res;
   } finally {
     await actx.host_.run(sh`rm -rf -- ${dir}`, exec);
