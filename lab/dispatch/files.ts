@@ -32,6 +32,8 @@ export interface FileAnswer {
 }
 
 const FORMAT = /^(?:%[FaUGugsY]|[^%\\])+$/;
+// The largest file read whole in the daemon's memory; a larger one is the real program's (it streams).
+const MAX_READ_BYTES = 4 * 1024 * 1024;
 
 // The command NAME ARGS as a FileCommand, or undefined when it is another form.
 export function fileCommand(name: string, args: string[]): FileCommand | undefined {
@@ -132,9 +134,11 @@ function statLine(format: string, st: Stats): string | undefined {
 // A regular file's content as the reader, or undefined when it is not one it may read.
 function content(path: string, reader: Reader | undefined): Buffer | undefined {
   const l = look(path, true, reader);
-  if (l.kind !== 'found' || !l.st.isFile() || !allows(l.st, reader, 4)) return undefined;
+  if (l.kind !== 'found' || !l.st.isFile() || l.st.size > MAX_READ_BYTES || !allows(l.st, reader, 4)) return undefined;
   try {
-    return readFileSync(path);
+    const data = readFileSync(path);
+    // grown since the stat: the real program reads it as it is now
+    return data.length > MAX_READ_BYTES ? undefined : data;
   } catch {
     return undefined;
   }

@@ -202,6 +202,7 @@ describe('in process and through a real shell alike', () => {
     writeFileSync(join(d, 'file'), 'one\ntwo\n');
     writeFileSync(join(d, 'empty'), '');
     writeFileSync(join(d, 'secret'), 'x');
+    writeFileSync(join(d, 'big'), Buffer.alloc(5 * 1024 * 1024, 'a'));
     writeFileSync(join(d, 'closed', 'inner'), 'y');
     chmodSync(join(d, 'secret'), 0o600);
     chmodSync(join(d, 'closed'), 0o700);
@@ -225,6 +226,9 @@ describe('in process and through a real shell alike', () => {
     expect(['file', 'empty', 'dir', 'link'].map((n) => answered('stat', '-c', '%F|%a|%U', '--', `probe/${n}`))).toEqual([true, true, true, true]);
     expect([answered('sha1sum', '--', 'probe/file'), answered('cat', 'probe/link'), answered('readlink', '--', 'probe/link'), answered('readlink', 'probe/missing')]).toEqual([true, !reader, true, true]);
     expect([answered('stat', '-c', '%s', 'probe/missing'), answered('cat', 'probe/dir')]).toEqual([false, false]);
+    // a file larger than the daemon reads whole (4 MiB) is the real program's, which streams it
+    expect([answered('stat', '-c', '%s', 'probe/big'), answered('sha1sum', 'probe/big'), answered('cat', 'probe/big')]).toEqual([true, false, false]);
+    await both('sha1sum -- probe/big');
     expect([fileTest('-e', 'probe/file', root, reader), fileTest('-f', 'probe/dir', root, reader), fileTest('-e', 'probe/missing/deeper', root, reader)]).toEqual([0, 1, 1]);
     if (reader) expect([answered('cat', 'probe/secret'), answered('stat', '-c', '%s', 'probe/closed/inner'), fileTest('-e', 'probe/closed/inner', root, reader)]).toEqual([false, false, undefined]);
     const absent = await both(probe(join(d, 'missing')));
