@@ -79,6 +79,15 @@ export interface ParsedArgs {
   flags: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
+// The one playbook a command takes. ansible-playbook runs several in one run; tsplay refuses more
+// than one rather than run the first and leave the others out unsaid.
+export function onePlaybook(args: ParsedArgs, usage: string): string {
+  const [pb, ...more] = args.positionals;
+  if (!pb) throw new UsageError(`${args.command}: a playbook is required (${usage})`);
+  if (more.length > 0) throw new UsageError(`${args.command}: one playbook at a time (got ${args.positionals.length}: ${args.positionals.join(' ')}); run them one after the other`);
+  return pb;
+}
+
 // Parses argv into a command, its positionals and flags; unknown flags are usage errors (exit 2).
 export function parseCli(argv: string[]): ParsedArgs {
   // `--resume RUN`, `--break-lock RUN` and `--break-lock=RUN` name a run

@@ -14,7 +14,7 @@ import { plainReporter } from '../report/plain.js';
 import { runPlaybook } from '../run/playbook.js';
 import type { Listener } from '../run/events.js';
 import type { RunOptions } from '../run/context.js';
-import { intFlag, listFlag, MAX_TIMEOUT_S, rawList, UsageError, type ParsedArgs } from './args.js';
+import { intFlag, listFlag, MAX_TIMEOUT_S, onePlaybook, rawList, UsageError, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
 import { ansibleModulesOf, hasErrors, inventorySources, prepare, validationExit } from './prepare.js';
 import type { Io } from './app.js';
@@ -178,8 +178,7 @@ function stallAfter(args: ParsedArgs, io: Io, inv: Inventory): number {
 }
 
 export async function cmdRun(args: ParsedArgs, io: Io): Promise<number> {
-  const pbPath = args.positionals[0];
-  if (!pbPath) throw new UsageError('run: a playbook is required (tsplay run PLAYBOOK)');
+  const pbPath = onePlaybook(args, 'tsplay run PLAYBOOK');
   const cfg = loadConfig(io.env);
   loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const forks = intFlag(args.flags['forks'] ?? (cfg.forks !== undefined ? String(cfg.forks) : undefined), 'forks', 5);

@@ -2,14 +2,13 @@
 import { loadVaultSecrets } from './vault-secrets.js';
 import { builtinModules } from '../../modules/index.js';
 import { formatDiagnostics } from '../source/format.js';
-import { listFlag, rawList, UsageError, type ParsedArgs } from './args.js';
+import { listFlag, onePlaybook, rawList, type ParsedArgs } from './args.js';
 import { loadConfig, parseExtraVars } from './config.js';
 import { hasErrors, inventorySources, prepare, validationExit, ansibleModulesOf } from './prepare.js';
 import type { Io } from './app.js';
 
 export async function cmdValidate(args: ParsedArgs, io: Io): Promise<number> {
-  const pbPath = args.positionals[0];
-  if (!pbPath) throw new UsageError('validate: a playbook is required');
+  const pbPath = onePlaybook(args, 'tsplay validate PLAYBOOK');
   const cfg = loadConfig(io.env);
   loadVaultSecrets(args, cfg.vaultPasswordFiles);
   const extra = parseExtraVars(((args.flags['extra-vars'] as string[] | undefined) ?? []).map(String));

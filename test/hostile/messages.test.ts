@@ -2,6 +2,8 @@
 // a NUL byte in a command is a task failure (not UNREACHABLE), and the inputs that used to show
 // "Maximum call stack size exceeded" get a diagnostic.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, CLI } from '../e2e/cli.js';
 import { expectNoCrash, playbook, scratch, TWO_LOCAL, type Scratch } from './fixtures.js';
@@ -25,6 +27,17 @@ describe('bad command-line values exit with a message, never a crash', () => {
       expect(r.stderr).toMatch(/^(tsplay: error: argument --[\w-]+: invalid (value|choice) |ERROR! invalid extra vars)/m);
     });
   }
+
+  it('several playbooks: a usage error naming them, and nothing runs (not the first one alone)', async () => {
+    s.write({ 'marks.yml': playbook(`    - command: touch ran-marks\n`) });
+    for (const cmd of ['run', 'validate', 'plan']) {
+      const r = await s.tsplay([cmd, 'marks.yml', 'ok.yml', '-i', 'hosts.ini']);
+      expectNoCrash(r);
+      expect(r.rc, cmd).toBe(2);
+      expect(r.stderr).toContain(`tsplay: error: ${cmd}: one playbook at a time (got 2: marks.yml ok.yml)`);
+    }
+    expect(existsSync(join(s.dir, 'ran-marks'))).toBe(false);
+  });
 
   it('forks = 0 in ansible.cfg too', async () => {
     s.write({ 'cfg/ansible.cfg': '[defaults]\nforks = 0\n' });
