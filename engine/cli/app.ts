@@ -1,7 +1,7 @@
 // The tsplay command: parses arguments, dispatches to a subcommand, returns the exit code.
 // Heavy modules (the executor, ink, ssh2) are imported lazily so `--version` stays fast.
 import { readFileSync } from 'node:fs';
-import { parseCli, UsageError, type ParsedArgs } from './args.js';
+import { atMost, parseCli, UsageError, type ParsedArgs } from './args.js';
 import { resetLimits } from '../shared/limits.js';
 import { forgetSources } from '../source/yaml-file.js';
 
@@ -121,12 +121,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'plan':
         return await (await import('./cmd-plan.js')).cmdPlan(args, io);
       case 'inventory':
+        atMost(args, args.flags['graph'] ? 1 : 0);
         return await (await import('./cmd-inventory.js')).cmdInventory(args, io);
       case 'modules':
+        atMost(args, 1);
         return await (await import('./cmd-modules.js')).cmdModules(args, io);
       case 'lab':
         return await (await import('./cmd-lab.js')).cmdLab(args, io);
       case 'runs':
+        atMost(args, 0);
         return await (await import('./cmd-runs.js')).cmdRuns(args, io);
       case 'cluster':
         return await (await import('./cmd-cluster.js')).cmdCluster(args, io);

@@ -88,6 +88,12 @@ export function onePlaybook(args: ParsedArgs, usage: string): string {
   return pb;
 }
 
+// A usage error for the first positional past the n a command takes (none is silently ignored).
+export function atMost(args: ParsedArgs, n: number, what = args.command): void {
+  const extra = args.positionals[n];
+  if (extra !== undefined) throw new UsageError(`${what}: unexpected argument '${extra}'`);
+}
+
 // Parses argv into a command, its positionals and flags; unknown flags are usage errors (exit 2).
 export function parseCli(argv: string[]): ParsedArgs {
   // `--resume RUN`, `--break-lock RUN` and `--break-lock=RUN` name a run

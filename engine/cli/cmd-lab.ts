@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { intFlag, UsageError, type ParsedArgs } from './args.js';
+import { atMost, intFlag, UsageError, type ParsedArgs } from './args.js';
 import type { Io } from './app.js';
 import {
   callControl, cleanupLab, FAULT_NAMES, formatBudget, formatIncident, formatStatus, labAlive, labPaths, MAX_ADVANCE_MS, parseDuration, readState, stopLab,
@@ -171,6 +171,7 @@ const RUNNING: Record<string, (args: ParsedArgs, io: Io, s: LabState) => Promise
 export async function cmdLab(args: ParsedArgs, io: Io): Promise<number> {
   const cwd = process.cwd();
   const sub = args.positionals[0];
+  if (sub === 'up' || sub === 'down' || sub === 'status') atMost(args, 1, `lab ${sub}`);
   if (sub === 'up') return up(args, io, cwd);
   if (sub === 'down') {
     const s = readState(cwd);

@@ -39,6 +39,16 @@ describe('bad command-line values exit with a message, never a crash', () => {
     expect(existsSync(join(s.dir, 'ran-marks'))).toBe(false);
   });
 
+  it('an argument a command does not take is a usage error, not silently ignored', async () => {
+    for (const [args, extra] of [[['modules', 'systemd', 'extra'], 'extra'], [['runs', 'extra'], 'extra'], [['inventory', '-i', 'hosts.ini', '--list', 'all'], 'all'], [['inventory', '-i', 'hosts.ini', '--graph', 'all', 'x'], 'x'], [['lab', 'status', 'extra'], 'extra'], [['lab', 'down', 'now'], 'now']] as const) {
+      const r = await s.tsplay([...args]);
+      expectNoCrash(r);
+      expect(r.rc, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`unexpected argument '${extra}'`);
+    }
+    expect((await s.tsplay(['inventory', '-i', 'hosts.ini', '--graph', 'all'])).rc).toBe(0);
+  });
+
   it('forks = 0 in ansible.cfg too', async () => {
     s.write({ 'cfg/ansible.cfg': '[defaults]\nforks = 0\n' });
     const r = await s.tsplay(['run', 'ok.yml', '-i', 'hosts.ini'], { ANSIBLE_CONFIG: 'cfg/ansible.cfg' });
