@@ -26,7 +26,7 @@ export type Action =
   | { kind: 'print'; text: string }
   | { kind: 'exit'; code?: number }
   | { kind: 'status'; code: number }
-  | { kind: 'test'; op: string; path: string; argv: string[] }
+  | { kind: 'test'; op: string; path: string }
   | { kind: 'export'; vars: [string, string][] }
   | { kind: 'exec'; program: Program }
   | { kind: 'run'; assigns: [string, string][]; program: Program };
@@ -164,7 +164,7 @@ function builtin(name: string, args: string[], ctx: PlanContext): Action {
       const test = name === '[' ? (args.at(-1) === ']' ? args.slice(0, -1) : []) : args;
       const [op = '', path = ''] = test;
       if (test.length !== 2 || !FILE_TESTS.has(op) || path === '') unsupported(`${name} ${args.join(' ')}`);
-      return { kind: 'test', op, path, argv: [name, ...args] };
+      return { kind: 'test', op, path };
     }
     case 'true':
     case ':':

@@ -145,8 +145,7 @@ class Runner {
       // dash: the branch's status, or 0 when the condition failed and there is no else
       if ((await this.script(c.cond, sh, f)) === 0) status = await this.script(c.then, sh, f);
       else status = c.otherwise ? await this.script(c.otherwise, sh, f) : 0;
-    }
-    else if (c.kind === 'simple') status = await this.action(c.action, sh, f);
+    } else if (c.kind === 'simple') status = await this.action(c.action, sh, f);
     else {
       // CMD runs to its end (in a copy of the shell, as dash's subshell), then a real shell runs
       // REST on what it printed. The status is REST's, as in dash without pipefail.
